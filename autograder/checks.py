@@ -1,0 +1,79 @@
+"""Comparisons for hidden tests, each failing with a message a student can act on.
+
+All of them run in the grader's process on plain data that came back from the worker.
+Tolerances fit float32 on CPU and GPU: kernels differ in summation order, not in meaning.
+"""
+from __future__ import annotations
+
+import torch
+
+from autograder.wire import Handle, Opaque
+
+FLOAT_TOLERANCE = {torch.float16: (1e-3, 1e-3), torch.bfloat16: (1.6e-2, 1e-2),
+                   torch.float32: (1e-4, 1e-5), torch.float64: (1e-7, 1e-7)}
+
+
+class CheckFailed(AssertionError):
+    """A hidden test's verdict; its text is shown to the student as is."""
+
+
+def fail(message: str):
+    raise CheckFailed(message)
+
+
+def kind_of(value) -> str:
+    if isinstance(value, Opaque):
+        return value.type_name
+    if isinstance(value, Handle):
+        return value.type_name
+    if value is None:
+        return "None"
+    return type(value).__name__
+
+
+def expect_tensor(actual, expected: torch.Tensor, what: str, *, check_dtype: bool = True,
+                  check_device: bool = True, rtol: float | None = None, atol: float | None = None):
+    """`actual` must be a tensor equal to `expected` in shape, dtype, device and values."""
+    if not isinstance(actual, torch.Tensor):
+        fail(f"{what}: expected a torch.Tensor, got {kind_of(actual)}")
+    if tuple(actual.shape) != tuple(expected.shape):
+        fail(f"{what}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}")
+    if check_dtype and actual.dtype != expected.dtype:
+        fail(f"{what}: expected dtype {expected.dtype}, got {actual.dtype}")
+    if check_device and actual.device.type != expected.device.type:
+        fail(f"{what}: your tensor is on {actual.device.type}, expected {expected.device.type}")
+    expect_values(actual, expected, what, rtol=rtol, atol=atol)
+
+
+def expect_values(actual: torch.Tensor, expected: torch.Tensor, what: str, *,
+                  rtol: float | None = None, atol: float | None = None):
+    """Values equal within the float tolerance of `expected`'s dtype (exact for integers)."""
+    default_rtol, default_atol = FLOAT_TOLERANCE.get(expected.dtype, (0.0, 0.0))
+    rtol = default_rtol if rtol is None else rtol
+    atol = default_atol if atol is None else atol
+    got = actual.detach().to("cpu", torch.float64)
+    want = expected.detach().to("cpu", torch.float64)
+    if torch.isnan(got).any() and not torch.isnan(want).any():
+        fail(f"{what}: your result contains NaN (uninitialised memory, or a division by zero?)")
+    close = torch.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+    if bool(close.all()):
+        return
+    wrong = (~close).nonzero()[0].tolist()
+    index = tuple(wrong)
+    fail(f"{what}: {int((~close).sum())} of {close.numel()} values are wrong; "
+         f"at index {index if len(index) != 1 else index[0]} expected {want[index].item():.6g}, "
+         f"got {got[index].item():.6g}")
+
+
+def expect_number(actual, expected: float, what: str, *, rtol: float = 1e-4, atol: float = 1e-6):
+    if isinstance(actual, torch.Tensor) and actual.numel() == 1:
+        actual = actual.item()
+    if type(actual) not in (int, float):
+        fail(f"{what}: expected a number, got {kind_of(actual)}")
+    if abs(actual - expected) > atol + rtol * abs(expected):
+        fail(f"{what}: expected {expected:.6g}, got {actual:.6g}")
+
+
+def expect_equal(actual, expected, what: str):
+    if type(actual) is not type(expected) or actual != expected:
+        fail(f"{what}: expected {expected!r}, got {actual!r}")

@@ -1,0 +1,1 @@
+"""Hidden tests: one module per exercise set, one class per graded item. Never released to students."""

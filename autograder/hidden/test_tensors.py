@@ -1,0 +1,124 @@
+"""Hidden tests of source/tensors/tensors.ipynb; the oracle is solutions/tensors.py.
+
+Inputs differ from the notebook's visible checks (other shapes, values and seeds), and
+tensor inputs live on the grading device.
+"""
+import pytest
+import torch
+
+from autograder.checks import expect_tensor, fail, kind_of
+from solutions import tensors as reference
+
+
+def seeded_randn(*shape, seed, device):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(*shape, generator=generator).to(device)
+
+
+def seeded_ints(*shape, seed, device):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randint(-9, 10, shape, generator=generator).float().to(device)
+
+
+class TestZeros:
+    @pytest.mark.parametrize("rows, cols", [(5, 3), (3, 5), (1, 1), (4, 7), (16, 9)])
+    def test_zeros(self, student, rows, cols):
+        expect_tensor(student.call("make_zeros", rows, cols), reference.make_zeros(rows, cols),
+                      f"make_zeros({rows}, {cols})")
+
+
+class TestRandom:
+    @pytest.mark.parametrize("rows, cols", [(5, 4), (3, 8), (1, 6)])
+    def test_shape_dtype_and_range(self, student, rows, cols):
+        result = student.call("make_random", rows, cols)
+        expected = reference.make_random(rows, cols)
+        what = f"make_random({rows}, {cols})"
+        if not isinstance(result, torch.Tensor):
+            fail(f"{what}: expected a torch.Tensor, got {kind_of(result)}")
+        if tuple(result.shape) != tuple(expected.shape) or result.dtype != expected.dtype:
+            fail(f"{what}: expected shape {tuple(expected.shape)} and dtype {expected.dtype}, "
+                 f"got {tuple(result.shape)} and {result.dtype}")
+        if not bool(((result >= 0) & (result < 1)).all()):
+            fail(f"{what}: values should lie in [0, 1), got some from {result.min().item():.3g} to "
+                 f"{result.max().item():.3g} (torch.randn draws from a normal distribution; use torch.rand)")
+
+    def test_uniform_distribution(self, student):
+        result = student.call("make_random", 200, 250)
+        expected = reference.make_random(200, 250)
+        if not isinstance(result, torch.Tensor) or result.shape != expected.shape:
+            fail(f"make_random(200, 250): expected a tensor of shape (200, 250), got {kind_of(result)}")
+        mean, std = result.float().mean().item(), result.float().std().item()
+        if abs(mean - expected.mean().item()) > 0.01 or abs(std - expected.std().item()) > 0.01:
+            fail(f"make_random(200, 250): 50000 uniform numbers in [0, 1) have mean 0.5 and standard "
+                 f"deviation 0.289, yours have {mean:.3f} and {std:.3f}")
+
+    def test_new_numbers_each_call(self, student):
+        first = student.with_seed(1).call("make_random", 4, 4)
+        second = student.with_seed(2).call("make_random", 4, 4)
+        if isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor) and torch.equal(first, second):
+            fail("make_random(4, 4) returned the same numbers on two calls: draw new random numbers each time")
+        if not isinstance(first, torch.Tensor):
+            fail(f"make_random(4, 4): expected a torch.Tensor, got {kind_of(first)}")
+
+
+class TestAdd:
+    @pytest.mark.parametrize("shape, seed", [((4,), 11), ((3, 5), 12), ((2, 3, 4), 13), ((1,), 14)])
+    def test_add(self, student, device, shape, seed):
+        x = seeded_randn(*shape, seed=seed, device=device)
+        y = seeded_randn(*shape, seed=seed + 100, device=device)
+        expect_tensor(student.call("add", x, y), reference.add(x, y), f"add(x, y) for x, y of shape {shape}")
+
+    def test_inputs_unchanged(self, student, device):
+        x = seeded_ints(3, 3, seed=21, device=device)
+        y = seeded_ints(3, 3, seed=22, device=device)
+        remote_x, remote_y = student.put(x), student.put(y)
+        student.call("add", remote_x, remote_y)
+        if not torch.equal(student.get(remote_x).cpu(), x.cpu()):
+            fail("add(x, y) changed x: return a new tensor (x + y), don't add in place (x += y, x.add_(y))")
+
+
+class TestMatmul:
+    @pytest.mark.parametrize("n, k, m, seed", [(2, 2, 2, 31), (3, 4, 2, 32), (1, 5, 3, 33), (6, 1, 6, 34), (4, 3, 5, 35)])
+    def test_matrix_product(self, student, device, n, k, m, seed):
+        a = seeded_ints(n, k, seed=seed, device=device)
+        b = seeded_ints(k, m, seed=seed + 100, device=device)
+        expect_tensor(student.call("matrix_product", a, b), reference.matrix_product(a, b),
+                      f"matrix_product(a, b) for a of shape {(n, k)} and b of shape {(k, m)}")
+
+
+class TestRowView:
+    @pytest.mark.parametrize("shape", [(4,), (2, 3), (12,), (3, 2, 2)])
+    def test_shape_and_values(self, student, device, shape):
+        x = seeded_ints(*shape, seed=41, device=device)
+        expect_tensor(student.call("as_row", x), reference.as_row(x), f"as_row(x) for x of shape {shape}")
+
+    @pytest.mark.parametrize("shape", [(6,), (2, 4)])
+    def test_shares_storage(self, student, device, shape):
+        x = seeded_ints(*shape, seed=42, device=device)
+        remote_x = student.put(x)
+        row = student.keep("as_row", remote_x)
+        student.call(row.attr("fill_"), -7.0)
+        changed = student.get(remote_x)
+        if not isinstance(changed, torch.Tensor) or not bool((changed == -7.0).all()):
+            fail(f"as_row(x) for x of shape {shape} returned a copy: changing the row did not change x. "
+                 "Return x.view(1, -1), which shares storage with x")
+        if tuple(changed.shape) != shape:
+            fail(f"as_row(x) changed the shape of x itself (now {tuple(changed.shape)}, was {shape}): "
+                 "return a new view instead of reshaping x in place")
+
+
+class TestFlatProduct:
+    LESSON = (torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.tensor([[5.0, 6.0], [7.0, 8.0]]))
+
+    def test_lesson_matrices(self, student, device):
+        m1, m2 = (m.to(device) for m in self.LESSON)
+        expect_tensor(student.call("flat_product", m1, m2), reference.flat_product(m1, m2),
+                      "flat_product(matrix1, matrix2) for the matrices of task 4")
+
+    @pytest.mark.parametrize("shape1, shape2, seed", [((3, 3), (3, 3), 51), ((2, 3), (3, 2), 52),
+                                                      ((4, 1), (1, 4), 53), ((2, 5), (5, 2), 54)])
+    def test_other_matrices(self, student, device, shape1, shape2, seed):
+        m1 = seeded_ints(*shape1, seed=seed, device=device)
+        m2 = seeded_ints(*shape2, seed=seed + 100, device=device)
+        expect_tensor(student.call("flat_product", m1, m2), reference.flat_product(m1, m2),
+                      f"flat_product(m1, m2) for m1 of shape {shape1} and m2 of shape {shape2}")

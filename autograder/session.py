@@ -1,0 +1,225 @@
+"""The grader's side of the process boundary: start a worker, run cells in it, call student code.
+
+`Worker` owns the student's process. `Student` is what hidden tests receive as their
+`student` fixture: it calls the student's functions and classes in the worker and
+returns plain data, or raises `StudentCodeError` / `WorkerGone` with a message written
+for the student.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from autograder import wire
+from autograder.wire import Handle
+
+WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+
+
+class WorkerGone(Exception):
+    """The student's process ended or ran past its time; nothing more can run in it."""
+
+
+class StudentCodeError(Exception):
+    """The student's code raised an exception while the grader called it."""
+
+    def __init__(self, what: str, error: dict):
+        self.what, self.ename, self.evalue = what, error.get("ename", "Error"), error.get("evalue", "")
+        self.where = error.get("where", "")
+        super().__init__(self.student_message())
+
+    def student_message(self) -> str:
+        if self.ename == "NotImplementedError":
+            return (f"{self.what} is not implemented yet: replace `raise NotImplementedError()` "
+                    f"with your code")
+        if self.ename == "NameError" and self.evalue.startswith("name '"):
+            name = self.evalue.split("'")[1]
+            return (f"{name} is not defined in your notebook: keep the name {name} "
+                    f"(was it renamed or deleted, or did the cell that defines it fail?)")
+        where = f" at {self.where}" if self.where else ""
+        return f"{self.what} raised {self.ename}: {self.evalue}{where}"
+
+
+@dataclass
+class Limits:
+    """How long the grader waits for the student's process."""
+
+    cell_seconds: float = 60.0
+    call_seconds: float = 60.0
+    start_seconds: float = 120.0
+    max_reply_bytes: int = 1 << 30
+
+
+def _worker_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KIT_", "NBGRADER_", "JPY_"))}
+    # Fresh memory is filled with a non-zero byte, so `torch.Tensor(5, 3)` or
+    # `torch.empty` shows up as the uninitialised memory it is, not as zeros.
+    env["MALLOC_PERTURB_"] = "165"
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+class Worker:
+    """One student process, started in `workdir`, that runs one notebook."""
+
+    def __init__(self, workdir: str | os.PathLike, limits: Limits | None = None):
+        self.limits = limits or Limits()
+        self.gone: str | None = None
+        to_worker_r, self._to_worker = os.pipe()
+        self._from_worker, from_worker_w = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w)],
+            cwd=workdir, env=_worker_env(), pass_fds=(to_worker_r, from_worker_w),
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        os.close(to_worker_r)
+        os.close(from_worker_w)
+
+    def request(self, message: dict, timeout: float, doing: str) -> dict:
+        """Send one request and return the validated reply; WorkerGone if the process is lost."""
+        if self.gone:
+            raise WorkerGone(self.gone)
+        try:
+            wire.send(self._to_worker, message)
+            reply = wire.from_plain(wire.receive(self._from_worker, timeout, self.limits.max_reply_bytes))
+        except wire.WireTimeout:
+            self.kill()
+            self.gone = f"your code ran past {timeout:g} s {doing}, so it was stopped"
+            raise WorkerGone(self.gone) from None
+        except (wire.WireError, OSError) as exc:
+            self.kill()
+            self.gone = f"your notebook's process ended {doing} ({self._exit_reason(exc)})"
+            raise WorkerGone(self.gone) from None
+        if type(reply) is not dict or type(reply.get("ok")) is not bool:
+            raise WorkerGone(f"the answer from your notebook's process {doing} was not understood")
+        return reply
+
+    def _exit_reason(self, exc: Exception) -> str:
+        code = self.process.poll()
+        if code is None:
+            return f"broken answer: {exc}"
+        if code < 0:
+            return f"killed by signal {signal.Signals(-code).name}"
+        return f"exit code {code}"
+
+    def run_cell(self, code: str, label: str) -> dict:
+        timeout = self.limits.cell_seconds
+        if self.process.poll() is None and not getattr(self, "_started", False):
+            timeout += self.limits.start_seconds  # the first request also waits for imports
+            self._started = True
+        return self.request({"op": "run_cell", "code": code}, timeout, f"in {label}")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait()
+
+    def close(self) -> None:
+        if self.process.poll() is None and not self.gone:
+            try:
+                wire.send(self._to_worker, {"op": "exit"})
+                self.process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self.kill()
+        for fd in (self._to_worker, self._from_worker):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def describe(value) -> str:
+    """A short, student-readable rendering of an argument."""
+    if isinstance(value, torch.Tensor):
+        return f"<tensor of shape {tuple(value.shape)}>"
+    if isinstance(value, Handle):
+        return repr(value)
+    if isinstance(value, (list, tuple)) and len(value) > 4:
+        return f"<{type(value).__name__} of {len(value)} items>"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def describe_call(target, args=(), kwargs=None) -> str:
+    name = target if isinstance(target, str) else repr(target).strip("<>").replace("remote ", "")
+    parts = [describe(a) for a in args] + [f"{k}={describe(v)}" for k, v in (kwargs or {}).items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def _encode(value):
+    if isinstance(value, Handle):
+        return wire.handle_ref(value)
+    if type(value) in (list, tuple):
+        return type(value)(_encode(v) for v in value)
+    if type(value) is dict:
+        return {k: _encode(v) for k, v in value.items()}
+    return value
+
+
+def _target(target) -> dict:
+    if isinstance(target, str):
+        return {"name": target}
+    return wire.handle_ref(target)
+
+
+class Student:
+    """The student's notebook as the hidden tests see it: calls in, plain data out.
+
+    Every call seeds torch and random with `seed` first, so a submission graded twice
+    gets the same results whatever the student seeds.
+    """
+
+    def __init__(self, worker: Worker, seed: int = 0):
+        self.worker, self.seed = worker, seed
+
+    def with_seed(self, seed: int) -> "Student":
+        """The same student, calling with another seed (to see whether results are random)."""
+        return Student(self.worker, seed)
+
+    def _call(self, target, args, kwargs, *, call: bool, keep: bool, what: str):
+        request = {"op": "call", "target": _target(target), "args": _encode(list(args)),
+                   "kwargs": _encode(dict(kwargs)), "call": call, "keep": keep, "seed": self.seed}
+        reply = self.worker.request(request, self.worker.limits.call_seconds, f"while running {what}")
+        if not reply["ok"]:
+            raise StudentCodeError(what, reply.get("error") or {})
+        if keep:
+            handle = reply.get("handle")
+            if not isinstance(handle, Handle):
+                raise WorkerGone(f"the answer from your notebook's process for {what} was not understood")
+            return handle
+        return reply.get("value")
+
+    def call(self, target, *args, **kwargs):
+        """Call a student function (by name) or object (by Handle) and return its result as plain data."""
+        what = describe_call(target, args, kwargs)
+        return self._call(target, args, kwargs, call=True, keep=False, what=what)
+
+    def keep(self, target, *args, **kwargs) -> Handle:
+        """Like call, but the result stays in the worker and a Handle to it comes back."""
+        what = describe_call(target, args, kwargs)
+        return self._call(target, args, kwargs, call=True, keep=True, what=what)
+
+    def get(self, target):
+        """A student variable (by name) or an attribute (by Handle) as plain data."""
+        what = target if isinstance(target, str) else repr(target).strip("<>")
+        return self._call(target, (), {}, call=False, keep=False, what=what)
+
+    def put(self, value) -> Handle:
+        """Place `value` in the worker and keep it there, so a test can see what student code does to it."""
+        reply = self.worker.request({"op": "put", "value": _encode(value)},
+                                    self.worker.limits.call_seconds, "while receiving test data")
+        if not reply["ok"] or not isinstance(reply.get("handle"), Handle):
+            raise WorkerGone("your notebook's process could not receive the test data")
+        return reply["handle"]

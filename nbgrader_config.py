@@ -1,0 +1,42 @@
+"""nbgrader configuration of the course: the repository root is the course root.
+
+`nbgrader autograde` grades with the kit's engine instead of nbgrader's stock Execute
+preprocessor: student code runs in a separate worker process, and each autograded
+cell's points come from its hidden pytest tests in autograder/hidden/.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput, SaveAutoGrades  # noqa: E402
+
+from autograder.nbgrader_plugin import GradeWithHiddenTests  # noqa: E402
+
+c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "deep-learning-fundamentals"
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+
+# A submission that deleted a test cell gets it back (and is graded on it), as in the release.
+c.OverwriteCells.add_missing_cells = True
+
+# A submitted file that is not a readable notebook is graded as the unedited release
+# notebook with a message saying why, so the student gets 0 and a reason, not a stale grade.
+c.Autograde.exporter_class = "autograder.nbgrader_plugin.TolerantNotebookExporter"
+
+# nbgrader's stock list, with Execute swapped for the kit's engine.
+c.Autograde.autograde_preprocessors = [
+    GradeWithHiddenTests,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
+# How long the grader waits for a student's code (seconds).
+c.GradeWithHiddenTests.cell_timeout = 60
+c.GradeWithHiddenTests.call_timeout = 60

@@ -1,0 +1,3 @@
+# case: a blank submission (the release notebook, unedited)
+# base: release
+# expect:

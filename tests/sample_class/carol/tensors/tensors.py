@@ -1,0 +1,13 @@
+# case: partly wrong: a transposed matrix product, and a copy where a view is asked
+# base: reference
+# expect: matmul-check=0 row-view-check=2.67
+
+# %% matmul-answer
+def matrix_product(a, b):
+    """The matrix product of a (n, k) and b (k, m): a tensor of shape (n, m)."""
+    return (a @ b).T
+
+# %% row-view-answer
+def as_row(x):
+    """A (1, N) view of x that shares its storage, N = x.numel()."""
+    return x.reshape(1, -1).clone()
