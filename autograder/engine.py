@@ -42,7 +42,8 @@ class CellGrade:
 
     @property
     def messages(self) -> list[str]:
-        return self.notes + [t.message for t in self.tests if not t.passed]
+        """Notes, then each distinct failure message once."""
+        return list(dict.fromkeys(self.notes + [t.message for t in self.tests if not t.passed]))
 
 
 def _score_outputs(grade: CellGrade) -> list[dict]:
@@ -121,7 +122,7 @@ def grade_notebook(nb: NotebookNode, workdir: str, limits: Limits | None = None)
             if stopped is not None:
                 grade.notes.append(f"not graded: {stopped}")
             else:
-                if type(error) is dict:
+                if type(error) is dict and error.get("ename") != "NotImplementedError":
                     grade.notes.append(f"a visible check in this cell failed: "
                                        f"{error.get('ename')}: {str(error.get('evalue'))[:500]}")
                 if not items:

@@ -17,7 +17,7 @@ from autograder.device import grading_device
 from autograder.session import Student, StudentCodeError, WorkerGone
 
 log = logging.getLogger(__name__)
-PYTEST_ARGS = ["-q", "-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly", "--capture=sys",
+PYTEST_ARGS = ["-p", "no:terminal", "-p", "no:cacheprovider", "-p", "no:randomly", "--capture=sys",
                "-c", str(cells.HIDDEN_DIR / "pytest.ini"), "--rootdir", str(cells.HIDDEN_DIR)]
 
 

@@ -30,13 +30,14 @@ class StudentCodeError(Exception):
     """The student's code raised an exception while the grader called it."""
 
     def __init__(self, what: str, error: dict):
+        self.name = what.split("(")[0]
         self.what, self.ename, self.evalue = what, error.get("ename", "Error"), error.get("evalue", "")
         self.where = error.get("where", "")
         super().__init__(self.student_message())
 
     def student_message(self) -> str:
         if self.ename == "NotImplementedError":
-            return (f"{self.what} is not implemented yet: replace `raise NotImplementedError()` "
+            return (f"{self.name} is not implemented yet: replace `raise NotImplementedError()` "
                     f"with your code")
         if self.ename == "NameError" and self.evalue.startswith("name '"):
             name = self.evalue.split("'")[1]

@@ -1,0 +1,90 @@
+"""The kit's command line: `python -m autograder <command>`.
+
+  grade NOTEBOOK [--source NB] [--json OUT]   grade one notebook file, print and save per-cell results
+  solutions [--check]                         regenerate solutions/ from source/ (or check it is current)
+  sample-class ASSIGNMENT                     write the bundled sample class into submitted/
+  report ASSIGNMENT                           print the gradebook's scores per student and cell
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def cmd_grade(args) -> int:
+    from autograder.grade_file import format_result, grade_file
+
+    result = grade_file(Path(args.notebook), Path(args.source) if args.source else None)
+    print(format_result(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+        print(f"results written to {args.json}")
+    return 0
+
+
+def cmd_solutions(args) -> int:
+    from autograder.authoring import solution_module, solution_path, source_notebooks, write_solutions
+
+    if args.check:
+        stale = [solution_path(nb) for nb in source_notebooks()
+                 if not solution_path(nb).exists() or solution_path(nb).read_text() != solution_module(nb)]
+        for path in stale:
+            print(f"{path} differs from its source notebook: run python -m autograder solutions")
+        return 1 if stale else 0
+    for path in write_solutions():
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_sample_class(args) -> int:
+    from autograder.submissions import build_sample_class
+
+    for path in build_sample_class(args.assignment):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from nbgrader.api import Gradebook
+
+    from autograder.authoring import ROOT
+
+    with Gradebook(f"sqlite:///{ROOT / 'gradebook.db'}") as gradebook:
+        assignment = gradebook.find_assignment(args.assignment)
+        cell_ids = [cell.name for notebook in assignment.notebooks for cell in notebook.grade_cells]
+        print(f"{'student':<12}" + "".join(f"{c[:18]:>20}" for c in cell_ids) + f"{'total':>10}")
+        for submission in sorted(assignment.submissions, key=lambda s: s.student.id):
+            scores = {g.cell.name: g.score for nb in submission.notebooks for g in nb.grades if g.cell.name in cell_ids}
+            row = "".join(f"{scores.get(c, 0):>20g}" for c in cell_ids)
+            print(f"{submission.student.id:<12}{row}{submission.score:>10g}")
+        print(f"{'max':<12}" + "".join(f"{c.max_score:>20g}" for nb in assignment.notebooks for c in nb.grade_cells)
+              + f"{assignment.max_score:>10g}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    grade = commands.add_parser("grade", help="grade one notebook file")
+    grade.add_argument("notebook")
+    grade.add_argument("--source", help="the source notebook (default: source/<folder>/<name>.ipynb)")
+    grade.add_argument("--json", help="write the results as JSON to this file")
+    grade.set_defaults(run=cmd_grade)
+    solutions = commands.add_parser("solutions", help="regenerate solutions/ from source/")
+    solutions.add_argument("--check", action="store_true", help="only check that solutions/ is current")
+    solutions.set_defaults(run=cmd_solutions)
+    sample = commands.add_parser("sample-class", help="write the sample class into submitted/")
+    sample.add_argument("assignment")
+    sample.set_defaults(run=cmd_sample_class)
+    report = commands.add_parser("report", help="print the gradebook's scores")
+    report.add_argument("assignment")
+    report.set_defaults(run=cmd_report)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
