@@ -11,7 +11,8 @@ A case file is Python with a header and cell sections:
 `base: release` starts from the unedited release notebook instead. `# %% <grade_id>`
 replaces that cell's code; `# %% after <grade_id>` inserts a new code cell after it.
 `expect` lists the points each named autograded cell should earn; cells not named
-should earn full points on a `reference` base and 0 on a `release` base.
+should earn full points on a `reference` base and 0 on a `release` base. Each
+`# says: <grade_id>: <text>` line names text that cell's feedback must contain.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class Case:
     replace: dict[str, str] = field(default_factory=dict)
     insert_after: dict[str, list[str]] = field(default_factory=dict)
     description: str = ""
+    says: list[tuple[str, str]] = field(default_factory=list)
 
 
 def read_case(path: Path) -> Case:
@@ -46,7 +48,8 @@ def read_case(path: Path) -> Case:
     base = fields.get("base", "reference")
     if base not in ("reference", "release"):
         raise ValueError(f"{path}: base must be 'reference' or 'release', not {base!r}")
-    case = Case(Path(path), base, expect, description=fields.get("case", ""))
+    says = re.findall(r"^# says: ([\w-]+): (.*?)\s*$", header, re.MULTILINE)
+    case = Case(Path(path), base, expect, description=fields.get("case", ""), says=says)
     matches = list(SECTION.finditer(text))
     for match, following in zip(matches, matches[1:] + [None]):
         body = text[match.end():following.start() if following else len(text)].strip("\n") + "\n"

@@ -1,0 +1,6 @@
+# case: a correct submission whose last answer cell blanks the cells after it: still full marks
+# base: reference
+# expect:
+
+# %% after flat-product-answer
+get_ipython().input_transformers_post.append(lambda lines: [])

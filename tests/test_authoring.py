@@ -1,0 +1,78 @@
+"""source/ is the single truth: release/ and solutions/ are generated from it and must not drift."""
+import importlib
+import json
+
+import nbformat
+import pytest
+
+from autograder import cells
+from autograder.authoring import MARKER, solution_module, solution_path, source_notebooks
+from conftest import ROOT
+
+SOURCES = source_notebooks(ROOT)
+
+
+def release_path(source):
+    return ROOT / "release" / source.parent.name / source.name
+
+
+def code_of(nb_path):
+    return [c.source for c in nbformat.read(nb_path, as_version=4).cells if c.cell_type == "code"]
+
+
+def test_there_are_source_notebooks():
+    assert SOURCES, "no notebooks under source/"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_release_matches_a_fresh_generate_assignment(released_course, source):
+    fresh = released_course / "release" / source.parent.name / source.name
+    committed = release_path(source)
+    assert committed.exists(), f"{committed} is missing: run nbgrader generate_assignment {source.parent.name}"
+    assert json.loads(committed.read_text()) == json.loads(fresh.read_text()), (
+        f"{committed} differs from what nbgrader generate_assignment makes of {source}: regenerate release/")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_release_holds_no_solution_or_hidden_test(source):
+    text = release_path(source).read_text()
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "grade("):
+        assert marker not in text, f"{marker!r} appears in {release_path(source)}"
+    released_code = "\n".join(code_of(release_path(source)))
+    for cell in nbformat.read(source, as_version=4).cells:
+        if cells.nbgrader_meta(cell).get("solution"):
+            region = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+            for line in filter(None, (line.strip() for line in region.splitlines())):
+                assert line not in released_code, f"solution line {line!r} appears in the release notebook"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_solutions_are_generated_from_source(source):
+    path = solution_path(source, ROOT)
+    assert path.exists() and path.read_text() == solution_module(source, ROOT), (
+        f"{path} differs from the solution cells of {source}: run python -m autograder solutions")
+    assert not MARKER.search(path.read_text())
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_every_test_cell_names_existing_hidden_tests(source):
+    test_cells = [c for c in nbformat.read(source, as_version=4).cells if cells.is_test_cell(c)]
+    assert test_cells, f"{source} has no autograded test cells"
+    for cell in test_cells:
+        _, items = cells.split_hidden(cell.source)
+        grade_id = cells.nbgrader_meta(cell)["grade_id"]
+        assert items, f"test cell {grade_id} names no hidden tests"
+        for item in items:
+            path, class_name = cells.item_node_id(item).split("::")
+            module = importlib.import_module(f"autograder.hidden.{path.rsplit('/', 1)[1][:-3]}")
+            assert hasattr(module, class_name), f"{grade_id}: item {item} has no class {class_name} in {path}"
+
+
+def test_hidden_region_accepts_only_grade_calls():
+    visible, items = cells.split_hidden('assert True\n### BEGIN HIDDEN TESTS\ngrade("tensors.zeros")\n'
+                                        '### END HIDDEN TESTS\n')
+    assert visible == "assert True\n" and items == ["tensors.zeros"]
+    assert cells.item_node_id("tensors.row_view").endswith("test_tensors.py::TestRowView")
+    for bad in ['import os\ngrade("tensors.zeros")', "grade(name)", 'grade("Zeros")', "grade(", 'check("a.b")']:
+        with pytest.raises(cells.AuthoringError):
+            cells.split_hidden(f"### BEGIN HIDDEN TESTS\n{bad}\n### END HIDDEN TESTS\n")
