@@ -44,7 +44,7 @@ def gradebook_scores(course: Path, assignment: str) -> dict[str, dict[str, float
         for submission in gradebook.find_assignment(assignment).submissions:
             found[submission.student.id] = {grade.cell.name: grade.score
                                             for notebook in submission.notebooks for grade in notebook.grades
-                                            if grade.cell.type == "code"}
+                                            if grade.cell.cell_type == "code"}
         return found
 
 

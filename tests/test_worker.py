@@ -1,0 +1,92 @@
+"""The student's worker process: cell outputs, calls back into student code, and its failures."""
+import pytest
+import torch
+
+from autograder.checks import CheckFailed, expect_tensor
+from autograder.session import Limits, Student, StudentCodeError, Worker, WorkerGone
+from autograder.wire import Opaque
+
+
+@pytest.fixture(scope="module")
+def worker(tmp_path_factory):
+    worker = Worker(tmp_path_factory.mktemp("work"))
+    yield worker
+    worker.close()
+
+
+@pytest.fixture()
+def fresh_worker(tmp_path):
+    worker = Worker(tmp_path, Limits(cell_seconds=3, call_seconds=3))
+    worker.run_cell("import torch", "cell 1")  # pays for the imports before the timed part
+    yield worker
+    worker.close()
+
+
+def test_cell_outputs_are_recorded_like_a_kernel(worker):
+    reply = worker.run_cell("import sys\nprint('out')\nprint('err', file=sys.stderr)\n6 * 7", "cell 1")
+    outputs = reply["outputs"]
+    assert [o["output_type"] for o in outputs] == ["stream", "stream", "execute_result"]
+    assert outputs[0]["text"] == "out\n" and outputs[1]["name"] == "stderr"
+    assert outputs[2]["data"]["text/plain"] == "42" and reply["error"] is None
+
+
+def test_errors_and_plots(worker):
+    reply = worker.run_cell("1 / 0", "cell 2")
+    assert reply["error"]["ename"] == "ZeroDivisionError"
+    assert reply["outputs"][-1]["output_type"] == "error"
+    plot = worker.run_cell("import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()", "cell 3")
+    assert any("image/png" in o.get("data", {}) for o in plot["outputs"])
+
+
+def test_calls_return_plain_data_and_student_messages(worker):
+    worker.run_cell("import torch\ndef double(t):\n    return 2 * t\n"
+                    "def todo():\n    raise NotImplementedError()\n"
+                    "class Anything:\n    def __eq__(self, other):\n        return True\n"
+                    "def anything():\n    return Anything()\n"
+                    "def uninitialised():\n    return torch.Tensor(5, 3)\n", "cell 4")
+    student = Student(worker)
+    assert torch.equal(student.call("double", torch.arange(3.0)), torch.tensor([0.0, 2.0, 4.0]))
+    with pytest.raises(StudentCodeError, match="todo is not implemented yet"):
+        student.call("todo")
+    with pytest.raises(StudentCodeError, match="missing is not defined in your notebook"):
+        student.call("missing", 1)
+    with pytest.raises(StudentCodeError, match=r"double\(<tensor of shape \(2,\)>, 3\) raised TypeError"):
+        student.call("double", torch.ones(2), 3)
+    assert student.call("anything") == Opaque("Anything")
+    with pytest.raises(CheckFailed, match="expected a torch.Tensor, got Anything"):
+        expect_tensor(student.call("anything"), torch.zeros(5, 3), "anything()")
+    # Fresh memory is poisoned in the worker, so uninitialised tensors never pass as zeros.
+    with pytest.raises(CheckFailed):
+        expect_tensor(student.call("uninitialised"), torch.zeros(5, 3), "uninitialised()")
+
+
+def test_handles_let_tests_see_what_student_code_does_to_an_object(worker):
+    student = Student(worker)
+    original = student.put(torch.arange(6.0))
+    view = student.keep(original.attr("view"), 2, 3)
+    student.call(view.attr("fill_"), 1.0)
+    assert torch.equal(student.get(original), torch.ones(6))
+    assert student.get(view.attr("shape")) == (2, 3)
+
+
+def test_student_exits_and_interrupts_do_not_end_the_worker(worker):
+    worker.run_cell("import sys\ndef leave():\n    sys.exit(0)\ndef interrupt():\n    raise KeyboardInterrupt\n", "cell 5")
+    student = Student(worker)
+    with pytest.raises(StudentCodeError, match="SystemExit"):
+        student.call("leave")
+    with pytest.raises(StudentCodeError, match="KeyboardInterrupt"):
+        student.call("interrupt")
+    assert worker.run_cell("sys.exit(3)", "cell 6")["ok"]
+    assert student.call("double", 1) == 2
+
+
+def test_an_endless_cell_is_stopped_with_a_message(fresh_worker):
+    with pytest.raises(WorkerGone, match="your code ran past 3 s in cell 2"):
+        fresh_worker.run_cell("while True:\n    pass", "cell 2")
+    with pytest.raises(WorkerGone):
+        Student(fresh_worker).call("anything")
+
+
+def test_a_process_that_exits_is_reported(fresh_worker):
+    with pytest.raises(WorkerGone, match=r"ended in cell 2 \(exit code 7\)"):
+        fresh_worker.run_cell("import os\nos._exit(7)", "cell 2")
