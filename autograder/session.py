@@ -182,16 +182,22 @@ class Student:
     gets the same results whatever the student seeds.
     """
 
-    def __init__(self, worker: Worker, seed: int = 0):
-        self.worker, self.seed = worker, seed
+    def __init__(self, worker: Worker, seed: int = 0, fake_devices: dict | None = None):
+        self.worker, self.seed, self.fake_devices = worker, seed, fake_devices
 
     def with_seed(self, seed: int) -> "Student":
         """The same student, calling with another seed (to see whether results are random)."""
-        return Student(self.worker, seed)
+        return Student(self.worker, seed, self.fake_devices)
+
+    def with_devices(self, *, cuda: bool, mps: bool) -> "Student":
+        """The same student, with torch.cuda.is_available() and torch.backends.mps.is_available()
+        answering `cuda` and `mps` during each call."""
+        return Student(self.worker, self.seed, {"cuda": cuda, "mps": mps})
 
     def _call(self, target, args, kwargs, *, call: bool, keep: bool, what: str):
         request = {"op": "call", "target": _target(target), "args": _encode(list(args)),
-                   "kwargs": _encode(dict(kwargs)), "call": call, "keep": keep, "seed": self.seed}
+                   "kwargs": _encode(dict(kwargs)), "call": call, "keep": keep, "seed": self.seed,
+                   "fake_devices": self.fake_devices}
         reply = self.worker.request(request, self.worker.limits.call_seconds, f"while running {what}")
         if not reply["ok"]:
             raise StudentCodeError(what, reply.get("error") or {})

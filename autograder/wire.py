@@ -95,9 +95,9 @@ def to_plain(obj, _depth: int = 0):
     for base in (bool, int, float):  # subclasses such as IntEnum or numpy.float64
         if isinstance(obj, base):
             return base(obj)
-    if type(obj) in (list, tuple):
-        return type(obj)(to_plain(x, _depth + 1) for x in obj)
-    if type(obj) is dict:
+    if isinstance(obj, (list, tuple)):  # subclasses such as named tuples become plain ones
+        return (list if isinstance(obj, list) else tuple)(to_plain(x, _depth + 1) for x in obj)
+    if isinstance(obj, dict):  # OrderedDict (a state_dict) becomes a plain dict
         return {k: to_plain(v, _depth + 1) for k, v in obj.items() if type(k) in (str, int)}
     return {OPAQUE_KEY: type_name(obj)}
 

@@ -8,10 +8,11 @@ Started by autograder.session as `python worker.py REQUEST_FD REPLY_FD`, as a sc
 that the kit's package is not on the student's sys.path.
 
 Requests (dicts): {"op": "run_cell", "code"}, {"op": "call", "target", "args", "kwargs",
-"call", "keep", "seed"}, {"op": "put", "value"}, {"op": "exit"}.
+"call", "keep", "seed", "fake_devices"}, {"op": "put", "value"}, {"op": "exit"}.
 Replies: {"ok": True, ...} or {"ok": False, "error": {"ename", "evalue", "where"}}.
 """
 import base64
+import contextlib
 import io
 import os
 import random
@@ -104,6 +105,21 @@ def _error(exc):
     return {"ename": type(exc).__name__, "evalue": str(exc)[:2000], "where": where[:500]}
 
 
+@contextlib.contextmanager
+def faked_devices(fake):
+    """Pretend cuda / mps are (not) available during a call, to test every branch of device choice."""
+    if not fake:
+        yield
+        return
+    saved = torch.cuda.is_available, torch.backends.mps.is_available
+    torch.cuda.is_available = lambda: bool(fake["cuda"])
+    torch.backends.mps.is_available = lambda: bool(fake["mps"])
+    try:
+        yield
+    finally:
+        torch.cuda.is_available, torch.backends.mps.is_available = saved
+
+
 class Worker:
     def __init__(self):
         self.shell = WorkerShell.instance()
@@ -127,10 +143,12 @@ class Worker:
 
     def resolve(self, target):
         if "name" in target:
-            name = target["name"]
+            name, *attributes = target["name"].split(".")
             if name not in self.shell.user_ns:
                 raise NameError(f"name '{name}' is not defined")
             obj = self.shell.user_ns[name]
+            for attribute in attributes:
+                obj = getattr(obj, attribute)
         else:
             obj = self.handles[target[wire.HANDLE_KEY]]
         for attribute in target.get("path", ()):
@@ -163,7 +181,8 @@ class Worker:
             real = sys.stdout, sys.stderr
             sys.stdout, sys.stderr = CellStream(self.shell, "stdout"), CellStream(self.shell, "stderr")
             try:
-                value = target(*args, **kwargs)
+                with faked_devices(request.get("fake_devices")):
+                    value = target(*args, **kwargs)
             finally:
                 sys.stdout, sys.stderr = real
         else:

@@ -1,0 +1,128 @@
+"""Hidden tests of source/building_blocks/building_blocks.ipynb; the oracle is solutions/building_blocks.py."""
+import pytest
+import torch
+
+from autograder.checks import expect_number, expect_tensor, fail, kind_of
+from solutions import building_blocks as reference
+
+LESSON_X = torch.linspace(-2, 2, 40)
+LESSON_Y = 3 * LESSON_X + 2
+
+
+def seeded(*shape, seed, device, scale=1.0):
+    generator = torch.Generator().manual_seed(seed)
+    return (torch.randn(*shape, generator=generator) * scale).to(device)
+
+
+def line_data(seed, device, n=30):
+    x = seeded(n, seed=seed, device=device)
+    return x, -1.5 * x + 0.7 + seeded(n, seed=seed + 1, device=device, scale=0.2)
+
+
+ACTIVATION_INPUTS = [((7,), 1, 3.0), ((4, 5), 2, 5.0), ((2, 3, 4), 3, 1.0)]
+
+
+def check_activation(student, device, name, shape, seed, scale):
+    x = seeded(*shape, seed=seed, device=device, scale=scale)
+    expect_tensor(student.call(name, x), getattr(reference, name)(x), f"{name}(x) for x of shape {shape}")
+
+
+def check_activation_edges(student, device, name):
+    x = torch.tensor([-20.0, -1e-3, 0.0, 1e-3, 20.0], device=device)
+    expect_tensor(student.call(name, x), getattr(reference, name)(x), f"{name}({x.cpu().tolist()})")
+
+
+class TestRelu:
+    @pytest.mark.parametrize("shape, seed, scale", ACTIVATION_INPUTS)
+    def test_values(self, student, device, shape, seed, scale):
+        check_activation(student, device, "relu", shape, seed, scale)
+
+    def test_edges(self, student, device):
+        check_activation_edges(student, device, "relu")
+
+
+class TestSigmoid:
+    @pytest.mark.parametrize("shape, seed, scale", ACTIVATION_INPUTS)
+    def test_values(self, student, device, shape, seed, scale):
+        check_activation(student, device, "sigmoid", shape, seed, scale)
+
+    def test_edges(self, student, device):
+        check_activation_edges(student, device, "sigmoid")
+
+
+class TestTanh:
+    @pytest.mark.parametrize("shape, seed, scale", ACTIVATION_INPUTS)
+    def test_values(self, student, device, shape, seed, scale):
+        check_activation(student, device, "tanh", shape, seed, scale)
+
+    def test_edges(self, student, device):
+        check_activation_edges(student, device, "tanh")
+
+
+class TestLoss:
+    @pytest.mark.parametrize("shape, seed", [((10,), 11), ((6, 1), 12), ((3, 4), 13)])
+    def test_half_mse(self, student, device, shape, seed):
+        y_hat, y = seeded(*shape, seed=seed, device=device), seeded(*shape, seed=seed + 50, device=device)
+        got = student.call("half_mse", y_hat, y)
+        want = reference.half_mse(y_hat, y)
+        what = f"half_mse(y_hat, y) for shape {shape}"
+        if isinstance(got, torch.Tensor) and got.numel() == 1 and want.item() > 0:
+            ratio = got.item() / want.item()
+            if abs(ratio - 2) < 1e-3:
+                fail(f"{what}: your loss is twice the expected value: is the 1/2 of 1/(2m) there?")
+        expect_tensor(got, want, what)
+
+
+class TestGradientStep:
+    @pytest.mark.parametrize("w, b, lr, seed", [(0.0, 0.0, 0.1, 21), (1.2, -0.4, 0.05, 22), (-2.0, 3.0, 0.5, 23)])
+    def test_one_step(self, student, device, w, b, lr, seed):
+        x, y = line_data(seed, device)
+        w_t, b_t = torch.tensor(w, device=device), torch.tensor(b, device=device)
+        got = student.call("gradient_step", w_t, b_t, x, y, lr)
+        what = f"gradient_step(w={w}, b={b}, x, y, lr={lr})"
+        if type(got) not in (tuple, list) or len(got) != 2:
+            fail(f"{what}: expected a pair (new_w, new_b), got {kind_of(got)}")
+        want_w, want_b = reference.gradient_step(w_t, b_t, x, y, lr)
+        # The oracle's step equals autograd's, so a correct hand derivation matches both.
+        w_auto, b_auto = w_t.clone().requires_grad_(), b_t.clone().requires_grad_()
+        reference.half_mse(w_auto * x + b_auto, y).backward()
+        assert torch.isclose(want_w, w_t - lr * w_auto.grad, rtol=1e-4, atol=1e-6)
+        expect_number(got[0], want_w.item(), f"{what}: new w")
+        expect_number(got[1], want_b.item(), f"{what}: new b")
+
+
+class TestFit:
+    @pytest.mark.parametrize("lr, steps, seed", [(0.1, 60, 31), (0.3, 25, 32)])
+    def test_trajectory(self, student, device, lr, steps, seed):
+        x, y = line_data(seed, device)
+        got = student.call("fit_line", x, y, lr, steps)
+        what = f"fit_line(x, y, lr={lr}, steps={steps})"
+        if type(got) not in (tuple, list) or len(got) != 3:
+            fail(f"{what}: expected (w, b, losses), got {kind_of(got)}")
+        want_w, want_b, want_losses = reference.fit_line(x, y, lr, steps)
+        losses = got[2]
+        if type(losses) is not list or len(losses) != steps:
+            fail(f"{what}: expected a list of {steps} losses, got {kind_of(losses)}"
+                 f"{' of length ' + str(len(losses)) if type(losses) is list else ''}")
+        for step, (loss, want) in enumerate(zip(losses, want_losses)):
+            expect_number(loss, want, f"{what}: loss before step {step + 1}")
+        expect_number(got[0], want_w.item(), f"{what}: final w")
+        expect_number(got[1], want_b.item(), f"{what}: final b")
+
+
+class TestLearningRates:
+    def test_too_small_and_too_large(self, student):
+        got = student.call("learning_rates")
+        if type(got) not in (tuple, list) or len(got) != 2 or not all(type(v) in (int, float) for v in got):
+            fail(f"learning_rates(): expected a pair of numbers (too_small, too_large), got {got!r:.60}")
+        too_small, too_large = got
+        if not (too_small > 0 and too_large > 0):
+            fail(f"learning_rates(): both learning rates should be positive, got {got}")
+        small = reference.fit_line(LESSON_X, LESSON_Y, too_small, 50)[2]
+        if not small[-1] > 0.5 * small[0]:
+            fail(f"learning_rates(): with lr = {too_small} the loss falls from {small[0]:.3g} to {small[-1]:.3g} "
+                 "in 50 steps: that is not too small")
+        large = reference.fit_line(LESSON_X, LESSON_Y, too_large, 50)[2]
+        if not large[-1] > large[0]:
+            fail(f"learning_rates(): with lr = {too_large} the loss goes from {large[0]:.3g} to {large[-1]:.3g} "
+                 "in 50 steps: it does not grow, so it is not too large")
