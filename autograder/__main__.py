@@ -83,7 +83,11 @@ def main(argv=None) -> int:
     report.add_argument("assignment")
     report.set_defaults(run=cmd_report)
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -1,0 +1,145 @@
+"""Hidden tests of source/training/training.ipynb; the oracle is solutions/training.py.
+
+The training loop is graded by training the student's loop and the oracle's from the same
+initial weights on the same hidden data, and comparing the loss and parameter trajectories.
+When they differ, the oracle is rerun with typical mistakes to name the likely one.
+"""
+import pytest
+import torch
+
+from autograder.checks import expect_number, expect_tensor, fail, kind_of
+from solutions import training as reference
+
+
+def hidden_data(seed, device, n=64):
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, 1, generator=generator) * 1.5
+    Y = 3 * X + 2 + 0.1 * torch.randn(n, 1, generator=generator)
+    return X.to(device), Y.to(device)
+
+
+def initial_weights(seed):
+    torch.manual_seed(seed)
+    return reference.ANN().state_dict()
+
+
+def oracle_run(weights, X, Y, lr, epochs, *, zero_grad=True, step=True):
+    """The reference loop, or a mistaken variant of it, from `weights`: (losses, final state)."""
+    model = reference.ANN().to(X.device)
+    model.load_state_dict(weights)
+    if zero_grad and step:
+        return reference.train(model, X, Y, lr=lr, epochs=epochs), model.state_dict()
+    criterion, optimizer, losses = torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=lr), []
+    for _ in range(epochs):
+        if zero_grad:
+            optimizer.zero_grad()
+        loss = criterion(model(X), Y)
+        loss.backward()
+        if step:
+            optimizer.step()
+        losses.append(loss.item())
+    return losses, model.state_dict()
+
+
+def close(a, b, tol=1e-3):
+    return len(a) == len(b) and all(abs(x - y) <= tol * max(1.0, abs(y)) for x, y in zip(a, b))
+
+
+def diagnose(losses, weights, X, Y, lr, epochs) -> str:
+    """A guess at the mistake behind a wrong loss trajectory, in the student's terms."""
+    if close(losses, oracle_run(weights, X, Y, lr, epochs, zero_grad=False)[0]):
+        return "the losses match a loop that never resets the gradients: call optimizer.zero_grad() each epoch"
+    if close(losses, oracle_run(weights, X, Y, lr, epochs, step=False)[0]):
+        return "the loss never changes: is optimizer.step() called after loss.backward()?"
+    for other in (0.001, 0.1, 0.01):
+        if other != lr and close(losses, oracle_run(weights, X, Y, other, epochs)[0]):
+            return f"the losses match learning rate {other}, not lr={lr}: pass lr to optim.SGD"
+    first = oracle_run(weights, X, Y, lr, 1)[0][0]
+    if abs(losses[0] - first) > 1e-3 * max(1.0, first):
+        return (f"the first loss is {losses[0]:.5g}, expected {first:.5g}: use nn.MSELoss() on model(X) and Y, "
+                "and record loss.item() before the step")
+    growth = next((i + 1 for i in range(1, len(losses)) if losses[i] > losses[i - 1] * 1.5), None)
+    if growth:
+        return f"the loss grows after epoch {growth}: are the gradients reset each epoch (optimizer.zero_grad())?"
+    return "the losses drift away from the expected ones: check the order zero_grad, forward, loss, backward, step"
+
+
+def remote_model(student, weights, device):
+    model = student.keep("ANN")
+    student.call(model.attr("load_state_dict"), weights)
+    student.call(model.attr("to"), device)
+    return model
+
+
+class TestData:
+    @pytest.mark.parametrize("n", [5, 37])
+    def test_shapes_and_dtype(self, student, n):
+        got = student.call("make_data", n)
+        if type(got) not in (tuple, list) or len(got) != 2:
+            fail(f"make_data({n}): expected a pair (X, Y), got {kind_of(got)}")
+        for name, tensor in zip("XY", got):
+            if not isinstance(tensor, torch.Tensor) or tuple(tensor.shape) != (n, 1) or tensor.dtype != torch.float32:
+                fail(f"make_data({n}): {name} should be a float32 tensor of shape ({n}, 1), got "
+                     f"{tuple(tensor.shape) if isinstance(tensor, torch.Tensor) else kind_of(tensor)}")
+
+    def test_distribution(self, student):
+        got = student.call("make_data", 4000)
+        X, Y = got
+        residual = Y - (3 * X + 2)
+        checks = [("X's mean", X.mean().item(), 0.0, 0.06), ("X's standard deviation", X.std().item(), 1.0, 0.06),
+                  ("the noise's mean", residual.mean().item(), 0.0, 0.01),
+                  ("the noise's standard deviation", residual.std().item(), 0.1, 0.01)]
+        for name, value, want, tolerance in checks:
+            if abs(value - want) > tolerance:
+                fail(f"make_data(4000): {name} is {value:.3f}, expected about {want}: X = torch.randn(n, 1), "
+                     "Y = 3 * X + 2 + 0.1 * torch.randn(n, 1)")
+
+    def test_random_each_call(self, student):
+        first = student.with_seed(1).call("make_data", 6)
+        second = student.with_seed(2).call("make_data", 6)
+        if isinstance(first, (tuple, list)) and torch.equal(first[0], second[0]):
+            fail("make_data(6) returned the same X twice: draw it with torch.randn each call")
+
+
+class TestTrain:
+    @pytest.mark.parametrize("seed, lr, epochs", [(1, 0.01, 150), (2, 0.05, 60), (3, 0.01, 40)])
+    def test_trajectory_matches_the_reference(self, student, device, seed, lr, epochs):
+        weights = initial_weights(seed)
+        X, Y = hidden_data(seed + 100, device)
+        model = remote_model(student, weights, device)
+        losses = student.call("train", model, X, Y, lr=lr, epochs=epochs)
+        what = f"train(model, X, Y, lr={lr}, epochs={epochs})"
+        if type(losses) is not list or len(losses) != epochs or not all(type(v) in (int, float) for v in losses):
+            fail(f"{what}: expected a list of {epochs} loss values (floats), got "
+                 f"{kind_of(losses)}{' of length ' + str(len(losses)) if type(losses) is list else ''}")
+        want_losses, want_state = oracle_run(weights, X, Y, lr, epochs)
+        if not close(losses, want_losses):
+            fail(f"{what}: {diagnose(losses, weights, X, Y, lr, epochs)}")
+        state = student.call(model.attr("state_dict"))
+        for name, tensor in want_state.items():
+            expect_tensor(state.get(name), tensor, f"{what}: parameter {name} after training", rtol=1e-3, atol=1e-4)
+
+    def test_default_learning_rate_and_epochs(self, student, device):
+        weights = initial_weights(4)
+        X, Y = hidden_data(104, device, n=16)
+        losses = student.call("train", remote_model(student, weights, device), X, Y)
+        if type(losses) is not list or len(losses) != 1000:
+            fail(f"train(model, X, Y) should train for 1000 epochs by default, got {kind_of(losses)}"
+                 f"{' of length ' + str(len(losses)) if type(losses) is list else ''}")
+        want_losses, _ = oracle_run(weights, X, Y, 0.01, 1000)
+        expect_number(losses[-1], want_losses[-1], "train(model, X, Y) with the defaults lr=0.01, epochs=1000: last loss",
+                      rtol=1e-3, atol=1e-5)
+
+
+class TestEvaluate:
+    @pytest.mark.parametrize("seed", [5, 6])
+    def test_predictions_without_a_graph(self, student, device, seed):
+        weights = initial_weights(seed)
+        X, _ = hidden_data(seed + 100, device, n=20)
+        model = remote_model(student, weights, device)
+        predictions = student.keep("evaluate", model, X)
+        local = reference.ANN().to(device)
+        local.load_state_dict(weights)
+        expect_tensor(student.get(predictions), reference.evaluate(local, X), "evaluate(model, X)")
+        if student.get(predictions.attr("requires_grad")) is not False:
+            fail("evaluate(model, X): the predictions still require gradients: compute them inside torch.no_grad()")

@@ -1,0 +1,3 @@
+# case: a perfect submission (the reference solutions)
+# base: reference
+# expect:
