@@ -4,6 +4,8 @@
   solutions [--check]                         regenerate solutions/ from source/ (or check it is current)
   sample-class ASSIGNMENT                     write the bundled sample class into submitted/
   report ASSIGNMENT                           print the gradebook's scores per student and cell
+  timings                                     run each source notebook in a fresh kernel, print seconds
+  gpu-check                                   grade the solutions and the sample class on cuda
 """
 from __future__ import annotations
 
@@ -64,6 +66,18 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_timings(args) -> int:
+    from autograder.checkups import timings
+
+    return timings()
+
+
+def cmd_gpu_check(args) -> int:
+    from autograder.checkups import gpu_check
+
+    return gpu_check()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -82,6 +96,8 @@ def main(argv=None) -> int:
     report = commands.add_parser("report", help="print the gradebook's scores")
     report.add_argument("assignment")
     report.set_defaults(run=cmd_report)
+    commands.add_parser("timings", help="run each source notebook in a fresh kernel").set_defaults(run=cmd_timings)
+    commands.add_parser("gpu-check", help="grade solutions and sample class on cuda").set_defaults(run=cmd_gpu_check)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -37,6 +37,15 @@ def solution_module(nb_path: Path, root: Path = ROOT) -> str:
     return "\n\n\n".join(parts) + "\n"
 
 
+def runnable(nb_path: Path):
+    """The source notebook as a student with every answer right runs it: hidden regions removed."""
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        if cells.is_test_cell(cell):
+            cell.source = cells.split_hidden(cell.source)[0]
+    return nb
+
+
 def solution_path(nb_path: Path, root: Path = ROOT) -> Path:
     return root / "solutions" / f"{nb_path.stem}.py"
 
