@@ -6,6 +6,7 @@
   report ASSIGNMENT                           print the gradebook's scores per student and cell
   timings                                     run each source notebook in a fresh kernel, print seconds
   gpu-check                                   grade the solutions and the sample class on cuda
+  accuracy                                    grade every case through nbgrader, report expected vs actual
 """
 from __future__ import annotations
 
@@ -78,6 +79,20 @@ def cmd_gpu_check(args) -> int:
     return gpu_check()
 
 
+def cmd_accuracy(args) -> int:
+    import tempfile
+
+    from autograder.corpus import accuracy_rows, copy_course, format_report, grade_corpus
+
+    with tempfile.TemporaryDirectory(prefix="kit-accuracy-") as scratch:
+        course = copy_course(Path(scratch) / "course")
+        print("grading the corpus with nbgrader autograde (a few minutes)...", file=sys.stderr, flush=True)
+        graded = grade_corpus(course)
+        rows = accuracy_rows(course, graded)
+    print(format_report(rows))
+    return 0 if all(row.ok for row in rows) else 1
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -97,6 +112,7 @@ def main(argv=None) -> int:
     report.add_argument("assignment")
     report.set_defaults(run=cmd_report)
     commands.add_parser("timings", help="run each source notebook in a fresh kernel").set_defaults(run=cmd_timings)
+    commands.add_parser("accuracy", help="grade every case, report expected vs actual").set_defaults(run=cmd_accuracy)
     commands.add_parser("gpu-check", help="grade solutions and sample class on cuda").set_defaults(run=cmd_gpu_check)
     args = parser.parse_args(argv)
     try:

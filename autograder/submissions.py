@@ -13,6 +13,7 @@ replaces that cell's code; `# %% after <grade_id>` inserts a new code cell after
 `expect` lists the points each named autograded cell should earn; cells not named
 should earn full points on a `reference` base and 0 on a `release` base. Each
 `# says: <grade_id>: <text>` line names text that cell's feedback must contain.
+`# device: cpu` marks a case whose expected points hold only on that grading device.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class Case:
     insert_after: dict[str, list[str]] = field(default_factory=dict)
     description: str = ""
     says: list[tuple[str, str]] = field(default_factory=list)
+    device: str | None = None
 
 
 def read_case(path: Path) -> Case:
@@ -49,7 +51,8 @@ def read_case(path: Path) -> Case:
     if base not in ("reference", "release"):
         raise ValueError(f"{path}: base must be 'reference' or 'release', not {base!r}")
     says = re.findall(r"^# says: ([\w-]+): (.*?)\s*$", header, re.MULTILINE)
-    case = Case(Path(path), base, expect, description=fields.get("case", ""), says=says)
+    case = Case(Path(path), base, expect, description=fields.get("case", ""), says=says,
+                device=fields.get("device") or None)
     matches = list(SECTION.finditer(text))
     for match, following in zip(matches, matches[1:] + [None]):
         body = text[match.end():following.start() if following else len(text)].strip("\n") + "\n"

@@ -11,9 +11,10 @@ import pytest
 import torch
 
 from autograder.checks import expect_equal, expect_number, expect_tensor, fail, kind_of
+from autograder.session import StudentCodeError
 from solutions import autograd as reference
 
-POINTS = [(2.0, 3.0), (0.5, 1.5), (1.0, -0.3), (-1.2, 2.5)]
+POINTS = [(1.7, 0.4), (0.5, 1.5), (1.0, -0.3), (-1.2, 2.5)]  # not the notebook's (2, 3)
 
 
 def by_hand(x, y):
@@ -50,8 +51,14 @@ def graph_structure(dot_source: str) -> Counter:
     return Counter((labels.get(a, "?"), labels.get(b, "?")) for a, b in edges)
 
 
+def check_names(got, want, what):
+    if type(got) is list and "AccumulateGrad" in got:
+        fail(f"{what}: leave out AccumulateGrad (the nodes of the leaves), got {got}")
+    expect_equal(got, want, what)
+
+
 class TestLeaves:
-    @pytest.mark.parametrize("x_value, y_value", [(2.0, 3.0), (-0.5, 4.25)])
+    @pytest.mark.parametrize("x_value, y_value", [(1.5, -2.0), (-0.5, 4.25)])
     def test_scalar_leaves_that_require_grad(self, student, x_value, y_value):
         pair = student.keep("make_leaves", x_value, y_value)
         expected = reference.make_leaves(x_value, y_value)
@@ -80,7 +87,12 @@ class TestComputeD:
 class TestGradients:
     @pytest.mark.parametrize("x_value, y_value", POINTS)
     def test_against_the_hand_derivation(self, student, x_value, y_value):
-        result = student.call("gradients", x_value, y_value)
+        try:
+            result = student.call("gradients", x_value, y_value)
+        except StudentCodeError as error:
+            if "a second time" in error.evalue:
+                fail(f"gradients({x_value}, {y_value}): backward() was called twice on the same graph; call it once")
+            raise
         if type(result) not in (tuple, list) or len(result) != 2:
             fail(f"gradients({x_value}, {y_value}): expected a pair (dd_dx, dd_dy), got {kind_of(result)}")
         oracle = reference.gradients(x_value, y_value)
@@ -98,23 +110,23 @@ class TestGradients:
 
 class TestOperationNames:
     def test_lesson_expression(self, student, device):
-        x, y = leaf(2.0, device), leaf(3.0, device)
+        x, y = leaf(0.4, device), leaf(1.7, device)
         d = student.keep("compute_d", student.put(x), student.put(y))
-        expect_equal(student.call("operation_names", d), reference.operation_names(reference.compute_d(x, y)),
-                     "operation_names(d) for the lesson's d")
+        check_names(student.call("operation_names", d), reference.operation_names(reference.compute_d(x, y)),
+                    "operation_names(d) for the lesson's d")
 
     @pytest.mark.parametrize("name", EXPRESSIONS)
     def test_other_graphs(self, student, device, name):
         local, remote, _, _ = build(student, EXPRESSIONS[name], (0.3, -1.4), device)
-        expect_equal(student.call("operation_names", remote), reference.operation_names(local),
-                     f"operation_names(output) for output = {name}")
+        check_names(student.call("operation_names", remote), reference.operation_names(local),
+                    f"operation_names(output) for output = {name}")
 
 
 class TestDrawGraph:
     @pytest.mark.parametrize("name", ["d", *EXPRESSIONS])
     def test_structure(self, student, device, name):
         if name == "d":
-            local_leaves = [leaf(2.0, device), leaf(3.0, device)]
+            local_leaves = [leaf(0.9, device), leaf(-2.2, device)]
             remote_leaves = [student.put(t) for t in local_leaves]
             local = reference.compute_d(*local_leaves)
             remote = student.keep("compute_d", *remote_leaves)

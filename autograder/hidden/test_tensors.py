@@ -1,12 +1,13 @@
 """Hidden tests of source/tensors/tensors.ipynb; the oracle is solutions/tensors.py.
 
-Inputs differ from the notebook's visible checks (other shapes, values and seeds), and
-tensor inputs live on the grading device.
+Inputs differ from the notebook's visible checks (other shapes, values and seeds), so an
+answer hard-coded to pass them earns nothing here; tensor inputs live on the grading device.
 """
 import pytest
 import torch
 
 from autograder.checks import expect_tensor, fail, kind_of
+from autograder.session import StudentCodeError
 from solutions import tensors as reference
 
 
@@ -21,10 +22,16 @@ def seeded_ints(*shape, seed, device):
 
 
 class TestZeros:
-    @pytest.mark.parametrize("rows, cols", [(5, 3), (3, 5), (1, 1), (4, 7), (16, 9)])
+    @pytest.mark.parametrize("rows, cols", [(6, 2), (3, 5), (1, 1), (4, 7), (16, 9)])
     def test_zeros(self, student, rows, cols):
-        expect_tensor(student.call("make_zeros", rows, cols), reference.make_zeros(rows, cols),
-                      f"make_zeros({rows}, {cols})")
+        result = student.call("make_zeros", rows, cols)
+        expected = reference.make_zeros(rows, cols)
+        what = f"make_zeros({rows}, {cols})"
+        if isinstance(result, torch.Tensor) and result.shape == expected.shape and result.dtype == expected.dtype \
+                and not bool((result == 0).all()):
+            fail(f"{what}: the entries are not all 0.0 but leftovers of uninitialised memory "
+                 "(torch.Tensor(rows, cols) and torch.empty do not clear it): use torch.zeros")
+        expect_tensor(result, expected, what)
 
 
 class TestRandom:
@@ -82,8 +89,23 @@ class TestMatmul:
     def test_matrix_product(self, student, device, n, k, m, seed):
         a = seeded_ints(n, k, seed=seed, device=device)
         b = seeded_ints(k, m, seed=seed + 100, device=device)
-        expect_tensor(student.call("matrix_product", a, b), reference.matrix_product(a, b),
-                      f"matrix_product(a, b) for a of shape {(n, k)} and b of shape {(k, m)}")
+        result = student.call("matrix_product", a, b)
+        what = f"matrix_product(a, b) for a of shape {(n, k)} and b of shape {(k, m)}"
+        if (n, k) == (k, m) and isinstance(result, torch.Tensor) and torch.equal(result, a * b):
+            fail(f"{what}: that is the element-wise product a * b; the matrix product is a @ b")
+        expect_tensor(result, reference.matrix_product(a, b), what)
+
+    def test_non_square(self, student, device):
+        a = seeded_ints(2, 3, seed=36, device=device)
+        b = seeded_ints(3, 4, seed=37, device=device)
+        try:
+            result = student.call("matrix_product", a, b)
+        except StudentCodeError as error:
+            if "must match" in error.evalue:
+                fail("matrix_product(a, b) for a of shape (2, 3) and b of shape (3, 4) raised an error: an "
+                     "element-wise product a * b needs equal shapes; the matrix product is a @ b")
+            raise
+        expect_tensor(result, reference.matrix_product(a, b), "matrix_product(a, b) for a (2, 3), b (3, 4)")
 
 
 class TestRowView:
@@ -108,15 +130,8 @@ class TestRowView:
 
 
 class TestFlatProduct:
-    LESSON = (torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.tensor([[5.0, 6.0], [7.0, 8.0]]))
-
-    def test_lesson_matrices(self, student, device):
-        m1, m2 = (m.to(device) for m in self.LESSON)
-        expect_tensor(student.call("flat_product", m1, m2), reference.flat_product(m1, m2),
-                      "flat_product(matrix1, matrix2) for the matrices of task 4")
-
     @pytest.mark.parametrize("shape1, shape2, seed", [((3, 3), (3, 3), 51), ((2, 3), (3, 2), 52),
-                                                      ((4, 1), (1, 4), 53), ((2, 5), (5, 2), 54)])
+                                                      ((4, 1), (1, 4), 53), ((2, 5), (5, 2), 54), ((2, 2), (2, 2), 55)])
     def test_other_matrices(self, student, device, shape1, shape2, seed):
         m1 = seeded_ints(*shape1, seed=seed, device=device)
         m2 = seeded_ints(*shape2, seed=seed + 100, device=device)

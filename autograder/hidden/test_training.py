@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from autograder.checks import expect_number, expect_tensor, fail, kind_of
+from autograder.session import StudentCodeError
 from solutions import training as reference
 
 
@@ -107,8 +108,14 @@ class TestTrain:
         weights = initial_weights(seed)
         X, Y = hidden_data(seed + 100, device)
         model = remote_model(student, weights, device)
-        losses = student.call("train", model, X, Y, lr=lr, epochs=epochs)
         what = f"train(model, X, Y, lr={lr}, epochs={epochs})"
+        try:
+            losses = student.call("train", model, X, Y, lr=lr, epochs=epochs)
+        except StudentCodeError as error:
+            if "does not require grad" in error.evalue:
+                fail(f"{what}: loss.backward() found no graph to differentiate: is the training inside "
+                     "torch.no_grad()? Only evaluation belongs there")
+            raise
         if type(losses) is not list or len(losses) != epochs or not all(type(v) in (int, float) for v in losses):
             fail(f"{what}: expected a list of {epochs} loss values (floats), got "
                  f"{kind_of(losses)}{' of length ' + str(len(losses)) if type(losses) is list else ''}")

@@ -1,0 +1,199 @@
+"""The corpus of cases, graded through nbgrader's own CLI in a scratch copy of the course.
+
+Cases are the sample class (tests/sample_class/<student>/<assignment>/<notebook>.py) and the
+corpus (tests/cases/<assignment>/<case>.py); see autograder.submissions for the format.
+`python -m autograder accuracy` and tests/test_grading.py use the same functions, so the
+report and the tests judge the same kind of run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+
+from autograder import cells
+from autograder.authoring import ROOT
+from autograder.device import grading_device
+from autograder.submissions import Case, build_notebook, read_case
+
+COURSE_FILES = ["source", "release", "autograder", "solutions", "nbgrader_config.py"]
+UNREADABLE = ("dave", "tensors")  # tests/sample_class/dave/tensors holds a broken .ipynb, not a case file
+SOURCE_COPY = "source-notebook"  # the student who submits the source notebook itself
+
+
+@dataclass
+class Entry:
+    assignment: str
+    student: str
+    case: Case
+
+    @property
+    def kind(self) -> str:
+        if self.case.base == "release":
+            return "blank or attack"
+        return "mistake" if self.case.expect else "correct variant"
+
+    @property
+    def applies_here(self) -> bool:
+        return self.case.device is None or self.case.device == grading_device().type
+
+
+def assignments(root: Path = ROOT) -> list[str]:
+    return sorted(path.name for path in (root / "source").iterdir() if path.is_dir())
+
+
+def notebook_of(assignment: str, kind: str = "source", root: Path = ROOT) -> Path:
+    return root / kind / assignment / f"{assignment}.ipynb"
+
+
+def entries(root: Path = ROOT) -> list[Entry]:
+    found = []
+    for assignment in assignments(root):
+        for path in sorted(root.glob(f"tests/sample_class/*/{assignment}/*.py")):
+            found.append(Entry(assignment, path.parent.parent.name, read_case(path)))
+        for path in sorted(root.glob(f"tests/cases/{assignment}/*.py")):
+            found.append(Entry(assignment, path.stem, read_case(path)))
+    return found
+
+
+def full_points(assignment: str, root: Path = ROOT) -> dict[str, float]:
+    return {cells.nbgrader_meta(c)["grade_id"]: float(cells.nbgrader_meta(c)["points"])
+            for c in nbformat.read(notebook_of(assignment, root=root), as_version=4).cells if cells.is_test_cell(c)}
+
+
+def expected_scores(entry: Entry, root: Path = ROOT) -> dict[str, float]:
+    full = full_points(entry.assignment, root)
+    default = full if entry.case.base == "reference" else dict.fromkeys(full, 0.0)
+    return {**default, **entry.case.expect}
+
+
+def copy_course(target: Path, root: Path = ROOT) -> Path:
+    """A course root with the kit's own files and no submissions or gradebook."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in COURSE_FILES:
+        if (root / name).is_dir():
+            shutil.copytree(root / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(root / name, target / name)
+    return target
+
+
+def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run nbgrader's own command line in `course` with this interpreter."""
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                            capture_output=True, text=True, timeout=3600)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-5000:]}")
+    return result
+
+
+def submit(course: Path, student: str, assignment: str) -> Path:
+    path = course / "submitted" / student / assignment / f"{assignment}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def grade_corpus(course: Path, root: Path = ROOT) -> list[Entry]:
+    """Release every set in `course`, submit every case (and the source notebooks), autograde each set."""
+    graded = [e for e in entries(root) if e.applies_here]
+    for assignment in assignments(root):
+        nbgrader(course, "generate_assignment", assignment, "--force")
+        shutil.copy(notebook_of(assignment, root=root), submit(course, SOURCE_COPY, assignment))
+    for entry in graded:
+        release = notebook_of(entry.assignment, "release", root)
+        nbformat.write(build_notebook(entry.case, release, notebook_of(entry.assignment, root=root)),
+                       submit(course, entry.student, entry.assignment))
+    student, assignment = UNREADABLE
+    shutil.copy(root / "tests" / "sample_class" / student / assignment / f"{assignment}.ipynb",
+                submit(course, student, assignment))
+    for assignment in assignments(root):
+        nbgrader(course, "autograde", assignment, "--force")
+    return graded
+
+
+def gradebook_scores(course: Path, assignment: str) -> dict[str, dict[str, float]]:
+    """{student: {grade_id: score}} as nbgrader recorded them."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {submission.student.id: {grade.cell.name: grade.score
+                                        for notebook in submission.notebooks for grade in notebook.grades
+                                        if grade.cell.cell_type == "code"}
+                for submission in gradebook.find_assignment(assignment).submissions}
+
+
+def cell_outputs(course: Path, student: str, assignment: str, grade_id: str) -> list:
+    nb = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+    return next(c.outputs for c in nb.cells if cells.nbgrader_meta(c).get("grade_id") == grade_id)
+
+
+def cell_feedback(course: Path, student: str, assignment: str, grade_id: str) -> str:
+    return json.dumps(cell_outputs(course, student, assignment, grade_id))
+
+
+def first_message(course: Path, student: str, assignment: str, grade_id: str) -> str:
+    for output in cell_outputs(course, student, assignment, grade_id):
+        if output.get("output_type") == "error" and output.get("traceback"):
+            return output["traceback"][0].lstrip("- ")
+    return ""
+
+
+@dataclass
+class Row:
+    entry: Entry
+    grade_id: str
+    expected: float
+    actual: float
+    message: str
+
+    @property
+    def ok(self) -> bool:
+        return abs(self.expected - self.actual) < 0.011
+
+
+def accuracy_rows(course: Path, graded: list[Entry], root: Path = ROOT) -> list[Row]:
+    rows = []
+    scores = {assignment: gradebook_scores(course, assignment) for assignment in assignments(root)}
+    for entry in graded:
+        actual = scores[entry.assignment].get(entry.student, {})
+        for grade_id, expected in expected_scores(entry, root).items():
+            message = first_message(course, entry.student, entry.assignment, grade_id) if entry.kind == "mistake" \
+                and grade_id in entry.case.expect else ""
+            rows.append(Row(entry, grade_id, expected, actual.get(grade_id, float("nan")), message))
+    return rows
+
+
+def summary(rows: list[Row]) -> str:
+    by_case: dict[tuple, list[Row]] = {}
+    for row in rows:
+        by_case.setdefault((row.entry.assignment, row.entry.student), []).append(row)
+    variants = [r for r in by_case.values() if r[0].entry.kind == "correct variant"]
+    mistakes = [r for r in by_case.values() if r[0].entry.kind == "mistake"]
+    others = [r for r in by_case.values() if r[0].entry.kind == "blank or attack"]
+    good = lambda group: sum(all(row.ok for row in case) for case in group)  # noqa: E731
+    return (f"correct variants at full marks: {good(variants)}/{len(variants)}, "
+            f"mistakes losing their points: {good(mistakes)}/{len(mistakes)}\n"
+            f"blanks and attacks earning nothing: {good(others)}/{len(others)}")
+
+
+def format_report(rows: list[Row]) -> str:
+    """One line per correct variant, blank or attack (its total); one per marked cell of a mistake."""
+    lines = [f"{'set':<16} {'case':<38} {'cell':<22} {'expected':>8} {'actual':>8}  message"]
+    by_case: dict[tuple, list[Row]] = {}
+    for row in rows:
+        by_case.setdefault((row.entry.assignment, row.entry.student), []).append(row)
+    for (assignment, student), case_rows in by_case.items():
+        entry = case_rows[0].entry
+        shown = [r for r in case_rows if r.grade_id in entry.case.expect or not r.ok] if entry.kind == "mistake" \
+            else [Row(entry, "(all cells)", sum(r.expected for r in case_rows), sum(r.actual for r in case_rows), "")]
+        for row in shown:
+            mark = "" if row.ok and all(r.ok for r in case_rows) else "  <-- DIFFERS"
+            lines.append(f"{assignment:<16} {student:<38} {row.grade_id:<22} {row.expected:>8g} {row.actual:>8g}"
+                         f"  {row.message[:100]}{mark}")
+    return "\n".join(lines + ["", summary(rows)])

@@ -1,0 +1,8 @@
+# case: mistake: adds in place, changing the caller's x
+# base: reference
+# expect: add-check=2.4
+# says: add-check: changed x
+# %% add-answer
+def add(x, y):
+    x += y
+    return x

@@ -1,0 +1,13 @@
+# case: correct: torch.inference_mode for evaluation, and the noise drawn before X
+# base: reference
+# %% data-answer
+def make_data(n):
+    noise = torch.randn(n, 1)
+    X = torch.randn(n, 1)
+    return X, 3 * X + 2 + 0.1 * noise
+
+# %% evaluate-answer
+def evaluate(model, X):
+    model.eval()
+    with torch.inference_mode():
+        return model(X)
