@@ -138,9 +138,11 @@ def cell_feedback(course: Path, student: str, assignment: str, grade_id: str) ->
 
 
 def first_message(course: Path, student: str, assignment: str, grade_id: str) -> str:
+    """The first hidden-test message of a cell (the visible checks' note only when there is nothing else)."""
     for output in cell_outputs(course, student, assignment, grade_id):
         if output.get("output_type") == "error" and output.get("traceback"):
-            return output["traceback"][0].lstrip("- ")
+            lines = [line.lstrip("- ") for line in output["traceback"]]
+            return next((line for line in lines if not line.startswith("a visible check")), lines[0])
     return ""
 
 

@@ -99,8 +99,13 @@ def _plain_output(output):
     return wire.to_plain(output)
 
 
+LIBRARY_DIRS = tuple({os.path.dirname(os.__file__), os.path.dirname(os.path.dirname(torch.__file__))})
+
+
 def _error(exc):
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename != __file__]
+    """The exception for the grader, located at the last line of the student's own code."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if f.filename != __file__ and not f.filename.startswith(LIBRARY_DIRS)]
     where = f"line {frames[-1].lineno}: {frames[-1].line}" if frames else ""
     return {"ename": type(exc).__name__, "evalue": str(exc)[:2000], "where": where[:500]}
 

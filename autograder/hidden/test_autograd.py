@@ -92,6 +92,9 @@ class TestGradients:
         except StudentCodeError as error:
             if "a second time" in error.evalue:
                 fail(f"gradients({x_value}, {y_value}): backward() was called twice on the same graph; call it once")
+            if "modified by an inplace operation" in error.evalue:
+                fail(f"gradients({x_value}, {y_value}): backward() failed because an in-place operation (+=, /=, or a "
+                     "method ending in _) changed a value it needs: compute d with out-of-place operations")
             raise
         if type(result) not in (tuple, list) or len(result) != 2:
             fail(f"gradients({x_value}, {y_value}): expected a pair (dd_dx, dd_dy), got {kind_of(result)}")

@@ -2,6 +2,7 @@
 # base: reference
 # expect: ann-check=0 count-check=2.4
 # says: ann-check: cannot assign module before Module.__init__() call
+# says: count-check: ANN() raised AttributeError: cannot assign module before Module.__init__() call
 # %% ann-answer
 class ANN(nn.Module):
     def __init__(self):

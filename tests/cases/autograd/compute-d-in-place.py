@@ -1,9 +1,9 @@
-# case: mistake: an in-place sin_() overwrites a value that backward() needs
+# case: mistake: an in-place division overwrites exp's result, which backward() needs
 # base: reference
 # expect: gradients-check=0
-# says: gradients-check: modified by an inplace operation
+# says: gradients-check: an in-place operation (+=, /=, or a method ending in _) changed a value it needs
 # %% compute-d-answer
 def compute_d(x, y):
-    a = x * y
-    b = a.sin_()
-    return torch.exp(b) / (x + y)
+    c = torch.exp(torch.sin(x * y))
+    c /= x + y
+    return c
