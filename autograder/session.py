@@ -73,6 +73,7 @@ class Worker:
     def __init__(self, workdir: str | os.PathLike, limits: Limits | None = None):
         self.limits = limits or Limits()
         self.gone: str | None = None
+        self.started = False  # the first request also waits for the worker's imports
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
         self.process = subprocess.Popen(
@@ -112,10 +113,8 @@ class Worker:
         return f"exit code {code}"
 
     def run_cell(self, code: str, label: str) -> dict:
-        timeout = self.limits.cell_seconds
-        if self.process.poll() is None and not getattr(self, "_started", False):
-            timeout += self.limits.start_seconds  # the first request also waits for imports
-            self._started = True
+        timeout = self.limits.cell_seconds + (0 if self.started else self.limits.start_seconds)
+        self.started = True
         return self.request({"op": "run_cell", "code": code}, timeout, f"in {label}")
 
     def kill(self) -> None:
