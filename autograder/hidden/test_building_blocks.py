@@ -22,41 +22,32 @@ def line_data(seed, device, n=30):
 ACTIVATION_INPUTS = [((7,), 1, 3.0), ((4, 5), 2, 5.0), ((2, 3, 4), 3, 1.0)]
 
 
-def check_activation(student, device, name, shape, seed, scale):
-    x = seeded(*shape, seed=seed, device=device, scale=scale)
-    expect_tensor(student.call(name, x), getattr(reference, name)(x), f"{name}(x) for x of shape {shape}")
+class ActivationTests:
+    """The same hidden tests for each activation; subclasses name the student's function."""
 
+    name = ""
 
-def check_activation_edges(student, device, name):
-    x = torch.tensor([-20.0, -1e-3, 0.0, 1e-3, 20.0], device=device)
-    expect_tensor(student.call(name, x), getattr(reference, name)(x), f"{name}({x.cpu().tolist()})")
-
-
-class TestRelu:
     @pytest.mark.parametrize("shape, seed, scale", ACTIVATION_INPUTS)
     def test_values(self, student, device, shape, seed, scale):
-        check_activation(student, device, "relu", shape, seed, scale)
+        x = seeded(*shape, seed=seed, device=device, scale=scale)
+        expect_tensor(student.call(self.name, x), getattr(reference, self.name)(x),
+                      f"{self.name}(x) for x of shape {shape}")
 
     def test_edges(self, student, device):
-        check_activation_edges(student, device, "relu")
+        x = torch.tensor([-20.0, -1e-3, 0.0, 1e-3, 20.0], device=device)
+        expect_tensor(student.call(self.name, x), getattr(reference, self.name)(x), f"{self.name}({x.cpu().tolist()})")
 
 
-class TestSigmoid:
-    @pytest.mark.parametrize("shape, seed, scale", ACTIVATION_INPUTS)
-    def test_values(self, student, device, shape, seed, scale):
-        check_activation(student, device, "sigmoid", shape, seed, scale)
-
-    def test_edges(self, student, device):
-        check_activation_edges(student, device, "sigmoid")
+class TestRelu(ActivationTests):
+    name = "relu"
 
 
-class TestTanh:
-    @pytest.mark.parametrize("shape, seed, scale", ACTIVATION_INPUTS)
-    def test_values(self, student, device, shape, seed, scale):
-        check_activation(student, device, "tanh", shape, seed, scale)
+class TestSigmoid(ActivationTests):
+    name = "sigmoid"
 
-    def test_edges(self, student, device):
-        check_activation_edges(student, device, "tanh")
+
+class TestTanh(ActivationTests):
+    name = "tanh"
 
 
 class TestLoss:
