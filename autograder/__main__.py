@@ -7,11 +7,16 @@
   timings                                     run each source notebook in a fresh kernel, print seconds
   gpu-check                                   grade the solutions and the sample class on cuda
   accuracy                                    grade every case through nbgrader, report expected vs actual
+  grade-class ASSIGNMENT [--workers N] [--shard k/n] [--db URL]   grade every submission, with a progress bar
+  merge ASSIGNMENT GRADEBOOK.db... [--db URL]  merge shards' gradebooks into the course's
+  summary ASSIGNMENT [--png PATH]             per autograded cell: mean, full marks, common failures
+  gradescope ASSIGNMENT --out DIR             a Gradescope results.json per submission
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -93,6 +98,51 @@ def cmd_accuracy(args) -> int:
     return 0 if all(row.ok for row in rows) else 1
 
 
+
+def cmd_grade_class(args) -> int:
+    from autograder.authoring import ROOT
+    from autograder.classroom import grade_class, parse_shard
+
+    result = grade_class(ROOT, args.assignment, workers=args.workers, shard=parse_shard(args.shard),
+                         db_url=args.db, force=not args.keep_graded, logs=args.logs)
+    print(f"{args.assignment}: graded {len(result.students) - len(result.failed)} of {len(result.students)} "
+          f"submissions in {result.seconds:.1f} s into {result.db_url}")
+    for student in result.failed:
+        print(f"FAILED: {student} (see nbgrader's log{' in ' + args.logs if args.logs else ', --logs DIR keeps it'})")
+    return 1 if result.failed else 0
+
+
+def cmd_merge(args) -> int:
+    from autograder.authoring import ROOT
+    from autograder.classroom import default_db_url, merge_gradebook
+
+    for path in args.gradebooks:
+        merged = merge_gradebook(f"sqlite:///{Path(path).resolve()}", args.db or default_db_url(ROOT), args.assignment)
+        print(f"{path}: merged {len(merged)} submissions ({', '.join(merged)})")
+    return 0
+
+
+def cmd_summary(args) -> int:
+    from autograder.authoring import ROOT
+    from autograder.reports import class_summary, format_summary, plot_summary
+
+    rows = class_summary(ROOT, args.assignment, args.db)
+    print(format_summary(args.assignment, rows))
+    if args.png:
+        plot_summary(args.assignment, rows, Path(args.png))
+        print(f"plot written to {args.png}")
+    return 0
+
+
+def cmd_gradescope(args) -> int:
+    from autograder.authoring import ROOT
+    from autograder.reports import write_gradescope
+
+    for path in write_gradescope(ROOT, args.assignment, Path(args.out), args.db, args.student):
+        print(f"wrote {path}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -114,6 +164,33 @@ def main(argv=None) -> int:
     commands.add_parser("timings", help="run each source notebook in a fresh kernel").set_defaults(run=cmd_timings)
     commands.add_parser("accuracy", help="grade every case, report expected vs actual").set_defaults(run=cmd_accuracy)
     commands.add_parser("gpu-check", help="grade solutions and sample class on cuda").set_defaults(run=cmd_gpu_check)
+    db_help = "the gradebook's db_url (default: the course's gradebook.db)"
+    grade_class = commands.add_parser("grade-class", help="grade every submission of an assignment in parallel")
+    grade_class.add_argument("assignment")
+    grade_class.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                             help="nbgrader processes at once (default: the number of CPUs)")
+    grade_class.add_argument("--shard", default="0/1", help="grade only part k of n of the class, 0 <= k < n")
+    grade_class.add_argument("--db", help=db_help + "; a new sqlite file becomes this shard's own gradebook")
+    grade_class.add_argument("--keep-graded", action="store_true", help="skip students already autograded (no --force)")
+    grade_class.add_argument("--logs", help="keep each worker's nbgrader log in this folder")
+    grade_class.set_defaults(run=cmd_grade_class)
+    merge = commands.add_parser("merge", help="merge shards' SQLite gradebooks into the course's")
+    merge.add_argument("assignment")
+    merge.add_argument("gradebooks", nargs="+")
+    merge.add_argument("--db", help=db_help)
+    merge.set_defaults(run=cmd_merge)
+    summary = commands.add_parser("summary", help="class summary per autograded cell")
+    summary.add_argument("assignment")
+    summary.add_argument("--png", help="also plot it to this PNG file")
+    summary.add_argument("--db", help=db_help)
+    summary.set_defaults(run=cmd_summary)
+    gradescope = commands.add_parser("gradescope", help="write a Gradescope results.json per submission")
+    gradescope.add_argument("assignment")
+    gradescope.add_argument("--out", required=True,
+                            help="folder for <student>/results.json; with --student, the results.json file itself")
+    gradescope.add_argument("--student", help="only this student")
+    gradescope.add_argument("--db", help=db_help)
+    gradescope.set_defaults(run=cmd_gradescope)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
