@@ -12,21 +12,36 @@ import os
 import nbformat
 from nbconvert.exporters import NotebookExporter
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Float
+from traitlets import Float, Integer
 
 from autograder.engine import UNREADABLE_KEY, grade_notebook
-from autograder.session import Limits
+from autograder.sandbox import Limits
 
 
 class GradeWithHiddenTests(NbGraderPreprocessor):
-    """Run the notebook in a worker process and score its test cells by their hidden tests."""
+    """Run the notebook in a sandboxed worker process and score its test cells by their hidden tests.
 
-    cell_timeout = Float(60.0, help="Seconds one notebook cell of the student's may run.").tag(config=True)
-    call_timeout = Float(60.0, help="Seconds one call of a student's function by a hidden test may run.").tag(config=True)
+    The limits below are per notebook; a limit hit is shown in the student's feedback.
+    """
+
+    cell_timeout = Float(60.0, help="Seconds (wall clock) one notebook cell may run.").tag(config=True)
+    call_timeout = Float(60.0, help="Seconds (wall clock) one call of student code by a hidden test may run.").tag(config=True)
+    notebook_timeout = Float(600.0, help="Seconds (wall clock) for the whole notebook: cells and hidden tests.").tag(config=True)
+    cpu_seconds = Integer(600, help="CPU seconds the notebook's process may use (a hard rlimit).").tag(config=True)
+    memory_mb = Integer(2048, help="MiB of resident memory for all the notebook's processes.").tag(config=True)
+    processes = Integer(256, help="Processes plus threads the notebook may run at once.").tag(config=True)
+    file_size_mb = Integer(256, help="MiB for one file written by student code.").tag(config=True)
+    disk_mb = Integer(1024, help="MiB for all files in the notebook's scratch folder.").tag(config=True)
+
+    def limits(self) -> Limits:
+        return Limits(cell_seconds=self.cell_timeout, call_seconds=self.call_timeout,
+                      notebook_seconds=self.notebook_timeout, cpu_seconds=self.cpu_seconds,
+                      memory_mb=self.memory_mb, processes=self.processes, file_size_mb=self.file_size_mb,
+                      disk_mb=self.disk_mb)
 
     def preprocess(self, nb, resources):
         workdir = resources.get("metadata", {}).get("path") or "."
-        grades = grade_notebook(nb, workdir, Limits(cell_seconds=self.cell_timeout, call_seconds=self.call_timeout))
+        grades = grade_notebook(nb, workdir, self.limits())
         for grade in grades:
             self.log.info("%s: %g / %g (%d of %d hidden tests passed)", grade.grade_id, grade.score,
                           grade.max_points, grade.passed, len(grade.tests))

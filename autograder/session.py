@@ -1,6 +1,6 @@
 """The grader's side of the process boundary: start a worker, run cells in it, call student code.
 
-`Worker` owns the student's process. `Student` is what hidden tests receive as their
+`Worker` owns the student's process (forked in the sandbox, see sandbox.py). `Student` is what hidden tests receive as their
 `student` fixture: it calls the student's functions and classes in the worker and
 returns plain data, or raises `StudentCodeError` / `WorkerGone` with a message written
 for the student.
@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
+import time
 
 import torch
 
-from autograder import wire
+from autograder import sandbox, wire
+from autograder.device import grading_device
+from autograder.sandbox import Limits
 from autograder.wire import Handle
 
-WORKER_SCRIPT = Path(__file__).with_name("worker.py")
+__all__ = ["Limits", "Student", "StudentCodeError", "Worker", "WorkerGone"]
 
 
 class WorkerGone(Exception):
@@ -47,92 +46,82 @@ class StudentCodeError(Exception):
         return f"{self.what} raised {self.ename}: {self.evalue}{where}"
 
 
-@dataclass
-class Limits:
-    """How long the grader waits for the student's process."""
-
-    cell_seconds: float = 60.0
-    call_seconds: float = 60.0
-    start_seconds: float = 120.0
-    max_reply_bytes: int = 1 << 30
-
-
-def _worker_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KIT_", "NBGRADER_", "JPY_"))}
-    # Fresh memory is filled with a non-zero byte, so `torch.Tensor(5, 3)` or
-    # `torch.empty` shows up as the uninitialised memory it is, not as zeros.
-    env["MALLOC_PERTURB_"] = "165"
-    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return env
-
-
 class Worker:
-    """One student process, started in `workdir`, that runs one notebook."""
+    """One student process, forked by the sandbox's zygote, that runs one notebook.
+
+    Files of `workdir` (the submission folder) are copied into the process's scratch folder.
+    """
 
     def __init__(self, workdir: str | os.PathLike, limits: Limits | None = None):
         self.limits = limits or Limits()
         self.gone: str | None = None
-        self.started = False  # the first request also waits for the worker's imports
+        self.ending: dict | None = None
+        self.deadline = time.monotonic() + self.limits.notebook_seconds
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
-        self.process = subprocess.Popen(
-            [sys.executable, str(WORKER_SCRIPT), str(to_worker_r), str(from_worker_w)],
-            cwd=workdir, env=_worker_env(), pass_fds=(to_worker_r, from_worker_w),
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        os.close(to_worker_r)
-        os.close(from_worker_w)
+        try:
+            self.zygote = sandbox.zygote(self.limits)
+            self.pid = self.zygote.fork(sandbox.submission_files(workdir, self.limits.files_mb << 20),
+                                        to_worker_r, from_worker_w, limit_data=grading_device().type != "cuda")
+        except sandbox.ZygoteGone as exc:
+            self.pid, self.gone = None, f"your notebook could not be started: {exc}"
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
 
     def request(self, message: dict, timeout: float, doing: str) -> dict:
         """Send one request and return the validated reply; WorkerGone if the process is lost."""
         if self.gone:
             raise WorkerGone(self.gone)
+        left = self.deadline - time.monotonic()
+        whole_notebook = left < timeout
+        timeout = max(0.0, min(timeout, left))
         try:
             wire.send(self._to_worker, message)
             reply = wire.from_plain(wire.receive(self._from_worker, timeout, self.limits.max_reply_bytes))
         except wire.WireTimeout:
-            self.kill()
-            self.gone = f"your code ran past {timeout:g} s {doing}, so it was stopped"
+            self.end()
+            limit = (f"your notebook ran past its {self.limits.notebook_seconds:g} s in all" if whole_notebook
+                     else f"your code ran past {timeout:g} s {doing}")
+            self.gone = f"{limit}, so it was stopped"
             raise WorkerGone(self.gone) from None
-        except (wire.WireError, OSError) as exc:
-            self.kill()
-            self.gone = f"your notebook's process ended {doing} ({self._exit_reason(exc)})"
+        except (wire.WireError, OSError):
+            self.end()
+            self.gone = f"your notebook's process ended {doing} ({self._exit_reason()})"
             raise WorkerGone(self.gone) from None
         if type(reply) is not dict or type(reply.get("ok")) is not bool:
             raise WorkerGone(f"the answer from your notebook's process {doing} was not understood")
         return reply
 
-    def _exit_reason(self, exc: Exception) -> str:
-        code = self.process.poll()
+    def _exit_reason(self) -> str:
+        ending = self.ending or {}
+        code, cpu = ending.get("exit_code"), ending.get("cpu_seconds") or 0
+        if ending.get("reason"):
+            return str(ending["reason"])
         if code is None:
-            return f"broken answer: {exc}"
+            return "the grading sandbox stopped"
+        if code < 0 and cpu >= self.limits.cpu_seconds - 1:
+            return f"it used more than its {self.limits.cpu_seconds} s of CPU time"
         if code < 0:
             return f"killed by signal {signal.Signals(-code).name}"
         return f"exit code {code}"
 
     def run_cell(self, code: str, label: str) -> dict:
-        timeout = self.limits.cell_seconds + (0 if self.started else self.limits.start_seconds)
-        self.started = True
-        return self.request({"op": "run_cell", "code": code}, timeout, f"in {label}")
+        return self.request({"op": "run_cell", "code": code}, self.limits.cell_seconds, f"in {label}")
 
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        self.process.wait()
+    def end(self) -> None:
+        """Stop the process and everything it started; remember how it ended."""
+        if self.pid is None or self.ending is not None:
+            return
+        try:
+            self.ending = self.zygote.end(self.pid)
+        except sandbox.ZygoteGone as exc:
+            self.ending = {"exit_code": None, "reason": None, "error": str(exc)}
+
+    kill = end
 
     def close(self) -> None:
-        if self.process.poll() is None and not self.gone:
-            try:
-                wire.send(self._to_worker, {"op": "exit"})
-                self.process.wait(timeout=5)
-            except (OSError, subprocess.TimeoutExpired):
-                pass
-        self.kill()
+        self.end()
         for fd in (self._to_worker, self._from_worker):
             try:
                 os.close(fd)

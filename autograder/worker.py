@@ -4,8 +4,10 @@ Everything in this process is untrusted, because it runs the student's code. It 
 decides a grade: it answers the grader's requests with plain data only (see wire.py),
 and the grader checks those answers in its own process.
 
-Started by autograder.session as `python worker.py REQUEST_FD REPLY_FD`, as a script so
-that the kit's package is not on the student's sys.path.
+Started by autograder.sandbox as `python worker.py CONTROL_FD sandboxed|unconfined`, as a
+script so that the kit's package is not on the student's sys.path. It runs as a zygote:
+imports once, then forks one child per notebook (see Zygote); each child serves one
+notebook's requests on its own pipes (see serve).
 
 Requests (dicts): {"op": "run_cell", "code"}, {"op": "call", "target", "args", "kwargs",
 "call", "keep", "seed", "fake_devices"}, {"op": "put", "value"}, {"op": "exit"}.
@@ -16,6 +18,11 @@ import contextlib
 import io
 import os
 import random
+import resource
+import select
+import shutil
+import signal
+import socket
 import sys
 import traceback
 
@@ -127,7 +134,7 @@ def faked_devices(fake):
 
 class Worker:
     def __init__(self):
-        self.shell = WorkerShell.instance()
+        self.shell = WorkerShell.instance(config=_shell_config())
         self.shell.outputs = []
         self.handles = {}
 
@@ -207,7 +214,8 @@ class Worker:
         raise ValueError(f"unknown request {op!r}")
 
 
-def main(request_fd, reply_fd):
+def serve(request_fd, reply_fd):
+    """Answer the grader's requests until it says exit or goes away."""
     worker = Worker()
     while True:
         try:
@@ -226,5 +234,230 @@ def main(request_fd, reply_fd):
             wire.send(reply_fd, {"ok": False, "error": _error(exc)})
 
 
+# --- the zygote: imports once, forks one child per notebook ---------------------------
+
+PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 4, 38
+WATCH_SECONDS = 0.1
+
+
+def _prctl(option, value):
+    import ctypes
+    if ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
+
+
+def warm_up():
+    """Import and exercise what notebooks use, so each forked child starts warm.
+
+    Tensors stay tiny: torch then runs inline and starts no thread pool, and CUDA is never
+    touched, so forking stays safe.
+    """
+    WorkerShell.instance(config=_shell_config())  # first: the inline plot backend hooks into it
+    import matplotlib.pyplot as plt
+    import matplotlib_inline.backend_inline  # noqa: F401
+    import numpy  # noqa: F401
+    import torch.nn.functional  # noqa: F401
+    import torchviz  # noqa: F401
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    loss = torch.nn.functional.mse_loss(model(torch.ones(4, 2)), torch.zeros(4, 1))
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    plt.figure()
+    plt.close("all")
+
+
+def _shell_config():
+    from traitlets.config import Config
+    config = Config()
+    config.HistoryManager.enabled = False  # no history database, and no thread that saves it
+    return config
+
+
+def _processes():
+    """(pid, pgid, uid, rss_bytes, threads) of every process this one can see."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{name}/status") as f:  # the real uid, even of a non-dumpable process
+                uid = next(int(line.split()[1]) for line in f if line.startswith("Uid:"))
+        except (OSError, StopIteration, ValueError, IndexError):
+            continue
+        yield int(name), int(fields[2]), uid, int(fields[21]) * page, int(fields[17])
+
+
+class Zygote:
+    """Receives fork requests on a Unix socket; each child serves one notebook.
+
+    Requests: {"op": "fork", "scratch", "uid", "files", "limits"} with the child's request and
+    reply pipes attached (SCM_RIGHTS), answered {"pid"}; {"op": "end", "pid"}, answered with
+    how the child ended. Between requests it watches each child's memory and processes.
+    """
+
+    def __init__(self, control_fd, sandboxed):
+        self.sock = socket.socket(fileno=control_fd)
+        self.sandboxed = sandboxed  # alone in a pid namespace, so leftovers can be found and killed
+        self.children = {}
+
+    def run(self):
+        warm_up()
+        _prctl(PR_SET_DUMPABLE, 0)  # children of the same user cannot ptrace or read the zygote
+        wire.send(self.sock.fileno(), {"ok": True, "threads": len(os.listdir("/proc/self/task"))})
+        while True:
+            ready = select.select([self.sock], [], [], WATCH_SECONDS)[0]
+            self.watch()
+            if not ready:
+                continue
+            marker, fds, _, _ = socket.recv_fds(self.sock, 1, 2)
+            if not marker:
+                break
+            request = wire.receive(self.sock.fileno(), timeout=30)
+            if request["op"] == "fork":
+                reply = self.fork(request, fds)
+            elif request["op"] == "end":
+                reply = self.end(request["pid"])
+            else:
+                reply = {"ok": False}
+            wire.send(self.sock.fileno(), reply)
+        for pid in list(self.children):
+            self.end(pid)
+
+    def fork(self, request, fds):
+        scratch = request["scratch"]
+        os.makedirs(scratch, mode=0o700)
+        if request["uid"] is not None:
+            os.chown(scratch, request["uid"], request["uid"])
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                self.sock.close()
+                _become_student(request, fds)
+                serve(*fds)
+            except BaseException:
+                code = 70
+            finally:
+                os._exit(code)  # never run the zygote's exit handlers or the student's atexit hooks
+        for fd in fds:
+            os.close(fd)
+        self.children[pid] = {"scratch": scratch, "uid": request["uid"], "limits": request["limits"],
+                              "reason": None, "status": None}
+        return {"ok": True, "pid": pid}
+
+    def members(self, pid, processes):
+        """The processes that belong to child `pid`: its own uid, or else its process group."""
+        child = self.children[pid]
+        if child["uid"] is not None:
+            return [p for p in processes if p[2] == child["uid"]]
+        return [p for p in processes if p[1] == pid]
+
+    def watch(self):
+        """Reap ended children; kill any child over its memory or process limit."""
+        live = [pid for pid, child in self.children.items() if child["status"] is None]
+        for pid in live:
+            done, status, usage = os.wait4(pid, os.WNOHANG)
+            if done:
+                self.children[pid]["status"] = (status, usage.ru_utime + usage.ru_stime)
+        live = [pid for pid in live if self.children[pid]["status"] is None]
+        if not live:
+            return
+        processes = list(_processes())
+        for pid in live:
+            child, members = self.children[pid], self.members(pid, processes)
+            limits = child["limits"]
+            if sum(p[3] for p in members) > limits["memory_bytes"]:
+                child["reason"] = f"it used more than {limits['memory_bytes'] >> 20} MiB of memory"
+            elif sum(p[4] for p in members) > limits["processes"]:
+                child["reason"] = f"it started more than {limits['processes']} processes or threads"
+            else:
+                continue
+            self.kill(pid, members)
+
+    def kill(self, pid, members=()):
+        for target in [pid, *(p[0] for p in members)]:
+            try:
+                os.killpg(target, signal.SIGKILL) if target == pid else os.kill(target, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def end(self, pid):
+        """Stop child `pid` and everything it started, remove its scratch folder, say how it ended."""
+        child = self.children.pop(pid, None)
+        if child is None:
+            return {"ok": False}
+        self.children[pid] = child
+        self.kill(pid, self.leftovers(pid))
+        if child["status"] is None:
+            _, status, usage = os.wait4(pid, 0)
+            child["status"] = (status, usage.ru_utime + usage.ru_stime)
+        del self.children[pid]
+        shutil.rmtree(child["scratch"], ignore_errors=True)
+        status, cpu = child["status"]
+        return {"ok": True, "exit_code": os.waitstatus_to_exitcode(status), "cpu_seconds": cpu,
+                "reason": child["reason"]}
+
+    def leftovers(self, pid):
+        """Processes the child left behind, even ones that escaped its process group."""
+        processes = list(_processes())
+        if self.children[pid]["uid"] is not None:
+            return self.members(pid, processes)
+        if not self.sandboxed:
+            return self.members(pid, processes)
+        others = set(self.children) - {pid}  # other children's process groups
+        return [p for p in processes if p[0] not in (1, os.getpid()) and p[1] not in others]
+
+
+def _become_student(request, fds):
+    """In the forked child: a new session, the student's user, limits, scratch folder, files."""
+    os.setsid()
+    for fd in range(3, 1024):
+        if fd not in fds:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+    uid = request["uid"]
+    if uid is not None:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    limits = request["limits"]
+    hard = {resource.RLIMIT_CPU: limits["cpu_seconds"], resource.RLIMIT_FSIZE: limits["file_bytes"],
+            resource.RLIMIT_CORE: 0}
+    if limits["nproc_rlimit"]:
+        hard[resource.RLIMIT_NPROC] = limits["processes"]
+    if limits.get("data_bytes"):
+        hard[resource.RLIMIT_DATA] = _data_in_use() + limits["data_bytes"]
+    for kind, value in hard.items():
+        # soft == hard: a process over its CPU time gets SIGKILL, so catching SIGXCPU does not help
+        resource.setrlimit(kind, (value, value))
+    scratch = request["scratch"]
+    os.chdir(scratch)
+    for name, data in request["files"].items():
+        path = os.path.normpath(name)
+        if path.startswith(("/", "..")):
+            continue
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.environ.update(HOME=scratch, TMPDIR=scratch, MPLCONFIGDIR=os.path.join(scratch, ".matplotlib"))
+
+
+def _data_in_use():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmData:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    Zygote(int(sys.argv[1]), sandboxed=sys.argv[2] == "sandboxed").run()

@@ -1,0 +1,269 @@
+"""Where student code runs: a pre-warmed zygote in a bubblewrap sandbox, forking one child per notebook.
+
+The zygote (worker.py) imports torch, IPython and matplotlib once, then forks a child for
+each notebook, so a notebook starts in milliseconds instead of seconds. The sandbox:
+
+- bubblewrap: new mount, pid, network, IPC and UTS namespaces. Only /usr, /etc, the Python
+  installation and the two worker files are visible, read-only; nothing of the course
+  (autograder/, solutions/, source/, the gradebook, other submissions). The child's only
+  writable place is its own scratch folder on a size-limited tmpfs.
+- when the grader runs as root, each child runs as its own unprivileged uid, with no
+  capabilities and no_new_privs, so children cannot signal, trace or read one another.
+- per child: rlimits on CPU time (soft = hard, so SIGXCPU cannot be caught into more time),
+  file size, processes and data; the zygote kills a child whose memory (RSS of all its
+  processes) or process/thread count passes its limit. RLIMIT_AS is not used: torch
+  reserves far more address space than it uses.
+
+Where a protection is not available here (no bubblewrap, not root), grading goes on and the
+grader says so once, loudly. The grader talks to the zygote over a Unix socket; each child
+gets its own pair of pipes (see session.Worker).
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import wire
+
+log = logging.getLogger(__name__)
+WORKER_DIR = Path(__file__).parent
+KIT_DIR_INSIDE = "/kit"  # where worker.py and wire.py are seen inside the sandbox
+SCRATCH_INSIDE = "/scratch"
+MiB = 1 << 20
+
+
+@dataclass
+class Limits:
+    """What a student's notebook may use. Set from nbgrader_config.py (GradeWithHiddenTests)."""
+
+    cell_seconds: float = 60.0       # wall clock for one cell
+    call_seconds: float = 60.0       # wall clock for one call of student code by a hidden test
+    notebook_seconds: float = 600.0  # wall clock for the whole notebook, cells and hidden tests
+    cpu_seconds: int = 600           # CPU time of the notebook's process (all its threads)
+    memory_mb: int = 2048            # resident memory of all the notebook's processes
+    processes: int = 256             # processes and threads the notebook may have at once
+    file_size_mb: int = 256          # one file written by the student's code
+    disk_mb: int = 1024              # everything in the scratch folder (with bubblewrap)
+    files_mb: int = 64               # files of the submission folder copied into the scratch folder
+    start_seconds: float = 120.0     # the zygote's imports, once per grading run
+    max_reply_bytes: int = 64 * MiB  # one answer from the student's process
+
+    def for_child(self, uid, limit_data: bool) -> dict:
+        return {"cpu_seconds": int(self.cpu_seconds), "file_bytes": self.file_size_mb * MiB,
+                "memory_bytes": self.memory_mb * MiB, "processes": self.processes,
+                # RLIMIT_NPROC counts every process of the uid: only meaningful for a uid of its own
+                "nproc_rlimit": uid is not None,
+                # on cuda the driver maps memory of its own; the RSS watch still applies there
+                "data_bytes": self.memory_mb * MiB if limit_data else None}
+
+
+@dataclass
+class Protections:
+    bubblewrap: bool
+    own_uid: bool
+
+    def missing(self) -> list[str]:
+        gaps = []
+        if not self.bubblewrap:
+            gaps.append("bubblewrap (bwrap) is not usable here, so student code can read the course's "
+                        "files (solutions, hidden tests, gradebook), write outside its scratch folder "
+                        "and use the network; install Debian's 'bubblewrap'")
+        if not self.own_uid:
+            gaps.append("the grader is not root, so every notebook runs as the grader's own user: "
+                        "the process limit is only watched (not an rlimit) and, without bubblewrap, "
+                        "files of that user are readable")
+        return gaps
+
+
+def _bubblewrap_works() -> bool:
+    if not shutil.which("bwrap"):
+        return False
+    probe = subprocess.run(["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid", "true"],
+                           capture_output=True, timeout=30)
+    return probe.returncode == 0
+
+
+_protections: Protections | None = None
+
+
+def protections() -> Protections:
+    """What this machine allows; the first call warns loudly about anything missing."""
+    global _protections
+    if _protections is None:
+        _protections = Protections(bubblewrap=os.environ.get("KIT_NO_SANDBOX") != "1" and _bubblewrap_works(),
+                                   own_uid=os.geteuid() == 0)
+        for gap in _protections.missing():
+            message = f"KIT SANDBOX WARNING: {gap}. Grading goes on without this protection."
+            log.warning(message)
+            print(message, file=sys.stderr, flush=True)
+    return _protections
+
+
+def _bind_path(path: str) -> list[str]:
+    """Mount `path` read-only at the same place, keeping top-level symlinks such as /lib -> usr/lib."""
+    if os.path.islink(path) and os.path.dirname(path) == "/":
+        return ["--symlink", os.readlink(path), path]
+    return ["--ro-bind", path, path]
+
+
+def _parents(path: str) -> list[str]:
+    """Folders above a mount point, traversable by the student's uid (bwrap makes them 0700)."""
+    parents = list(Path(path).parents)[-2::-1]  # from the top down, without "/"
+    return [arg for parent in parents for arg in ("--perms", "0755", "--dir", str(parent))]
+
+
+def bubblewrap_command(limits: Limits) -> list[str]:
+    command = ["bwrap", "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid",
+               "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    for path in ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc"]:
+        if os.path.lexists(path):
+            command += _bind_path(path)
+    for prefix in dict.fromkeys([sys.base_prefix, sys.prefix]):
+        if not prefix.startswith("/usr/"):
+            command += _parents(prefix) + ["--ro-bind", prefix, prefix]
+    command += ["--perms", "0755", "--dir", KIT_DIR_INSIDE]
+    for name in ("worker.py", "wire.py"):
+        command += ["--ro-bind", str(WORKER_DIR / name), f"{KIT_DIR_INSIDE}/{name}"]
+    command += ["--proc", "/proc", "--dev", "/dev",
+                "--size", str(64 * MiB), "--perms", "1777", "--tmpfs", "/dev/shm",
+                "--size", str(limits.disk_mb * MiB), "--perms", "0711", "--tmpfs", SCRATCH_INSIDE,
+                "--perms", "0755", "--dir", "/tmp", "--chdir", SCRATCH_INSIDE]
+    nvidia = sorted(str(p) for p in Path("/dev").glob("nvidia*"))
+    for device in nvidia:  # cuda grading: the GPU devices and what the driver reads in /sys
+        command += ["--dev-bind", device, device]
+    if nvidia:
+        command += ["--ro-bind", "/sys", "/sys"]
+    return command
+
+
+def worker_env() -> dict:
+    """The environment of student code: nothing of the grader's own settings."""
+    keep = ("PATH", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    # Fresh memory is filled with a non-zero byte, so `torch.Tensor(5, 3)` or
+    # `torch.empty` shows up as the uninitialised memory it is, not as zeros.
+    env["MALLOC_PERTURB_"] = "165"
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTHONNOUSERSITE"] = "1"
+    env["PYTORCH_NVML_BASED_CUDA_CHECK"] = "1"  # is_available() must not initialise CUDA before fork
+    # One CPU thread: importing torch would otherwise start an OpenMP pool in the zygote, and a
+    # forked child that inherits a pool without its threads can hang.
+    env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = "1"
+    return env
+
+
+def submission_files(folder: str | os.PathLike, limit_bytes: int) -> dict[str, bytes]:
+    """The regular files of a submission folder (no links), up to `limit_bytes` in all."""
+    files, total = {}, 0
+    root = Path(folder)
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        size = path.stat().st_size
+        if total + size > limit_bytes:
+            log.warning("not copied into the scratch folder (over %d MiB in all): %s", limit_bytes >> 20, path)
+            continue
+        files[str(path.relative_to(root))] = path.read_bytes()
+        total += size
+    return files
+
+
+class ZygoteGone(Exception):
+    """The zygote stopped answering; the next notebook starts a new one."""
+
+
+class Zygote:
+    """The grader's handle on one zygote process."""
+
+    _uids = itertools.count()
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.protections = protections()
+        self._sock, child_sock = socket.socketpair()
+        if self.protections.bubblewrap:
+            prefix, script, scratch = bubblewrap_command(limits), f"{KIT_DIR_INSIDE}/worker.py", SCRATCH_INSIDE
+            mode = "sandboxed"
+        else:
+            import tempfile
+            self._scratch_root = tempfile.mkdtemp(prefix="kit-scratch-")
+            os.chmod(self._scratch_root, 0o711)
+            prefix, script, scratch, mode = [], str(WORKER_DIR / "worker.py"), self._scratch_root, "unconfined"
+        self.scratch_root = scratch
+        self.process = subprocess.Popen(
+            [*prefix, sys.executable, script, str(child_sock.fileno()), mode],
+            env=worker_env(), pass_fds=(child_sock.fileno(),), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        child_sock.close()
+        try:
+            ready = wire.receive(self._sock.fileno(), limits.start_seconds)
+        except wire.WireError as exc:
+            self.close()
+            raise ZygoteGone(f"the grading sandbox did not start ({exc})") from None
+        if ready.get("threads", 1) > 1:
+            log.warning("the zygote has %s threads before forking; children may hang", ready["threads"])
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def _ask(self, request: dict, fds=()) -> dict:
+        try:
+            socket.send_fds(self._sock, [b"R"], list(fds))
+            wire.send(self._sock.fileno(), request)
+            reply = wire.from_plain(wire.receive(self._sock.fileno(), 30))
+        except (OSError, wire.WireError) as exc:
+            self.close()
+            raise ZygoteGone(f"the grading sandbox stopped ({exc})") from None
+        if type(reply) is not dict or not reply.get("ok"):
+            raise ZygoteGone(f"the grading sandbox refused {request['op']}")
+        return reply
+
+    def fork(self, files: dict[str, bytes], request_fd: int, reply_fd: int, limit_data: bool) -> int:
+        """Start a child that serves one notebook on the given pipe ends; its pid in the sandbox."""
+        number = next(self._uids)
+        uid = 100_000 + (os.getpid() % 50_000) * 20 + number % 20 if self.protections.own_uid else None
+        request = {"op": "fork", "scratch": f"{self.scratch_root}/{number}", "uid": uid, "files": files,
+                   "env": worker_env(), "limits": self.limits.for_child(uid, limit_data)}
+        return int(self._ask(request, (request_fd, reply_fd))["pid"])
+
+    def end(self, pid: int) -> dict:
+        """Kill child `pid` and what it started; how it ended: exit_code, cpu_seconds, reason."""
+        return self._ask({"op": "end", "pid": pid})
+
+    def close(self) -> None:
+        try:
+            self._sock.close()
+        finally:
+            if self.process.poll() is None:
+                try:
+                    os.killpg(self.process.pid, 9)
+                except ProcessLookupError:
+                    pass
+            self.process.wait()
+            if not self.protections.bubblewrap:
+                shutil.rmtree(self._scratch_root, ignore_errors=True)
+
+
+_zygote: Zygote | None = None
+
+
+def zygote(limits: Limits) -> Zygote:
+    """The zygote of this grading run, started (or restarted) on first use."""
+    global _zygote
+    if _zygote is not None and (not _zygote.alive or _zygote.limits != limits):
+        _zygote.close()
+        _zygote = None
+    if _zygote is None:
+        _zygote = Zygote(limits)
+    return _zygote
