@@ -73,11 +73,15 @@ class CellStream(io.TextIOBase):
 
     def write(self, text):
         text = str(text)
-        outputs = self.shell.outputs
+        shell, outputs = self.shell, self.shell.outputs
+        room = MAX_OUTPUT_CHARS - shell.output_chars
+        shell.output_chars += len(text)
+        if room <= 0:
+            return len(text)
         if outputs and outputs[-1]["output_type"] == "stream" and outputs[-1]["name"] == self.name:
-            outputs[-1]["text"] += text
+            outputs[-1]["text"].append(text[:room])  # joined once the cell ends: no quadratic copies
         elif text:
-            self.shell.record({"output_type": "stream", "name": self.name, "text": text})
+            outputs.append({"output_type": "stream", "name": self.name, "text": [text[:room]]})
         return len(text)
 
 
@@ -99,7 +103,9 @@ class WorkerShell(InteractiveShell):
 
 
 def _plain_output(output):
-    """Bytes (PNG images) become base64 text, as in a notebook file."""
+    """Bytes (PNG images) become base64 text, as in a notebook file; stream pieces are joined."""
+    if output.get("output_type") == "stream":
+        output["text"] = "".join(output["text"])
     if "data" in output:
         output["data"] = {mime: base64.b64encode(value).decode() if isinstance(value, bytes) else value
                           for mime, value in output["data"].items()}

@@ -1,0 +1,114 @@
+"""The sandbox around student code: what a notebook's process can see, reach and use."""
+import os
+
+import pytest
+
+from autograder import sandbox
+from autograder.authoring import ROOT
+from autograder.session import Limits, Student, Worker, WorkerGone
+
+needs_bubblewrap = pytest.mark.skipif(not sandbox.protections().bubblewrap,
+                                      reason="bubblewrap is not usable on this machine: no filesystem sandbox")
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="a uid per notebook needs a grader running as root")
+SMALL = Limits(cell_seconds=20, call_seconds=20, cpu_seconds=4, memory_mb=600, processes=64, file_size_mb=8,
+               disk_mb=64)
+
+
+@pytest.fixture()
+def worker(tmp_path):
+    (tmp_path / "data.csv").write_text("x,y\n1,2\n")
+    worker = Worker(tmp_path, SMALL)
+    yield worker
+    worker.close()
+
+
+def run(worker, code):
+    """Run a cell; its stdout, or the error it raised as 'ename: evalue'."""
+    reply = worker.run_cell(code, "cell 1")
+    if reply["error"]:
+        return f"{reply['error']['ename']}: {reply['error']['evalue']}"
+    return "".join(o.get("text", "") for o in reply["outputs"] if o["output_type"] == "stream")
+
+
+@needs_bubblewrap
+@pytest.mark.parametrize("path", ["solutions/tensors.py", "autograder/hidden/test_tensors.py",
+                                  "source/tensors/tensors.ipynb", "nbgrader_config.py"])
+def test_course_files_are_out_of_sight(worker, path):
+    assert run(worker, f"print(open({str(ROOT / path)!r}).read()[:20])").startswith(
+        ("FileNotFoundError", "PermissionError"))
+
+
+@needs_bubblewrap
+def test_only_the_scratch_folder_is_writable(worker):
+    assert run(worker, "open('own.txt', 'w').write('ok'); print(open('data.csv').read())") == "x,y\n1,2\n\n"
+    for path in ["/tmp/planted.py", "/usr/lib/planted.py", "/kit/wire.py", str(ROOT / "planted.py")]:
+        assert run(worker, f"open({path!r}, 'w')").startswith(
+            ("PermissionError", "OSError", "FileNotFoundError")), path
+
+
+@needs_bubblewrap
+def test_no_network(worker):
+    out = run(worker, "import socket\nsocket.create_connection(('1.1.1.1', 53), timeout=3)")
+    assert out.startswith("OSError") or "unreachable" in out or "Errno" in out
+
+
+@needs_root
+def test_student_code_does_not_run_as_root(worker):
+    assert run(worker, "import os\nprint(os.getuid(), os.geteuid())") != "0 0\n"
+    assert int(run(worker, "import os\nprint(os.getuid())")) >= 100_000
+
+
+def test_a_cpu_loop_that_ignores_sigxcpu_is_stopped(worker):
+    with pytest.raises(WorkerGone, match="CPU time"):
+        worker.run_cell("import signal\nsignal.signal(signal.SIGXCPU, signal.SIG_IGN)\nwhile True:\n    pass",
+                        "cell 1")
+
+
+def test_memory_is_capped(worker):
+    """Either the allocation fails in the cell or the process is stopped with a message."""
+    try:
+        out = run(worker, "blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 2**20))")
+    except WorkerGone as gone:
+        out = str(gone)
+    assert out.startswith("MemoryError") or "more than 600 MiB of memory" in out
+
+
+def test_memory_over_the_cap_through_torch_fails_in_the_cell(worker):
+    assert "can't allocate memory" in run(worker, "import torch\nt = torch.ones(2**30)")
+
+
+def test_a_file_over_the_size_limit_fails_in_the_cell(worker):
+    assert "File too large" in run(worker, "open('big.bin', 'wb').write(b'x' * (20 * 2**20))")
+
+
+def test_a_fork_bomb_is_contained_and_the_next_notebook_runs(tmp_path):
+    bomb = Worker(tmp_path, SMALL)
+    with pytest.raises(WorkerGone):
+        bomb.run_cell("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass", "cell 1")
+    bomb.close()
+    honest = Worker(tmp_path, SMALL)
+    assert run(honest, "print(6 * 7)") == "42\n"
+    honest.close()
+
+
+def test_a_thread_bomb_hits_the_process_limit(worker):
+    out = run(worker, "import threading, time\n"
+                      "for _ in range(10_000):\n    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()")
+    assert out.startswith("RuntimeError") or "thread" in out
+
+
+def test_a_flood_of_output_is_truncated(worker):
+    reply = worker.run_cell("for _ in range(200):\n    print('x' * 100_000)", "cell 1")
+    assert sum(len(o.get("text", "")) for o in reply["outputs"]) <= 1_100_000
+    assert reply["truncated"]
+
+
+def test_killing_the_zygote_is_not_possible_and_grading_goes_on(tmp_path):
+    attacker = Worker(tmp_path, SMALL)
+    run(attacker, "import os, signal\nfor pid in range(1, 200):\n    if pid == os.getpid():\n        continue\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
+                  "    except OSError:\n        pass")
+    attacker.close()
+    honest = Worker(tmp_path, SMALL)
+    honest.run_cell("def double(x):\n    return 2 * x", "cell 1")
+    assert Student(honest).call("double", 21) == 42
+    honest.close()
