@@ -1,0 +1,163 @@
+"""Grading a whole class (autograder.classroom): in parallel, in shards, into SQLite or PostgreSQL.
+
+Every way of grading the class must leave the gradebook exactly as one plain, sequential
+`nbgrader autograde` does over the same submissions: the sample class on `tensors`, plus `eve`,
+whose submission nbgrader cannot grade (a notebook the assignment does not have), so that a
+failure is counted and does not stop the others.
+"""
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from autograder.classroom import grade_class, parse_shard, split, students
+from autograder.corpus import cell_feedback, copy_course, nbgrader
+from autograder.reports import grade_cells, scores
+from autograder.submissions import build_sample_class
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "tensors"
+UNGRADABLE = "eve"
+
+
+def sample_course(target: Path, *generate_args: str) -> Path:
+    """A course copy with `tensors` released and submitted by the sample class and eve."""
+    course = copy_course(target)
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force", *generate_args)
+    build_sample_class(ASSIGNMENT, ROOT, course / "submitted")
+    eve = course / "submitted" / UNGRADABLE / ASSIGNMENT
+    eve.mkdir(parents=True)
+    (eve / "not-in-the-assignment.ipynb").write_text((ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text())
+    return course
+
+
+def cli(course: Path, *args: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    return subprocess.Popen([sys.executable, "-m", "autograder", *args], cwd=course, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(process: subprocess.Popen) -> tuple[int, str, str]:
+    out, err = process.communicate(timeout=900)
+    return process.returncode, out, err
+
+
+@pytest.fixture(scope="module")
+def sequential(tmp_path_factory) -> Path:
+    """The reference: one plain `nbgrader autograde` over the whole class."""
+    course = sample_course(tmp_path_factory.mktemp("sequential"))
+    result = nbgrader(course, "autograde", ASSIGNMENT, "--force", check=False)
+    assert result.returncode != 0 and UNGRADABLE in result.stderr, "nbgrader should have failed on eve alone"
+    return course
+
+
+@pytest.fixture(scope="module")
+def parallel(tmp_path_factory):
+    """The class graded by grade_class across 2 workers into the course's SQLite gradebook."""
+    course = sample_course(tmp_path_factory.mktemp("parallel"))
+    stream = io.StringIO()
+    result = grade_class(course, ASSIGNMENT, workers=2, stream=stream)
+    return course, result, stream.getvalue()
+
+
+def test_the_class_has_graded_and_failing_students(sequential):
+    graded = scores(sequential, ASSIGNMENT)
+    assert students(sequential, ASSIGNMENT) == ["alice", "bob", "carol", "dave", UNGRADABLE]
+    assert {"alice", "bob", "carol", "dave"} <= set(graded)
+    assert len({sum(points.values()) for name, points in graded.items() if name != UNGRADABLE}) > 1, \
+        "the sample class should not all score alike"
+
+
+def test_parallel_grading_gives_the_sequential_gradebook(sequential, parallel):
+    course, result, _ = parallel
+    assert scores(course, ASSIGNMENT) == scores(sequential, ASSIGNMENT)
+    cells = [cell.grade_id for cell in grade_cells(course, ASSIGNMENT)]
+    for student in ["alice", "bob", "carol", "dave"]:
+        assert all(scores(course, ASSIGNMENT)[student][(ASSIGNMENT, cell)] is not None for cell in cells)
+        for cell in cells:  # the feedback too: grading is seeded, so it is the same run
+            assert cell_feedback(course, student, ASSIGNMENT, cell) == cell_feedback(sequential, student, ASSIGNMENT, cell)
+
+
+def test_a_failing_submission_is_counted_and_the_rest_graded(parallel):
+    course, result, progress = parallel
+    assert result.students == ["alice", "bob", "carol", "dave", UNGRADABLE]
+    assert result.failed == [UNGRADABLE]
+    assert not (course / "autograded" / UNGRADABLE).exists()
+
+
+def test_progress_bar_counts_every_student(parallel):
+    _, result, progress = parallel
+    lines = progress.strip().splitlines()
+    total = len(result.students)
+    bar = [line for line in lines if line.startswith(f"{ASSIGNMENT} [")]
+    done_lines = [line for line in bar if line.endswith((" graded", " FAILED"))]
+    assert len(done_lines) == total
+    assert [int(line.split("] ")[1].split("/")[0]) for line in done_lines] == list(range(1, total + 1))
+    assert f"{total}/{total}" in bar[-1] and "failures 1" in bar[-1]
+    assert "/min" in bar[-1] and "ETA 0:00" in bar[-1]
+    assert any(f"{UNGRADABLE} FAILED" in line for line in lines)
+    for student in ["alice", "bob", "carol", "dave"]:
+        assert any(f"{student} graded" in line for line in lines)
+
+
+def test_shards_split_the_class_into_disjoint_parts():
+    ids = [f"s{i:03d}" for i in range(23)]
+    for n in range(1, 6):
+        parts = [split(ids, k, n) for k in range(n)]
+        assert sorted(sum(parts, [])) == ids
+        assert max(map(len, parts)) - min(map(len, parts)) <= 1
+    assert split(list(reversed(ids)), 1, 3) == split(ids, 1, 3)
+    assert parse_shard("2/4") == (2, 4)
+    for bad in ["4/4", "1", "-1/2", "a/b"]:
+        with pytest.raises(ValueError):
+            parse_shard(bad)
+
+
+def test_sqlite_shards_run_at_once_then_merge(sequential, tmp_path_factory):
+    """Two shards as a Slurm array would run them, each into its own SQLite file, then one merge."""
+    course = sample_course(tmp_path_factory.mktemp("shards"))
+    shards = [cli(course, "grade-class", ASSIGNMENT, "--shard", f"{k}/2", "--workers", "1",
+                  "--db", f"sqlite:///{course / f'shard-{k}.db'}") for k in range(2)]
+    results = [finish(process) for process in shards]
+    assert [rc for rc, _, _ in results] == [0 if UNGRADABLE not in split(students(course, ASSIGNMENT), k, 2) else 1
+                                            for k in range(2)], results
+    assert scores(course, ASSIGNMENT) == {}, "the shards must leave the course's gradebook alone"
+    rc, out, err = finish(cli(course, "merge", ASSIGNMENT, "shard-0.db", "shard-1.db"))
+    assert rc == 0, err
+    assert scores(course, ASSIGNMENT) == scores(sequential, ASSIGNMENT)
+
+
+@pytest.fixture
+def postgres_url():
+    """A new, empty PostgreSQL database on the server of KIT_TEST_DB_URL (.ci/run starts one)."""
+    url = os.environ.get("KIT_TEST_DB_URL")
+    if not url:
+        pytest.skip("KIT_TEST_DB_URL is not set: no PostgreSQL server (.ci/run starts one with .ci/postgres.sh)")
+    import psycopg
+
+    name = f"kit_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield url.rsplit("/", 1)[0] + "/" + name
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_sharded_grading_into_postgresql(sequential, postgres_url, tmp_path_factory):
+    """Two shards of two workers each write straight into one PostgreSQL gradebook, at the same time."""
+    course = sample_course(tmp_path_factory.mktemp("postgres"), "--db", postgres_url)
+    shards = [cli(course, "grade-class", ASSIGNMENT, "--shard", f"{k}/2", "--workers", "2", "--db", postgres_url)
+              for k in range(2)]
+    results = [finish(process) for process in shards]
+    assert sum(rc != 0 for rc, _, _ in results) == 1, results  # the shard with eve
+    assert not (course / "gradebook.db").exists() or scores(course, ASSIGNMENT) == {}
+    graded = scores(course, ASSIGNMENT, postgres_url)
+    assert graded == scores(sequential, ASSIGNMENT)
+    assert f"FAILED: {UNGRADABLE}" in "".join(out for _, out, _ in results)
