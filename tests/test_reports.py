@@ -1,0 +1,134 @@
+"""Reports on a graded class (autograder.reports): Gradescope results.json and the class summary.
+
+The sample class is graded once on `tensors`; every figure is checked against the gradebook and
+the autograded notebooks, never against numbers written here.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+from autograder.classroom import grade_class
+from autograder.corpus import cell_feedback, copy_course, first_message, gradebook_scores, nbgrader
+from autograder.reports import Cell, cell_messages, class_summary, format_summary, gradescope_results, plot_summary
+from autograder.submissions import build_sample_class
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "tensors"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> Path:
+    course = copy_course(tmp_path_factory.mktemp("reports"))
+    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    build_sample_class(ASSIGNMENT, ROOT, course / "submitted")
+    result = grade_class(course, ASSIGNMENT, workers=2, stream=io.StringIO())
+    assert result.failed == [] and len(result.students) >= 3
+    return course
+
+
+def max_points(course: Path) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {cell.name: cell.max_score for nb in gradebook.find_assignment(ASSIGNMENT).notebooks
+                for cell in nb.grade_cells}
+
+
+def cli(course: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=course, capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONWARNINGS="ignore"), timeout=300)
+
+
+def test_summary_figures_come_from_the_gradebook(graded):
+    truth, points = gradebook_scores(graded, ASSIGNMENT), max_points(graded)
+    rows = class_summary(graded, ASSIGNMENT)
+    assert [row.cell.grade_id for row in rows] == list(points)  # every autograded cell, in notebook order
+    assert any(0 < row.mean < row.cell.max_score for row in rows), "the sample class should be mixed"
+    for row in rows:
+        cell_scores = [truth[student][row.cell.grade_id] for student in sorted(truth)]
+        assert row.cell.max_score == points[row.cell.grade_id]
+        assert row.mean == pytest.approx(sum(cell_scores) / len(cell_scores))
+        assert row.full_marks == sum(score == points[row.cell.grade_id] for score in cell_scores)
+        losers = [s for s in sorted(truth) if truth[s][row.cell.grade_id] < points[row.cell.grade_id]]
+        assert bool(row.failures) == bool(losers)
+        assert len(row.failures) <= 3
+        for message, count in row.failures:
+            # each student counts once; messages that differ only in numbers count as one
+            seen = [s for s in losers if json.dumps(message)[1:-1] in cell_feedback(graded, s, ASSIGNMENT, row.cell.grade_id)]
+            assert 1 <= len(seen) <= count <= len(losers), (row.cell.grade_id, message)
+            if not any(ch.isdigit() for ch in message):
+                assert count == len(seen), (row.cell.grade_id, message)
+        counts = [count for _, count in row.failures]
+        assert counts == sorted(counts, reverse=True)
+
+
+def test_summary_prints_and_plots(graded, tmp_path):
+    rows = class_summary(graded, ASSIGNMENT)
+    text = format_summary(ASSIGNMENT, rows)
+    for row in rows:
+        line = next(line for line in text.splitlines() if line.startswith(row.cell.grade_id))
+        assert f"{row.mean:.2f} / {row.cell.max_score:g}" in line
+        assert f"{row.full_marks}/{len(row.scores)}" in line
+        for message, count in row.failures:
+            assert f"{count}x {message[:60]}" in text
+    png = plot_summary(ASSIGNMENT, rows, tmp_path / "summary.png")
+    import matplotlib.image
+
+    image = matplotlib.image.imread(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert image.shape[0] > 100 and image.shape[1] > 300
+
+
+def test_gradescope_results_match_the_gradebook(graded):
+    truth, points = gradebook_scores(graded, ASSIGNMENT), max_points(graded)
+    for student, cell_scores in truth.items():
+        results = gradescope_results(graded, ASSIGNMENT, student)
+        assert [t["name"] for t in results["tests"]] == list(points)
+        for test in results["tests"]:
+            assert test["score"] == pytest.approx(cell_scores[test["name"]], abs=0.005)
+            assert test["max_score"] == points[test["name"]]
+            assert isinstance(test["output"], str)
+            if test["score"] < test["max_score"]:
+                message = first_message(graded, student, ASSIGNMENT, test["name"])
+                assert message and message.removeprefix("- ") in test["output"]
+        assert results["score"] == pytest.approx(sum(cell_scores.values()), abs=0.01)
+        text = json.dumps(results)
+        for secret in ["BEGIN HIDDEN", "grade(", "autograder/hidden", str(graded)]:
+            assert secret not in text, f"{secret!r} leaked into {student}'s results.json"
+
+
+def test_messages_show_no_traceback_of_other_errors(tmp_path):
+    """An error that is not the kit's "Not passed" gives its name and message, never its traceback."""
+    cell = new_code_cell("secret_hidden_check()", metadata={"nbgrader": {"grade": True, "grade_id": "c1", "points": 1}})
+    cell.outputs = [new_output("error", ename="AssertionError", evalue=f"wrong in {tmp_path}/x",
+                               traceback=["secret_hidden_check()", "assert hidden_value == 42"])]
+    path = tmp_path / "autograded" / "s" / "a" / "nb.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(new_notebook(cells=[cell]), path)
+    failures, output = cell_messages(tmp_path, "s", "a", Cell("nb", "c1", 1))
+    assert failures == ["AssertionError: wrong in ./x"]
+    assert "secret" not in output and "hidden_value" not in output and str(tmp_path) not in output
+
+
+def test_command_line_writes_the_reports(graded, tmp_path):
+    result = cli(graded, "gradescope", ASSIGNMENT, "--out", str(tmp_path / "gs"))
+    assert result.returncode == 0, result.stderr
+    truth = gradebook_scores(graded, ASSIGNMENT)
+    written = sorted(p.parent.name for p in (tmp_path / "gs").glob("*/results.json"))
+    assert written == sorted(truth)
+    for student in written:
+        assert json.loads((tmp_path / "gs" / student / "results.json").read_text()) == \
+            gradescope_results(graded, ASSIGNMENT, student)
+    result = cli(graded, "summary", ASSIGNMENT, "--png", str(tmp_path / "summary.png"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(format_summary(ASSIGNMENT, class_summary(graded, ASSIGNMENT)))
+    assert (tmp_path / "summary.png").stat().st_size > 0
