@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.classroom import grade_class, parse_shard, split, students
+from autograder.classroom import Progress, grade_class, parse_shard, split, students
 from autograder.corpus import cell_feedback, copy_course, nbgrader
 from autograder.reports import grade_cells, scores
 from autograder.submissions import build_sample_class
@@ -106,6 +106,21 @@ def test_progress_bar_counts_every_student(parallel):
         assert any(f"{student} graded" in line for line in lines)
 
 
+def test_progress_bar_redraws_in_place_on_a_terminal():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    progress = Progress(3, "demo", screen)
+    for student, ok in [("a", True), ("b", False), ("c", True)]:
+        progress.finish_one(student, ok)
+    progress.close()
+    text = screen.getvalue()
+    assert text.count("\r\033[K") == 3 and text.count("\n") == 1 and text.endswith("\n")
+    assert "3/3" in text.rsplit("\r", 1)[1] and "failures 1" in text.rsplit("\r", 1)[1] and progress.failed == ["b"]
+
+
 def test_shards_split_the_class_into_disjoint_parts():
     ids = [f"s{i:03d}" for i in range(23)]
     for n in range(1, 6):
@@ -136,9 +151,7 @@ def test_sqlite_shards_run_at_once_then_merge(sequential, tmp_path_factory):
 @pytest.fixture
 def postgres_url():
     """A new, empty PostgreSQL database on the server of KIT_TEST_DB_URL (.ci/run starts one)."""
-    url = os.environ.get("KIT_TEST_DB_URL")
-    if not url:
-        pytest.skip("KIT_TEST_DB_URL is not set: no PostgreSQL server (.ci/run starts one with .ci/postgres.sh)")
+    url = os.environ["KIT_TEST_DB_URL"]
     import psycopg
 
     name = f"kit_test_{uuid.uuid4().hex[:12]}"
@@ -150,6 +163,8 @@ def postgres_url():
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+@pytest.mark.skipif(not os.environ.get("KIT_TEST_DB_URL"),
+                    reason="KIT_TEST_DB_URL is not set: no PostgreSQL server (.ci/run starts one with .ci/postgres.sh)")
 def test_sharded_grading_into_postgresql(sequential, postgres_url, tmp_path_factory):
     """Two shards of two workers each write straight into one PostgreSQL gradebook, at the same time."""
     course = sample_course(tmp_path_factory.mktemp("postgres"), "--db", postgres_url)
