@@ -221,7 +221,8 @@ def watch(worker: Worker, lines, assignment: str, progress: Progress, log: TextI
 def run_worker(course: Path, assignment: str, worker: Worker, everyone: list[str], progress: Progress,
                force: bool, threads: int) -> Worker:
     others = [s for s in everyone if s not in worker.students]
-    command = [sys.executable, "-m", "nbgrader", "autograde", assignment, f"--CourseDirectory.db_url={worker.db_url}"]
+    command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--log-level=INFO",  # the progress reads it
+               f"--CourseDirectory.db_url={worker.db_url}"]
     if others:
         command.append(f"--CourseDirectory.student_id_exclude={','.join(others)}")
     if force:
