@@ -12,10 +12,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
-    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, GetGrades, IgnorePattern, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, GetGrades, IgnorePattern,
+    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
 
-from autograder.nbgrader_plugin import GradeWithHiddenTests  # noqa: E402
+from autograder.nbgrader_plugin import GradeWithHiddenTests, KeepKnownCellIds  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
@@ -24,6 +25,12 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 
 # A submission that deleted a test cell gets it back (and is graded on it), as in the release.
 c.OverwriteCells.add_missing_cells = True
+
+# nbgrader's stock sanitizing, after the kit drops forged, renamed or duplicated test-cell
+# metadata (stock nbgrader stops with a KeyError on those and keeps the student's old grade).
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput, KeepKnownCellIds, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+]
 
 # A submitted file that is not a readable notebook is graded as the unedited release
 # notebook with a message saying why, so the student gets 0 and a reason, not a stale grade.

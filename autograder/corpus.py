@@ -1,7 +1,8 @@
 """The corpus of cases, graded through nbgrader's own CLI in a scratch copy of the course.
 
-Cases are the sample class (tests/sample_class/<student>/<assignment>/<notebook>.py) and the
-corpus (tests/cases/<assignment>/<case>.py); see autograder.submissions for the format.
+Cases are the sample class (tests/sample_class/<student>/<assignment>/<notebook>.py), the
+corpus (tests/cases/<assignment>/<case>.py) and the attacks (tests/attacks/<assignment>/<attack>.py,
+graded under tighter limits, see grade_attacks); see autograder.submissions for the format.
 `python -m autograder accuracy` and tests/test_grading.py use the same functions, so the
 report and the tests judge the same kind of run.
 """
@@ -21,7 +22,7 @@ from nbgrader.api import Gradebook
 from autograder import cells
 from autograder.authoring import ROOT
 from autograder.device import grading_device
-from autograder.submissions import Case, build_notebook, read_case
+from autograder.submissions import Case, build_notebook, read_case, submission_files
 
 COURSE_FILES = ["source", "release", "autograder", "solutions", "nbgrader_config.py"]
 UNREADABLE = ("dave", "tensors")  # tests/sample_class/dave/tensors holds a broken .ipynb, not a case file
@@ -63,6 +64,18 @@ def entries(root: Path = ROOT) -> list[Entry]:
     return found
 
 
+def attack_entries(root: Path = ROOT) -> list[Entry]:
+    """One student per attack, named by it, and after it in the class list an honest student."""
+    found = []
+    for path in sorted(root.glob("tests/attacks/*/*.py")):
+        found.append(Entry(path.parent.name, path.stem, read_case(path)))
+    return found
+
+
+def honest_student(attack: str) -> str:
+    return f"{attack}-then-honest"
+
+
 def full_points(assignment: str, root: Path = ROOT) -> dict[str, float]:
     return {cells.nbgrader_meta(c)["grade_id"]: float(cells.nbgrader_meta(c)["points"])
             for c in nbformat.read(notebook_of(assignment, root=root), as_version=4).cells if cells.is_test_cell(c)}
@@ -101,6 +114,45 @@ def submit(course: Path, student: str, assignment: str) -> Path:
     return path
 
 
+def write_submission(course: Path, entry: Entry, root: Path = ROOT) -> None:
+    """The student's folder in submitted/ as `entry` describes it (the notebook and any extra files)."""
+    nb = build_notebook(entry.case, notebook_of(entry.assignment, "release", root), notebook_of(entry.assignment, root=root))
+    folder = submit(course, entry.student, entry.assignment).parent
+    for name, data in submission_files(entry.case, nb, f"{entry.assignment}.ipynb").items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+
+
+# The attacks run under tighter limits than the defaults, so that a loop or a bomb costs seconds.
+ATTACK_LIMITS = {"cell_timeout": 15, "call_timeout": 15, "notebook_timeout": 90, "cpu_seconds": 8,
+                 "memory_mb": 1024, "processes": 64, "file_size_mb": 16, "disk_mb": 128}
+
+
+def grade_attacks(course: Path, root: Path = ROOT) -> tuple[list[Entry], str]:
+    """Grade every attack (and an honest student after each) through `nbgrader autograde`, twice.
+
+    First every student submits the reference solution and is graded; then the attacks are
+    submitted and regraded, so a grade that survives from the first run shows up as a failure.
+    Returns the attacks and nbgrader's log of the second run.
+    """
+    attacks = [e for e in attack_entries(root) if e.applies_here]
+    reference = Case(Path("reference"), "reference", {})
+    honest = [Entry(e.assignment, honest_student(e.student), reference) for e in attacks]
+    limits = [f"--GradeWithHiddenTests.{name}={value}" for name, value in ATTACK_LIMITS.items()]
+    sets = sorted({e.assignment for e in attacks})
+    for assignment in sets:
+        nbgrader(course, "generate_assignment", assignment, "--force")
+    for entry in attacks + honest:
+        write_submission(course, Entry(entry.assignment, entry.student, reference), root)
+    for assignment in sets:
+        nbgrader(course, "autograde", assignment, "--force", *limits)
+    for entry in attacks:
+        shutil.rmtree(submit(course, entry.student, entry.assignment).parent)
+        write_submission(course, entry, root)
+    log = "".join(nbgrader(course, "autograde", assignment, "--force", *limits).stderr for assignment in sets)
+    return attacks + honest, log
+
+
 def grade_corpus(course: Path, root: Path = ROOT) -> list[Entry]:
     """Release every set in `course`, submit every case (and the source notebooks), autograde each set."""
     graded = [e for e in entries(root) if e.applies_here]
@@ -108,9 +160,7 @@ def grade_corpus(course: Path, root: Path = ROOT) -> list[Entry]:
         nbgrader(course, "generate_assignment", assignment, "--force")
         shutil.copy(notebook_of(assignment, root=root), submit(course, SOURCE_COPY, assignment))
     for entry in graded:
-        release = notebook_of(entry.assignment, "release", root)
-        nbformat.write(build_notebook(entry.case, release, notebook_of(entry.assignment, root=root)),
-                       submit(course, entry.student, entry.assignment))
+        write_submission(course, entry, root)
     student, assignment = UNREADABLE
     shutil.copy(root / "tests" / "sample_class" / student / assignment / f"{assignment}.ipynb",
                 submit(course, student, assignment))
@@ -161,7 +211,7 @@ class Row:
 
 def accuracy_rows(course: Path, graded: list[Entry], root: Path = ROOT) -> list[Row]:
     rows = []
-    scores = {assignment: gradebook_scores(course, assignment) for assignment in assignments(root)}
+    scores = {assignment: gradebook_scores(course, assignment) for assignment in {e.assignment for e in graded}}
     for entry in graded:
         actual = scores[entry.assignment].get(entry.student, {})
         for grade_id, expected in expected_scores(entry, root).items():

@@ -61,7 +61,7 @@ def grade_file(path: Path, source: Path | None = None, limits: Limits | None = N
     path = Path(path).resolve()
     source = Path(source) if source else find_source(path)
     release = ROOT / "release" / source.parent.name / source.name
-    nb = read_submission(path.read_bytes().decode("utf-8", errors="replace"),
+    nb = read_submission(path.read_bytes(),
                          str(release if release.exists() else source))
     restore_protected_cells(nb, nbformat.read(source, as_version=4))
     with tempfile.TemporaryDirectory(prefix="kit-grade-") as scratch:

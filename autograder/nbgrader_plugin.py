@@ -1,6 +1,9 @@
 """The kit's parts that plug into nbgrader (see nbgrader_config.py).
 
 - GradeWithHiddenTests replaces nbgrader's Execute preprocessor in `nbgrader autograde`.
+- KeepKnownCellIds runs first when a submission is sanitized: nbgrader metadata that names
+  no cell of the gradebook, or a cell already named later in the notebook, is dropped, so
+  forged or duplicated test cells neither crash nbgrader nor earn points.
 - TolerantNotebookExporter reads submissions; a file that is not a readable notebook
   becomes the release notebook marked unreadable, so the student is graded 0 with the
   reason instead of nbgrader dropping the submission and keeping an older grade.
@@ -11,6 +14,7 @@ import os
 
 import nbformat
 from nbconvert.exporters import NotebookExporter
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Integer
 
@@ -48,14 +52,50 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
         return nb, resources
 
 
-def read_submission(text: str, fallback_path: str | None):
-    """A notebook from `text`, or the fallback notebook marked with why `text` could not be read."""
-    try:
-        nb = nbformat.reads(text, as_version=4)
-        nbformat.validate(nb)
-        return nb
-    except Exception as exc:  # any unreadable file is the same outcome: 0 points and the reason
-        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+class KeepKnownCellIds(NbGraderPreprocessor):
+    """Drop nbgrader metadata that is malformed, unknown to the gradebook, or a duplicate.
+
+    As nbgrader's DeduplicateIds does, the last cell with a grade_id keeps it. The cells whose
+    metadata is dropped stay in the notebook as ordinary cells; OverwriteCells then restores
+    the real test cells, re-adding any that are missing.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        try:
+            with Gradebook(info["db_url"]) as gradebook:
+                known = {c.name for c in gradebook.find_notebook(info["notebook"], info["assignment"]).source_cells}
+        except MissingEntry:
+            return nb, resources
+        seen = set()
+        for cell in reversed(nb.cells):
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is None:
+                continue
+            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+            if isinstance(grade_id, str) and grade_id in known and grade_id not in seen:
+                seen.add(grade_id)
+                continue
+            self.log.warning("Dropping nbgrader metadata of a cell (grade_id %r): %s", grade_id,
+                             "already used by a later cell" if grade_id in seen else "not a cell of this assignment")
+            del cell.metadata["nbgrader"]
+        return nb, resources
+
+
+def read_submission(data: bytes | str, fallback_path: str | None, max_bytes: int = 50 << 20):
+    """A notebook from `data`, or the fallback notebook marked with why `data` could not be read.
+
+    Outputs do not count for grading (every cell is run again), so a notebook that is only
+    invalid because of its outputs (binary junk, wrong types) is read without them.
+    """
+    if len(data) > max_bytes:
+        reason = f"the file is {len(data) / 2**20:.0f} MiB, over the limit of {max_bytes >> 20} MiB"
+    else:
+        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+        try:
+            return _parse(text)
+        except Exception as exc:  # any unreadable file is the same outcome: 0 points and the reason
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
     if not fallback_path or not os.path.exists(fallback_path):
         raise ValueError(f"the notebook could not be read ({reason}) and there is no release notebook to stand in")
     nb = nbformat.read(fallback_path, as_version=4)
@@ -63,13 +103,26 @@ def read_submission(text: str, fallback_path: str | None):
     return nb
 
 
+def _parse(text: str):
+    nb = nbformat.reads(text, as_version=4)
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError:
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        nbformat.validate(nb)
+    return nb
+
+
 class TolerantNotebookExporter(NotebookExporter):
+    max_notebook_mb = Integer(50, help="Submitted notebooks over this size (MiB) are not read.").tag(config=True)
+
     def from_file(self, file_stream, resources=None, **kw):
-        try:
-            text = file_stream.read()
-        except UnicodeDecodeError as exc:
-            text = f"not text: {exc}"
-        nb = read_submission(text, self._release_notebook(resources))
+        # the bytes under nbconvert's UTF-8 text stream: a file that is not UTF-8 is still read
+        stream = getattr(file_stream, "buffer", file_stream)
+        data = stream.read(self.max_notebook_mb * 2**20 + 1)
+        nb = read_submission(data, self._release_notebook(resources), self.max_notebook_mb << 20)
         if UNREADABLE_KEY in nb.metadata:
             self.log.warning("Submission %s could not be read: %s", resources.get("metadata", {}).get("name"),
                              nb.metadata[UNREADABLE_KEY])

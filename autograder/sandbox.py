@@ -60,8 +60,9 @@ class Limits:
                 "memory_bytes": self.memory_mb * MiB, "processes": self.processes,
                 # RLIMIT_NPROC counts every process of the uid: only meaningful for a uid of its own
                 "nproc_rlimit": uid is not None,
-                # on cuda the driver maps memory of its own; the RSS watch still applies there
-                "data_bytes": self.memory_mb * MiB if limit_data else None}
+                # The zygote's watch on resident memory is the limit; RLIMIT_DATA is a backstop for
+                # allocations faster than the watch. On cuda the driver maps memory of its own.
+                "data_bytes": 2 * self.memory_mb * MiB if limit_data else None}
 
 
 @dataclass

@@ -14,9 +14,16 @@ replaces that cell's code; `# %% after <grade_id>` inserts a new code cell after
 should earn full points on a `reference` base and 0 on a `release` base. Each
 `# says: <grade_id>: <text>` line names text that cell's feedback must contain.
 `# device: cpu` marks a case whose expected points hold only on that grading device.
+
+Attacks on the notebook file itself (tests/attacks/) use three more lines:
+`# tamper: <what> <grade_id> [value]` edits a test cell's metadata or source (see TAMPERING),
+`# file: <form>` writes the notebook in a broken or unusual form (see FILE_FORMS), and
+`# extra-file: <name> <bytes>` adds a file of that size to the submission folder.
 """
 from __future__ import annotations
 
+import json
+import random
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +47,9 @@ class Case:
     description: str = ""
     says: list[tuple[str, str]] = field(default_factory=list)
     device: str | None = None
+    tamper: list[list[str]] = field(default_factory=list)
+    file_form: str | None = None
+    extra_files: dict[str, int] = field(default_factory=dict)
 
 
 def read_case(path: Path) -> Case:
@@ -52,7 +62,16 @@ def read_case(path: Path) -> Case:
         raise ValueError(f"{path}: base must be 'reference' or 'release', not {base!r}")
     says = re.findall(r"^# says: ([\w-]+): (.*?)\s*$", header, re.MULTILINE)
     case = Case(Path(path), base, expect, description=fields.get("case", ""), says=says,
-                device=fields.get("device") or None)
+                device=fields.get("device") or None,
+                tamper=[line.split() for line in re.findall(r"^# tamper: (.*?)\s*$", header, re.MULTILINE)],
+                file_form=fields.get("file") or None,
+                extra_files={name: int(size) for name, size in
+                             re.findall(r"^# extra-file: (\S+) (\d+)\s*$", header, re.MULTILINE)})
+    for what, *_ in case.tamper:
+        if what not in TAMPERING:
+            raise ValueError(f"{path}: unknown tamper {what!r}; known: {', '.join(TAMPERING)}")
+    if case.file_form and case.file_form not in FILE_FORMS:
+        raise ValueError(f"{path}: unknown file form {case.file_form!r}; known: {', '.join(FILE_FORMS)}")
     matches = list(SECTION.finditer(text))
     for match, following in zip(matches, matches[1:] + [None]):
         body = text[match.end():following.start() if following else len(text)].strip("\n") + "\n"
@@ -90,7 +109,102 @@ def build_notebook(case: Case, release_path: Path, source_path: Path):
             added.id = f"{_grade_id(cell)}-added-{number}"
             result.append(added)
     nb.cells = result
+    for what, grade_id, *value in case.tamper:
+        index = next((i for i, c in enumerate(nb.cells) if _grade_id(c) == grade_id), None)
+        if index is None:
+            raise ValueError(f"{case.path}: no cell with grade_id {grade_id!r} to tamper with")
+        TAMPERING[what](nb, index, *value)
     return nb
+
+
+def _edit_source(nb, index, *code):
+    nb.cells[index].source = " ".join(code) or "pass"
+
+
+def _delete(nb, index):
+    del nb.cells[index]
+
+
+def _retype(nb, index):
+    cell = nb.cells[index]
+    nb.cells[index] = nbformat.v4.new_markdown_cell(cell.source, metadata=cell.metadata, id=cell.id)
+
+
+def _reid(nb, index, new_id):
+    nb.cells[index].metadata.nbgrader["grade_id"] = new_id
+
+
+def _duplicate(nb, index):
+    copy = nbformat.from_dict(json.loads(json.dumps(nb.cells[index])))
+    copy.id = f"{copy.id}-copy"
+    nb.cells.insert(index + 1, copy)
+
+
+def _points(nb, index, points):
+    nb.cells[index].metadata.nbgrader["points"] = float(points)
+
+
+def _checksum(nb, index):
+    nb.cells[index].metadata.nbgrader["checksum"] = "0" * 32
+
+
+def _unmark(nb, index):
+    del nb.cells[index].metadata["nbgrader"]
+
+
+def _add_graded(nb, index, new_id, points):
+    """A new autograded cell after `index`, claiming points of its own."""
+    cell = new_code_cell("print('all hidden tests passed')", id=f"{new_id}-cell")
+    cell.metadata.nbgrader = {"grade": True, "solution": False, "locked": True, "grade_id": new_id,
+                              "points": float(points), "schema_version": 3}
+    nb.cells.insert(index + 1, cell)
+
+
+TAMPERING = {"edit": _edit_source, "delete": _delete, "retype": _retype, "reid": _reid, "duplicate": _duplicate,
+             "points": _points, "checksum": _checksum, "unmark": _unmark, "add-graded": _add_graded}
+
+
+def _invalid_json(nb) -> bytes:
+    text = nbformat.writes(nb)
+    return text[: len(text) // 2].encode()
+
+
+def _nbformat_3(nb) -> bytes:
+    return nbformat.writes(nbformat.convert(nb, 3), version=3).encode()
+
+
+def _wrong_kernel(nb) -> bytes:
+    nb.metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
+    nb.metadata["language_info"] = {"name": "R"}
+    return nbformat.writes(nb).encode()
+
+
+def _huge(nb) -> bytes:
+    nb.cells.append(nbformat.v4.new_markdown_cell("x" * (80 << 20)))
+    return nbformat.writes(nb).encode()
+
+
+def _binary_outputs(nb) -> bytes:
+    """Outputs holding raw bytes that are not UTF-8, and a value of the wrong type."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "@@JUNK@@"}),
+                            {"output_type": "stream", "name": "stdout", "text": 12345}]
+    junk = bytes(b for b in random.Random(0).randbytes(4096) if b >= 0x20 and b not in b'"\\')
+    return json.dumps(nb).encode().replace(b"@@JUNK@@", junk)
+
+
+FILE_FORMS = {"invalid-json": _invalid_json, "nbformat-3": _nbformat_3, "wrong-kernel": _wrong_kernel,
+              "huge": _huge, "binary-outputs": _binary_outputs}
+
+
+def submission_files(case: Case, nb, notebook_name: str) -> dict[str, bytes]:
+    """The files a student folder holds for `case`: the notebook (in its form) and any extra files."""
+    form = FILE_FORMS.get(case.file_form)
+    files = {notebook_name: form(nb) if form else nbformat.writes(nb).encode()}
+    for name, size in case.extra_files.items():
+        files[name] = random.Random(name).randbytes(size)
+    return files
 
 
 def build_sample_class(assignment: str, root: Path = ROOT, target: Path | None = None) -> list[Path]:

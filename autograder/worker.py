@@ -378,8 +378,8 @@ class Zygote:
             limits = child["limits"]
             if sum(p[3] for p in members) > limits["memory_bytes"]:
                 child["reason"] = f"it used more than {limits['memory_bytes'] >> 20} MiB of memory"
-            elif sum(p[4] for p in members) > limits["processes"]:
-                child["reason"] = f"it started more than {limits['processes']} processes or threads"
+            elif sum(p[4] for p in members) >= limits["processes"]:
+                child["reason"] = f"it reached its limit of {limits['processes']} processes or threads"
             else:
                 continue
             self.kill(pid, members)

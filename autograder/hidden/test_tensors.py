@@ -79,9 +79,11 @@ class TestAdd:
         x = seeded_ints(3, 3, seed=21, device=device)
         y = seeded_ints(3, 3, seed=22, device=device)
         remote_x, remote_y = student.put(x), student.put(y)
-        student.call("add", remote_x, remote_y)
+        result = student.call("add", remote_x, remote_y)
         if not torch.equal(student.get(remote_x).cpu(), x.cpu()):
             fail("add(x, y) changed x: return a new tensor (x + y), don't add in place (x += y, x.add_(y))")
+        # a check of what did not happen also needs the right answer, or doing nothing would pass it
+        expect_tensor(result, reference.add(x, y), "add(x, y) for x, y of shape (3, 3)")
 
 
 class TestMatmul:

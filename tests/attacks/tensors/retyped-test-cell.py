@@ -1,0 +1,4 @@
+# case: a correct submission that turned a test cell into markdown: restored as code, full marks
+# base: reference
+# tamper: retype matmul-check
+# expect:

@@ -1,0 +1,10 @@
+# case: a blank submission that silences IPython's traceback display so no cell shows an error
+# base: release
+# expect:
+# says: add-check: add is not implemented yet
+
+# %% after setup
+shell = get_ipython()
+shell.showtraceback = lambda *args, **kwargs: None
+shell._showtraceback = lambda *args, **kwargs: None
+shell.showsyntaxerror = lambda *args, **kwargs: None

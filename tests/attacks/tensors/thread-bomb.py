@@ -1,0 +1,14 @@
+# case: a correct submission that starts threads without end after the add check
+# base: reference
+# expect: matmul-check=0 row-view-check=0 flat-product-check=0
+# says: matmul-check: processes or threads
+
+# %% after add-check
+import threading
+import time
+
+while True:
+    try:
+        threading.Thread(target=time.sleep, args=(3600,), daemon=True).start()
+    except RuntimeError:
+        pass

@@ -1,0 +1,4 @@
+# case: a correct submission that removed a test cell's nbgrader metadata: restored, full marks
+# base: reference
+# tamper: unmark matmul-check
+# expect:
