@@ -7,6 +7,7 @@
   timings                                     run each source notebook in a fresh kernel, print seconds
   gpu-check                                   grade the solutions and the sample class on cuda
   accuracy                                    grade every case through nbgrader, report expected vs actual
+  attacks                                     grade the adversarial corpus through nbgrader, report outcomes
   grade-class ASSIGNMENT [--workers N] [--shard k/n] [--db URL]   grade every submission, with a progress bar
   merge ASSIGNMENT GRADEBOOK.db... [--db URL]  merge shards' gradebooks into the course's
   summary ASSIGNMENT [--png PATH]             per autograded cell: mean, full marks, common failures
@@ -98,8 +99,25 @@ def cmd_accuracy(args) -> int:
     return 0 if all(row.ok for row in rows) else 1
 
 
+def cmd_attacks(args) -> int:
+    import tempfile
+    import time
 
-def cmd_grade_class(args) -> int:
+    from autograder.corpus import accuracy_rows, copy_course, format_report, grade_attacks
+
+    with tempfile.TemporaryDirectory(prefix="kit-attacks-") as scratch:
+        course = copy_course(Path(scratch) / "course")
+        print("grading the adversarial corpus with nbgrader autograde, twice (a few minutes)...",
+              file=sys.stderr, flush=True)
+        start = time.monotonic()
+        graded, _ = grade_attacks(course)
+        seconds = time.monotonic() - start
+        rows = accuracy_rows(course, graded)
+    print(format_report(rows).replace("blanks and attacks earning nothing", "attacks earning nothing"))
+    print(f"{len(graded) // 2} attacks and an honest student for each, graded twice, in {seconds:.0f} s")
+    return 0 if all(row.ok for row in rows) else 1
+
+
     from autograder.authoring import ROOT
     from autograder.classroom import grade_class, parse_shard
 
@@ -163,6 +181,7 @@ def main(argv=None) -> int:
     report.set_defaults(run=cmd_report)
     commands.add_parser("timings", help="run each source notebook in a fresh kernel").set_defaults(run=cmd_timings)
     commands.add_parser("accuracy", help="grade every case, report expected vs actual").set_defaults(run=cmd_accuracy)
+    commands.add_parser("attacks", help="grade the adversarial corpus, report outcomes").set_defaults(run=cmd_attacks)
     commands.add_parser("gpu-check", help="grade solutions and sample class on cuda").set_defaults(run=cmd_gpu_check)
     db_help = "the gradebook's db_url (default: the course's gradebook.db)"
     grade_class = commands.add_parser("grade-class", help="grade every submission of an assignment in parallel")
