@@ -118,6 +118,7 @@ def cmd_attacks(args) -> int:
     return 0 if all(row.ok for row in rows) else 1
 
 
+def cmd_grade_class(args) -> int:
     from autograder.authoring import ROOT
     from autograder.classroom import grade_class, parse_shard
 

@@ -1,5 +1,8 @@
 """The sandbox around student code: what a notebook's process can see, reach and use."""
+import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -112,3 +115,14 @@ def test_killing_the_zygote_is_not_possible_and_grading_goes_on(tmp_path):
     honest.run_cell("def double(x):\n    return 2 * x", "cell 1")
     assert Student(honest).call("double", 21) == 42
     honest.close()
+
+
+def test_without_bubblewrap_grading_goes_on_and_says_so_loudly(tmp_path):
+    notebook = tmp_path / "tensors.ipynb"
+    notebook.write_bytes((ROOT / "source" / "tensors" / "tensors.ipynb").read_bytes())
+    result = subprocess.run([sys.executable, "-m", "autograder", "grade", str(notebook), "--json", str(tmp_path / "out.json")],
+                            cwd=ROOT, env=dict(os.environ, KIT_NO_SANDBOX="1"), capture_output=True, text=True,
+                            timeout=300)
+    assert result.stderr.count("KIT SANDBOX WARNING: bubblewrap") == 1, result.stderr[-2000:]
+    graded = json.loads((tmp_path / "out.json").read_text())
+    assert graded and all(cell["score"] == cell["max_score"] for cell in graded), graded
