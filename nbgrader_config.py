@@ -53,3 +53,9 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPr
 # How long the grader waits for a student's code (seconds).
 c.GradeWithHiddenTests.cell_timeout = 60
 c.GradeWithHiddenTests.call_timeout = 60
+
+# Late policy (autograder/late.py): a notebook submitted after the assignment's due date
+# (`nbgrader db assignment add <assignment> --duedate=...`) loses 10% of its score for every
+# started day late, down to 0. The submission time is the exchange's or zip_collect's timestamp.txt.
+c.AssignLatePenalties.plugin_class = "autograder.late.DeductPerDayLate"
+c.DeductPerDayLate.fraction_per_day = 0.10
