@@ -7,8 +7,6 @@ scored by nbgrader's own `determine_grade`, so the scores equal the gradebook's.
 """
 from __future__ import annotations
 
-import shutil
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -64,10 +62,8 @@ def grade_file(path: Path, source: Path | None = None, limits: Limits | None = N
     nb = read_submission(path.read_bytes(),
                          str(release if release.exists() else source))
     restore_protected_cells(nb, nbformat.read(source, as_version=4))
-    with tempfile.TemporaryDirectory(prefix="kit-grade-") as scratch:
-        workdir = Path(scratch) / "submission"
-        shutil.copytree(path.parent, workdir, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.ipynb"))
-        grades = {g.grade_id: g for g in grade_notebook(nb, str(workdir), limits)}
+    # the files beside the notebook are copied (within limits) into the sandbox's scratch folder
+    grades = {g.grade_id: g for g in grade_notebook(nb, str(path.parent), limits)}
     results = []
     for cell in nb.cells:
         grade_id = cells.nbgrader_meta(cell).get("grade_id")

@@ -20,6 +20,7 @@ gets its own pair of pipes (see session.Worker).
 """
 from __future__ import annotations
 
+import base64
 import itertools
 import logging
 import os
@@ -77,7 +78,7 @@ class Protections:
                         "files (solutions, hidden tests, gradebook), write outside its scratch folder "
                         "and use the network; install Debian's 'bubblewrap'")
         if not self.own_uid:
-            gaps.append("the grader is not root, so every notebook runs as the grader's own user: "
+            gaps.append("without bubblewrap and root, every notebook runs as the grader's own user: "
                         "the process limit is only watched (not an rlimit) and, without bubblewrap, "
                         "files of that user are readable")
         return gaps
@@ -98,8 +99,10 @@ def protections() -> Protections:
     """What this machine allows; the first call warns loudly about anything missing."""
     global _protections
     if _protections is None:
-        _protections = Protections(bubblewrap=os.environ.get("KIT_NO_SANDBOX") != "1" and _bubblewrap_works(),
-                                   own_uid=os.geteuid() == 0)
+        bubblewrap = os.environ.get("KIT_NO_SANDBOX") != "1" and _bubblewrap_works()
+        # Without bubblewrap's view of the filesystem another uid may not reach Python itself
+        # (under /root, say), so a uid per notebook needs both.
+        _protections = Protections(bubblewrap=bubblewrap, own_uid=bubblewrap and os.geteuid() == 0)
         for gap in _protections.missing():
             print(f"KIT SANDBOX WARNING: {gap}. Grading goes on without this protection.", file=sys.stderr, flush=True)
     return _protections
@@ -161,19 +164,22 @@ def worker_env() -> dict:
     return env
 
 
-def submission_files(folder: str | os.PathLike, limit_bytes: int) -> dict[str, bytes]:
-    """The regular files of a submission folder (no links), up to `limit_bytes` in all."""
+def submission_files(folder: str | os.PathLike, limit_bytes: int, limit_count: int = 1000) -> dict[str, bytes]:
+    """The regular files of a submission folder (no links), up to `limit_bytes` and `limit_count` in all."""
     files, total = {}, 0
-    root = Path(folder)
-    for path in sorted(root.rglob("*")):
-        if path.is_symlink() or not path.is_file():
-            continue
-        size = path.stat().st_size
-        if total + size > limit_bytes:
-            log.warning("not copied into the scratch folder (over %d MiB in all): %s", limit_bytes >> 20, path)
-            continue
-        files[str(path.relative_to(root))] = path.read_bytes()
-        total += size
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
+        for name in sorted(names):
+            path = Path(top, name)
+            if path.is_symlink() or not path.is_file():
+                continue
+            size = path.stat().st_size
+            if total + size > limit_bytes or len(files) >= limit_count:
+                log.warning("the submission folder %s holds more than %d files or %d MiB: the rest is not copied",
+                            folder, limit_count, limit_bytes >> 20)
+                return files
+            files[str(path.relative_to(folder))] = path.read_bytes()
+            total += size
     return files
 
 
@@ -232,6 +238,8 @@ class Zygote:
         """Start a child that serves one notebook on the given pipe ends; its pid in the sandbox."""
         number = next(self._uids)
         uid = 100_000 + (os.getpid() % 50_000) * 20 + number % 20 if self.protections.own_uid else None
+        # base64 text: torch.load(weights_only=True) refuses an empty bytes object
+        files = {name: base64.b64encode(data).decode() for name, data in files.items()}
         request = {"op": "fork", "scratch": f"{self.scratch_root}/{number}", "uid": uid, "files": files,
                    "env": worker_env(), "limits": self.limits.for_child(uid, limit_data)}
         return int(self._ask(request, (request_fd, reply_fd))["pid"])

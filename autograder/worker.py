@@ -322,13 +322,21 @@ class Zygote:
             marker, fds, _, _ = socket.recv_fds(self.sock, 1, 2)
             if not marker:
                 break
-            request = wire.receive(self.sock.fileno(), timeout=30)
-            if request["op"] == "fork":
-                reply = self.fork(request, fds)
-            elif request["op"] == "end":
-                reply = self.end(request["pid"])
-            else:
-                reply = {"ok": False}
+            try:
+                request = wire.receive(self.sock.fileno(), timeout=30)
+                if request["op"] == "fork":
+                    reply = self.fork(request, fds)
+                elif request["op"] == "end":
+                    reply = self.end(request["pid"])
+                else:
+                    reply = {"ok": False}
+            except Exception as exc:  # a bad request fails alone; the zygote serves the next one
+                for fd in fds:
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+                reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500]}
             wire.send(self.sock.fileno(), reply)
         for pid in list(self.children):
             self.end(pid)
@@ -451,7 +459,7 @@ def _become_student(request, fds):
             continue
         os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         with open(path, "wb") as f:
-            f.write(data)
+            f.write(base64.b64decode(data))
     os.environ.clear()
     os.environ.update(request["env"])
     os.environ.update(HOME=scratch, TMPDIR=scratch, MPLCONFIGDIR=os.path.join(scratch, ".matplotlib"))
