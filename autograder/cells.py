@@ -67,3 +67,9 @@ def item_node_id(item: str) -> str:
     exercise_set, name = item.split(".")
     class_name = "Test" + "".join(part.capitalize() for part in name.split("_"))
     return f"{HIDDEN_DIR / f'test_{exercise_set}.py'}::{class_name}"
+
+
+def item_class(item: str) -> tuple[str, str]:
+    """(test file, class name) of an item, as pytest's collected items name them."""
+    path, class_name = item_node_id(item).split("::")
+    return path, class_name

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from nbformat import NotebookNode, from_dict
 
 from autograder import cells
-from autograder.hidden_tests import TestOutcome, run_item_tests
+from autograder.hidden_tests import TestOutcome, run_notebook_tests
 from autograder.session import Limits, Student, Worker, WorkerGone
 
 log = logging.getLogger(__name__)
@@ -90,51 +90,86 @@ def _clean_outputs(outputs) -> list[dict]:
     return kept
 
 
-def grade_notebook(nb: NotebookNode, workdir: str, limits: Limits | None = None) -> list[CellGrade]:
+def grade_notebook(nb: NotebookNode, workdir: str, limits: Limits | None = None,
+                   usage: dict | None = None) -> list[CellGrade]:
     """Run `nb`'s code cells in order in a fresh worker started in `workdir`, and grade its test cells.
 
     Cell outputs are replaced in place. Returns one CellGrade per autograded test cell.
+    `usage`, if given, receives how the student's process ended (cpu_seconds, peak_mib, ...).
     """
     unreadable = nb.metadata.get(UNREADABLE_KEY)
     worker = None if unreadable else Worker(workdir, limits)
-    stopped = f"your notebook file could not be read: {unreadable}" if unreadable else None
-    grades: list[CellGrade] = []
     try:
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            label = f"cell {index + 1}"
-            code, items = cells.split_hidden(cell.source) if cells.is_test_cell(cell) else (cell.source, [])
-            outputs, error = [], None
-            if stopped is None:
-                try:
-                    reply = worker.run_cell(code, label)
-                    outputs, error = _clean_outputs(reply.get("outputs")), reply.get("error")
-                except WorkerGone as gone:
-                    stopped = str(gone)
-                    outputs = [{"output_type": "error", "ename": "Stopped", "evalue": stopped, "traceback": [stopped]}]
-            if not cells.is_test_cell(cell):
-                cell.outputs = [from_dict(o) for o in outputs]
-                continue
-
-            grade = CellGrade(cells.nbgrader_meta(cell).get("grade_id", label), items,
-                              float(cells.nbgrader_meta(cell).get("points", 0)))
-            if stopped is not None:
-                grade.notes.append(f"not graded: {stopped}")
-            else:
-                if type(error) is dict and error.get("ename") != "NotImplementedError":
-                    grade.notes.append(f"a visible check in this cell failed: "
-                                       f"{error.get('ename')}: {str(error.get('evalue'))[:500]}")
-                if not items:
-                    grade.notes.append("this test cell names no hidden tests (instructor: add grade(...))")
-                else:
-                    grade.tests = run_item_tests(items, Student(worker))
-                    if worker.gone:
-                        stopped = worker.gone
-            cell.outputs = [from_dict(o) for o in
-                            _score_outputs(grade) + _visible_outputs(outputs) + _failure_output(grade)]
-            grades.append(grade)
+        run = _NotebookRun(nb, worker, f"your notebook file could not be read: {unreadable}" if unreadable else None)
+        steps = [(index, grade.items) for index, grade in run.grades.items() if grade.items]
+        if steps and run.stopped is None:
+            for index, outcomes in run_notebook_tests(steps, Student(worker), run.run_through).items():
+                run.grades[index].tests = outcomes
+        run.run_through(len(nb.cells))
+        return run.finish()
     finally:
         if worker is not None:
             worker.close()
-    return grades
+            if usage is not None:
+                usage.update(worker.ending or {})
+
+
+class _NotebookRun:
+    """The notebook's cells, run one after another as the hidden tests reach them."""
+
+    def __init__(self, nb: NotebookNode, worker: Worker | None, stopped: str | None):
+        self.nb, self.worker, self.stopped = nb, worker, stopped
+        self.next_cell = 0
+        self.results: dict[int, tuple[list, dict | None]] = {}
+        self.grades: dict[int, CellGrade] = {}
+        for index, cell in enumerate(nb.cells):
+            if cells.is_test_cell(cell):
+                meta = cells.nbgrader_meta(cell)
+                self.grades[index] = CellGrade(meta.get("grade_id", f"cell {index + 1}"),
+                                               cells.split_hidden(cell.source)[1], float(meta.get("points", 0)))
+
+    def run_through(self, last: int) -> bool:
+        """Run the cells up to and including `last`; False once the student's process is gone."""
+        while self.next_cell <= min(last, len(self.nb.cells) - 1):
+            index, cell = self.next_cell, self.nb.cells[self.next_cell]
+            self.next_cell += 1
+            if cell.cell_type != "code":
+                continue
+            if self.stopped is not None:
+                if index in self.grades:
+                    self.grades[index].notes.append(f"not graded: {self.stopped}")
+                self.results[index] = ([], None)
+                continue
+            code = cells.split_hidden(cell.source)[0] if index in self.grades else cell.source
+            try:
+                reply = self.worker.run_cell(code, f"cell {index + 1}")
+                self.results[index] = (_clean_outputs(reply.get("outputs")), reply.get("error"))
+            except WorkerGone as gone:
+                self.stopped = str(gone)
+                self.results[index] = ([{"output_type": "error", "ename": "Stopped", "evalue": self.stopped,
+                                         "traceback": [self.stopped]}], None)
+                if index in self.grades:
+                    self.grades[index].notes.append(f"not graded: {self.stopped}")
+        if self.worker is not None and self.worker.gone and self.stopped is None:
+            self.stopped = self.worker.gone  # lost during the hidden tests of the cell before
+        return self.stopped is None
+
+    def finish(self) -> list[CellGrade]:
+        """Write each cell's outputs (test cells: points, then the student's output, then messages)."""
+        for index, cell in enumerate(self.nb.cells):
+            if cell.cell_type != "code":
+                continue
+            outputs, error = self.results.get(index, ([], None))
+            grade = self.grades.get(index)
+            if grade is None:
+                cell.outputs = [from_dict(o) for o in outputs]
+                continue
+            if not grade.notes:
+                if type(error) is dict and error.get("ename") != "NotImplementedError":
+                    grade.notes.append(f"a visible check in this cell failed: "
+                                       f"{error.get('ename')}: {str(error.get('evalue'))[:500]}")
+                if not grade.items:
+                    grade.notes.append("this test cell names no hidden tests (instructor: add grade(...))")
+            cell.outputs = [from_dict(o) for o in
+                            _score_outputs(grade) + _visible_outputs(outputs) + _failure_output(grade)]
+        return list(self.grades.values())

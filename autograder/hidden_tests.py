@@ -7,7 +7,9 @@ student-facing message of its failure are collected by a small pytest plugin.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
+from typing import Callable
 
 import pytest
 
@@ -45,11 +47,14 @@ def student_message(exc: BaseException, test_name: str) -> str:
 
 
 class _Bridge:
-    """A pytest plugin: provides the fixtures and records outcomes."""
+    """A pytest plugin: provides the fixtures, runs the notebook up to each test cell, records outcomes."""
 
-    def __init__(self, student: Student):
-        self._student = student
-        self.outcomes: list[TestOutcome] = []
+    def __init__(self, student: Student, steps: list[tuple[int, list[str]]], run_through: Callable[[int], bool]):
+        self._student, self._run_through = student, run_through
+        self._cell_of = {(os.path.realpath(path), name): cell for cell, items in steps for item in items
+                         for path, name in [cells.item_class(item)]}
+        self._cell, self._ready = None, False
+        self.outcomes: dict[int, list[TestOutcome]] = {}
         self.collect_errors: list[str] = []
 
     @pytest.fixture(name="student")
@@ -60,28 +65,45 @@ class _Bridge:
     def device_fixture(self):
         return grading_device()
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        cell = self._cell_of.get((os.path.realpath(item.path), item.cls.__name__ if item.cls else ""))
+        if cell != self._cell:
+            self._cell = cell
+            self._ready = cell is not None and self._run_through(cell)
+        return None if self._ready else True  # True: handled, the test is not run
+
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         report = (yield).get_result()
         if report.when == "call" or (report.failed and report.when == "setup"):
-            name = item.name
+            name, outcomes = item.name, self.outcomes.setdefault(self._cell, [])
             if report.passed:
-                self.outcomes.append(TestOutcome(name, True))
+                outcomes.append(TestOutcome(name, True))
             elif report.failed:
-                self.outcomes.append(TestOutcome(name, False, student_message(call.excinfo.value, name)))
+                outcomes.append(TestOutcome(name, False, student_message(call.excinfo.value, name)))
 
     def pytest_collectreport(self, report):
         if report.failed:
             self.collect_errors.append(str(report.longrepr))
 
 
-def run_item_tests(items: list[str], student: Student) -> list[TestOutcome]:
-    """Run the hidden tests of `items`, in file order, and return each test's outcome."""
-    bridge = _Bridge(student)
-    exit_code = pytest.main([*PYTEST_ARGS, *[cells.item_node_id(i) for i in items]], plugins=[bridge])
+def run_notebook_tests(steps: list[tuple[int, list[str]]], student: Student,
+                       run_through: Callable[[int], bool]) -> dict[int, list[TestOutcome]]:
+    """Run the hidden tests of every test cell in one pytest session, in notebook order.
+
+    `steps` are (cell index, items) in notebook order. Before the first test of a cell,
+    `run_through(cell index)` runs the notebook up to and including that cell; when it says
+    False (the student's process is gone) that cell's tests are not run. Returns each cell's
+    test outcomes, in file order.
+    """
+    bridge = _Bridge(student, steps, run_through)
+    node_ids = list(dict.fromkeys(cells.item_node_id(item) for _, items in steps for item in items))
+    exit_code = pytest.main([*PYTEST_ARGS, *node_ids], plugins=[bridge])
+    items = ", ".join(item for _, items in steps for item in items)
     if bridge.collect_errors or exit_code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
-        raise cells.AuthoringError(f"the hidden tests of {', '.join(items)} could not be collected "
+        raise cells.AuthoringError(f"the hidden tests of {items} could not be collected "
                                    f"(pytest exit {exit_code}): {' '.join(bridge.collect_errors)[:2000]}")
-    if not bridge.outcomes:
-        raise cells.AuthoringError(f"no hidden tests ran for {', '.join(items)}")
+    if exit_code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        raise cells.AuthoringError(f"no hidden tests ran for {items}")
     return bridge.outcomes

@@ -45,7 +45,11 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         workdir = resources.get("metadata", {}).get("path") or "."
-        grades = grade_notebook(nb, workdir, self.limits())
+        usage = {}
+        grades = grade_notebook(nb, workdir, self.limits(), usage)
+        if usage.get("peak_mib"):
+            self.log.info("student's process: peak memory %.0f MiB, CPU %.2f s", usage["peak_mib"],
+                          usage.get("cpu_seconds") or 0)
         for grade in grades:
             self.log.info("%s: %g / %g (%d of %d hidden tests passed)", grade.grade_id, grade.score,
                           grade.max_points, grade.passed, len(grade.tests))

@@ -127,6 +127,8 @@ def bubblewrap_command(limits: Limits) -> list[str]:
     for path in ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc"]:
         if os.path.lexists(path):
             command += _bind_path(path)
+    if os.path.isdir("/var/cache/fontconfig"):  # Graphviz's dot reads fonts fast with the system cache
+        command += _parents("/var/cache/fontconfig") + ["--ro-bind", "/var/cache/fontconfig", "/var/cache/fontconfig"]
     for prefix in dict.fromkeys([sys.base_prefix, sys.prefix]):
         if not prefix.startswith("/usr/"):
             command += _parents(prefix) + ["--ro-bind", prefix, prefix]
