@@ -27,8 +27,10 @@ class TestZeros:
         result = student.call("make_zeros", rows, cols)
         expected = reference.make_zeros(rows, cols)
         what = f"make_zeros({rows}, {cols})"
-        if isinstance(result, torch.Tensor) and result.shape == expected.shape and result.dtype == expected.dtype \
-                and not bool((result == 0).all()):
+        same_kind = isinstance(result, torch.Tensor) and result.shape == expected.shape and result.dtype == expected.dtype
+        if same_kind and bool((result == 1).all()):
+            fail(f"{what}: the entries are all 1.0 (torch.ones?), not 0.0: use torch.zeros")
+        if same_kind and not bool((result == 0).all()):
             fail(f"{what}: the entries are not all 0.0 but leftovers of uninitialised memory "
                  "(torch.Tensor(rows, cols) and torch.empty do not clear it): use torch.zeros")
         expect_tensor(result, expected, what)
