@@ -258,7 +258,11 @@ def warm_up():
     Tensors stay tiny: torch then runs inline and starts no thread pool, and CUDA is never
     touched, so forking stays safe.
     """
-    WorkerShell.instance(config=_shell_config())  # first: the inline plot backend hooks into it
+    shell = WorkerShell.instance(config=_shell_config())  # first: the inline plot backend hooks into it
+    # Plain tracebacks without colours: the default, with source context and syntax
+    # highlighting, costs about 0.1 s per error, and a blank notebook raises in every check.
+    shell.InteractiveTB.set_mode(mode="Plain")
+    shell.colors = "nocolor"
     import matplotlib.pyplot as plt
     import matplotlib_inline.backend_inline  # noqa: F401
     import numpy  # noqa: F401
