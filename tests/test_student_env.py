@@ -18,7 +18,7 @@ def pins(path: Path) -> dict[str, str]:
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([\w.+\-]+)", line)
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)(?:\[[\w,\-]+\])?==([\w.+\-]+)", line)
         assert match, f"{path.name}:{number}: {line!r} is not pinned with =="
         found[match.group(1).lower().replace("_", "-")] = match.group(2)
     return found
