@@ -19,6 +19,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Integer
 
 from autograder.engine import UNREADABLE_KEY, grade_notebook
+from autograder import sandbox
 from autograder.sandbox import Limits
 
 
@@ -36,6 +37,10 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
     processes = Integer(256, help="Processes plus threads the notebook may run at once.").tag(config=True)
     file_size_mb = Integer(256, help="MiB for one file written by student code.").tag(config=True)
     disk_mb = Integer(1024, help="MiB for all files in the notebook's scratch folder.").tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        sandbox.zygote(self.limits())  # starts now; its imports overlap nbgrader's first steps
 
     def limits(self) -> Limits:
         return Limits(cell_seconds=self.cell_timeout, call_seconds=self.call_timeout,

@@ -212,11 +212,17 @@ class Zygote:
             env=worker_env(), pass_fds=(child_sock.fileno(),), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         child_sock.close()
+        self._started = False  # its imports run while nbgrader gets on with its own work
+
+    def _wait_until_started(self) -> None:
+        if self._started:
+            return
         try:
-            ready = wire.receive(self._sock.fileno(), limits.start_seconds)
+            ready = wire.receive(self._sock.fileno(), self.limits.start_seconds)
         except wire.WireError as exc:
             self.close()
             raise ZygoteGone(f"the grading sandbox did not start ({exc})") from None
+        self._started = True
         if ready.get("threads", 1) > 1:
             log.warning("the zygote has %s threads before forking; children may hang", ready["threads"])
 
@@ -225,6 +231,7 @@ class Zygote:
         return self.process.poll() is None
 
     def _ask(self, request: dict, fds=()) -> dict:
+        self._wait_until_started()
         try:
             socket.send_fds(self._sock, [b"R"], list(fds))
             wire.send(self._sock.fileno(), request)

@@ -6,12 +6,13 @@ It builds two scratch copies of the course and submits the same class to both: e
 hands in every assignment, even-numbered students the reference solution, odd-numbered ones
 the blank release notebook. Then, on this machine, one run after the other:
 
-- stock: nbgrader's own Execute preprocessor (a fresh Jupyter kernel per notebook), configured
+- stock: `nbgrader autograde "*"` (every assignment in one run) with nbgrader's own Execute
+  preprocessor (a fresh Jupyter kernel per notebook), configured
   with nothing but the course id. The hidden-test line `grade("...")` of each test cell is
   defined as a no-op in the kernel (an IPython startup file), so stock scores the visible
   checks, which agree with the hidden tests on a reference or a blank notebook;
-- kit: `nbgrader autograde` with the kit's nbgrader_config.py (sandboxed, pre-warmed workers);
-- kit, parallel: `python -m autograder grade-class` with N workers.
+- kit: the same `nbgrader autograde "*"` with the kit's nbgrader_config.py (sandboxed, pre-warmed workers);
+- kit, parallel: `python -m autograder grade-class` with N workers, one assignment after another.
 
 It prints seconds per notebook for each, the ratios, the peak memory of the student processes,
 and checks that all three runs recorded identical scores. Not a test: it takes minutes.
@@ -93,7 +94,8 @@ def main() -> int:
              [sys.executable, "-m", "autograder", "grade-class", "--workers", str(args.workers)], env),
         ]:
             total = 0.0
-            for assignment in args.assignments:
+            # nbgrader grades every assignment in one run ("*"); grade-class takes one at a time
+            for assignment in ["*"] if "nbgrader" in command else args.assignments:
                 spent, log = timed([*command, assignment, *(["--force"] if "nbgrader" in command else [])],
                                    course, run_env)
                 total += spent
