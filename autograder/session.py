@@ -118,7 +118,6 @@ class Worker:
         except sandbox.ZygoteGone as exc:
             self.ending = {"exit_code": None, "reason": None, "error": str(exc)}
 
-    kill = end
 
     def close(self) -> None:
         self.end()

@@ -385,7 +385,7 @@ class Zygote:
         for pid in live:
             done, status, usage = os.wait4(pid, os.WNOHANG)
             if done:
-                self.children[pid]["status"] = (status, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+                self.children[pid]["status"] = _ending(status, usage)
         live = [pid for pid in live if self.children[pid]["status"] is None]
         if not live:
             return
@@ -410,14 +410,12 @@ class Zygote:
 
     def end(self, pid):
         """Stop child `pid` and everything it started, remove its scratch folder, say how it ended."""
-        child = self.children.pop(pid, None)
+        child = self.children.get(pid)
         if child is None:
             return {"ok": False}
-        self.children[pid] = child
         self.kill(pid, self.leftovers(pid))
         if child["status"] is None:
-            _, status, usage = os.wait4(pid, 0)
-            child["status"] = (status, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+            child["status"] = _ending(*os.wait4(pid, 0)[1:])
         del self.children[pid]
         shutil.rmtree(child["scratch"], ignore_errors=True)
         status, cpu, peak_kib = child["status"]
@@ -427,12 +425,15 @@ class Zygote:
     def leftovers(self, pid):
         """Processes the child left behind, even ones that escaped its process group."""
         processes = list(_processes())
-        if self.children[pid]["uid"] is not None:
-            return self.members(pid, processes)
-        if not self.sandboxed:
+        if self.children[pid]["uid"] is not None or not self.sandboxed:
             return self.members(pid, processes)
         others = set(self.children) - {pid}  # other children's process groups
         return [p for p in processes if p[0] not in (1, os.getpid()) and p[1] not in others]
+
+
+def _ending(status, usage):
+    """(wait status, CPU seconds, peak resident KiB) of an ended child."""
+    return status, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def _become_student(request, fds):
