@@ -3,12 +3,18 @@
 pytest runs here, in the grader's process; the tests reach the student's code only
 through the `student` fixture (autograder.session.Student). Each test's verdict and the
 student-facing message of its failure are collected by a small pytest plugin.
+
+One pytest session serves the whole grading run: it collects the hidden tests once, then
+waits in its own thread for notebooks and runs the items each one names, as pytest-xdist's
+workers do. Starting a session per notebook cost more than a blank notebook's tests.
 """
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+import queue
+import threading
+from dataclasses import dataclass, field
 from typing import Callable
 
 import pytest
@@ -20,12 +26,13 @@ from autograder.device import grading_device
 from autograder.session import Student, StudentCodeError, WorkerGone
 
 log = logging.getLogger(__name__)
-# pytest runs once per test cell, so plugins the hidden tests do not use are left out. The
-# unraisable/thread-exception plugins alone cost two full garbage collections per run.
+# Plugins the hidden tests do not use are left out. The unraisable/thread-exception plugins
+# alone cost two full garbage collections per test run, and capturing would swap the grader's
+# sys.stdout for the whole grading run.
 UNUSED_PLUGINS = ["terminal", "cacheprovider", "randomly", "unraisableexception", "threadexception",
                   "doctest", "junitxml", "pastebin", "legacypath", "tmpdir", "setuponly", "setupplan",
                   "faulthandler", "logging", "subtests", "anyio", "platformdirs.pytest_plugin"]
-PYTEST_ARGS = [*(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")), "--capture=sys",
+PYTEST_ARGS = [*(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")), "--capture=no",
                "-c", str(cells.HIDDEN_DIR / "pytest.ini"), "--rootdir", str(cells.HIDDEN_DIR)]
 
 
@@ -47,32 +54,102 @@ def student_message(exc: BaseException, test_name: str) -> str:
     return f"the grader could not finish this check ({type(exc).__name__}); tell your instructor"
 
 
-class _Bridge:
-    """A pytest plugin: provides the fixtures, runs the notebook up to each test cell, records outcomes."""
+@dataclass
+class _Notebook:
+    """One notebook's request to the session: which items to run for which cell."""
+    steps: list[tuple[int, list]]  # (cell index, pytest items) in notebook order
+    student: Student
+    run_through: Callable[[int], bool]
+    outcomes: dict[int, list[TestOutcome]] = field(default_factory=dict)
+    error: BaseException | None = None
+    done: threading.Event = field(default_factory=threading.Event)
 
-    def __init__(self, student: Student, steps: list[tuple[int, list[str]]], run_through: Callable[[int], bool]):
-        self._student, self._run_through = student, run_through
-        self._cell_of = {(os.path.realpath(path), name): cell for cell, items in steps for item in items
-                         for path, name in [cells.item_class(item)]}
-        self._cell, self._ready = None, False
-        self.outcomes: dict[int, list[TestOutcome]] = {}
+
+class _Session:
+    """A pytest plugin: the long-lived session that runs each notebook's hidden tests."""
+
+    def __init__(self):
+        self.pid = os.getpid()
+        self.items: dict[tuple[str, str], list] = {}  # (test file, class) -> its items, in file order
         self.collect_errors: list[str] = []
+        self.exit_code = None
+        self._notebook: _Notebook | None = None
+        self._cell: int | None = None
+        self._ready = threading.Event()
+        self._queue: queue.Queue[_Notebook | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._main, name="hidden-tests", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+
+    def _main(self):
+        try:
+            self.exit_code = pytest.main([*PYTEST_ARGS, str(cells.HIDDEN_DIR)], plugins=[self])
+        finally:
+            self._ready.set()  # also when pytest stopped before its run loop
+
+    # --- the grader's side
+
+    def run(self, steps: list[tuple[int, list[str]]], student: Student,
+            run_through: Callable[[int], bool]) -> dict[int, list[TestOutcome]]:
+        names = ", ".join(item for _, items in steps for item in items)
+        if not self._thread.is_alive():
+            raise cells.AuthoringError(f"the hidden tests could not be collected (pytest exit {self.exit_code}): "
+                                       f"{' '.join(self.collect_errors)[:2000]}")
+        wanted = [[self._key(*cells.item_class(item)) for item in items] for _, items in steps]
+        missing = [name for keys, (_, items) in zip(wanted, steps) for key, name in zip(keys, items)
+                   if key not in self.items]
+        if missing:
+            raise cells.AuthoringError(f"no hidden tests were collected for {', '.join(missing)} (of {names}): "
+                                       f"{' '.join(self.collect_errors)[:2000]}")
+        notebook = _Notebook([(cell, [i for key in dict.fromkeys(keys) for i in self.items[key]])
+                              for (cell, _), keys in zip(steps, wanted)], student, run_through)
+        self._queue.put(notebook)
+        while not notebook.done.wait(1.0):
+            if not self._thread.is_alive():
+                raise RuntimeError("the hidden tests' pytest session stopped")
+        if notebook.error is not None:
+            raise notebook.error
+        return notebook.outcomes
+
+    @staticmethod
+    def _key(path, class_name) -> tuple[str, str]:
+        return os.path.realpath(path), class_name
+
+    # --- pytest's side, in the session's thread
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session):
+        for item in session.items:
+            self.items.setdefault(self._key(item.path, item.cls.__name__ if item.cls else ""), []).append(item)
+        self._ready.set()
+        while (notebook := self._queue.get()) is not None:
+            try:
+                self._notebook = notebook
+                self._run(notebook)
+            except BaseException as exc:  # reported to the grader's thread, which raises it
+                notebook.error = exc
+            finally:
+                self._notebook = None
+                notebook.done.set()
+        return True
+
+    def _run(self, notebook: _Notebook):
+        """Each cell's items in order, after running the notebook up to that cell; a lost worker skips the rest."""
+        for cell, items in notebook.steps:
+            self._cell = cell
+            if not notebook.run_through(cell):
+                continue
+            for index, item in enumerate(items):
+                nextitem = items[index + 1] if index + 1 < len(items) else None  # None: all fixtures torn down
+                item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
 
     @pytest.fixture(name="student")
     def student_fixture(self):
-        return self._student
+        return self._notebook.student
 
     @pytest.fixture(name="device")
     def device_fixture(self):
         return grading_device()
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_protocol(self, item, nextitem):
-        cell = self._cell_of.get((os.path.realpath(item.path), item.cls.__name__ if item.cls else ""))
-        if cell != self._cell:
-            self._cell = cell
-            self._ready = cell is not None and self._run_through(cell)
-        return None if self._ready else True  # True: handled, the test is not run
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
@@ -81,7 +158,7 @@ class _Bridge:
         if excinfo is not None and excinfo.errisinstance(pytest.skip.Exception):
             return None  # pytest's own report
         if call.when == "call" or (excinfo is not None and call.when == "setup"):
-            outcomes = self.outcomes.setdefault(self._cell, [])
+            outcomes = self._notebook.outcomes.setdefault(self._cell, [])
             message = "" if excinfo is None else student_message(excinfo.value, item.name)
             outcomes.append(TestOutcome(item.name, excinfo is None, message))
         return TestReport(item.nodeid, item.location, {}, "passed" if excinfo is None else "failed",
@@ -93,22 +170,19 @@ class _Bridge:
             self.collect_errors.append(str(report.longrepr))
 
 
+_session: _Session | None = None
+
+
 def run_notebook_tests(steps: list[tuple[int, list[str]]], student: Student,
                        run_through: Callable[[int], bool]) -> dict[int, list[TestOutcome]]:
-    """Run the hidden tests of every test cell in one pytest session, in notebook order.
+    """Run the hidden tests of every test cell in notebook order, in the grading run's pytest session.
 
     `steps` are (cell index, items) in notebook order. Before the first test of a cell,
     `run_through(cell index)` runs the notebook up to and including that cell; when it says
     False (the student's process is gone) that cell's tests are not run. Returns each cell's
     test outcomes, in file order.
     """
-    bridge = _Bridge(student, steps, run_through)
-    node_ids = list(dict.fromkeys(cells.item_node_id(item) for _, items in steps for item in items))
-    exit_code = pytest.main([*PYTEST_ARGS, *node_ids], plugins=[bridge])
-    items = ", ".join(item for _, items in steps for item in items)
-    if bridge.collect_errors or exit_code in (pytest.ExitCode.USAGE_ERROR, pytest.ExitCode.INTERNAL_ERROR):
-        raise cells.AuthoringError(f"the hidden tests of {items} could not be collected "
-                                   f"(pytest exit {exit_code}): {' '.join(bridge.collect_errors)[:2000]}")
-    if exit_code == pytest.ExitCode.NO_TESTS_COLLECTED:
-        raise cells.AuthoringError(f"no hidden tests ran for {items}")
-    return bridge.outcomes
+    global _session
+    if _session is None or _session.pid != os.getpid():  # a forked grader starts its own
+        _session = _Session()
+    return _session.run(steps, student, run_through)

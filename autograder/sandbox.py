@@ -247,7 +247,7 @@ class Zygote:
         """Start a child that serves one notebook on the given pipe ends; its pid in the sandbox."""
         number = next(self._uids)
         uid = 100_000 + (os.getpid() % 50_000) * 20 + number % 20 if self.protections.own_uid else None
-        # base64 text: torch.load(weights_only=True) refuses an empty bytes object
+        # base64 text: bytes are not plain data on the wire
         files = {name: base64.b64encode(data).decode() for name, data in files.items()}
         request = {"op": "fork", "scratch": f"{self.scratch_root}/{number}", "uid": uid, "files": files,
                    "env": worker_env(), "limits": self.limits.for_child(uid, limit_data)}

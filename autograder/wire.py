@@ -2,16 +2,18 @@
 
 Plain data is None, bool, int, float, str, lists, tuples, dicts with str or int keys,
 torch.dtype, torch.device and dense torch.Tensor objects (exact type, no subclass).
-Frames are `torch.save` bytes read back with `torch.load(weights_only=True)`, so no
-pickle of an arbitrary class ever runs in the grader. Whatever the worker sends is
-validated again here: the worker runs student code and may send anything.
+A frame is JSON for the structure followed by the raw bytes of its tensors, so nothing
+the worker sends is ever unpickled or executed in the grader; decoding builds only the
+types above. Whatever the worker sends is validated again here: the worker runs student
+code and may send anything.
 
 Objects that are not plain data travel as `Opaque(type_name)`, so a check can tell the
 student "expected a tensor, got numpy.ndarray" instead of crashing.
 """
 from __future__ import annotations
 
-import io
+import json
+import math
 import os
 import select
 import struct
@@ -19,7 +21,13 @@ import time
 
 import torch
 
-HEADER = struct.Struct(">Q")
+HEADER = struct.Struct(">Q")  # frame size
+JSON_SIZE = struct.Struct(">Q")  # size of the frame's JSON part; tensor bytes follow it
+KIT_KEY = "__kit__"  # marks the JSON objects that stand for tuples, tensors, dtypes, devices, int-keyed dicts
+DTYPES = {str(dtype).removeprefix("torch."): dtype for dtype in (
+    torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
+    torch.bfloat16, torch.float32, torch.float64, torch.complex64, torch.complex128)}
+DEVICE_TYPES = ("cpu", "cuda", "mps")
 MAX_DEPTH = 32
 MAX_ITEMS = 100_000
 OPAQUE_KEY = "__kit_opaque__"
@@ -84,6 +92,8 @@ def to_plain(obj, _depth: int = 0):
     if isinstance(obj, torch.Tensor):
         if obj.layout != torch.strided or obj.is_meta:
             return {OPAQUE_KEY: f"torch.Tensor with layout {obj.layout}"}
+        if obj.dtype not in DTYPES.values():
+            return {OPAQUE_KEY: f"torch.Tensor of dtype {obj.dtype}"}
         plain = obj.detach()
         if type(plain) is not torch.Tensor:
             plain = plain.as_subclass(torch.Tensor)
@@ -141,17 +151,100 @@ def handle_ref(handle: Handle) -> dict:
     return {HANDLE_KEY: handle.id, "path": list(handle.path)}
 
 
+def _encode(obj, blobs: list[bytes]):
+    """JSON-ready form of plain data; tensor bytes are appended to `blobs`."""
+    kind = type(obj)
+    if obj is None or kind in (bool, int, float, str):
+        return obj
+    if isinstance(obj, list):
+        return [_encode(v, blobs) for v in obj]
+    if isinstance(obj, tuple):  # named tuples too
+        return {KIT_KEY: "tuple", "items": [_encode(v, blobs) for v in obj]}
+    if isinstance(obj, dict):  # an OrderedDict (a state_dict) too
+        if KIT_KEY not in obj and all(type(k) is str for k in obj):
+            return {k: _encode(v, blobs) for k, v in obj.items()}
+        return {KIT_KEY: "dict", "items": [[k, _encode(v, blobs)] for k, v in obj.items()]}
+    if isinstance(obj, torch.Tensor) and obj.dtype in DTYPES.values():
+        flat = obj.detach().resolve_conj().resolve_neg().to("cpu").contiguous().reshape(-1)
+        data = flat.view(torch.uint8).numpy().tobytes()
+        at = sum(len(b) for b in blobs)
+        blobs.append(data)
+        return {KIT_KEY: "tensor", "dtype": str(obj.dtype).removeprefix("torch."), "shape": list(obj.shape),
+                "device": str(obj.device), "requires_grad": obj.requires_grad, "at": at, "size": len(data)}
+    if kind is torch.dtype:
+        return {KIT_KEY: "dtype", "name": str(obj).removeprefix("torch.")}
+    if kind is torch.device:
+        return {KIT_KEY: "device", "name": str(obj)}
+    for base in (bool, int, float, str):  # numpy.float64 and other subclasses
+        if isinstance(obj, base):
+            return base(obj)
+    raise TypeError(f"{type_name(obj)} is not plain data")  # the sender's mistake, not a broken pipe
+
+
 def dumps(obj) -> bytes:
-    buffer = io.BytesIO()
-    torch.save(obj, buffer)
-    return buffer.getvalue()
+    blobs: list[bytes] = []
+    text = json.dumps(_encode(obj, blobs), separators=(",", ":")).encode()
+    return JSON_SIZE.pack(len(text)) + text + b"".join(blobs)
+
+
+def _device(name) -> torch.device:
+    device = torch.device(name) if type(name) is str else None
+    if device is None or device.type not in DEVICE_TYPES:
+        raise WireError(f"{str(name)[:40]!r} is not a device")
+    return device
+
+
+def _tensor(marker: dict, blob: memoryview) -> torch.Tensor:
+    dtype, shape, at, size = (marker.get(k) for k in ("dtype", "shape", "at", "size"))
+    if dtype not in DTYPES or type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
+        raise WireError("a tensor's dtype or shape is not valid")
+    dtype = DTYPES[dtype]
+    if type(at) is not int or type(size) is not int or at < 0 or at + size > len(blob) \
+            or size != math.prod(shape) * dtype.itemsize:
+        raise WireError("a tensor's bytes do not match its shape")
+    if size == 0:
+        tensor = torch.empty(shape, dtype=dtype)
+    else:
+        raw = torch.frombuffer(bytearray(blob[at:at + size]), dtype=torch.uint8)
+        tensor = (raw != 0 if dtype is torch.bool else raw.view(dtype)).reshape(shape)
+    device = _device(marker.get("device"))
+    if device.type != "cpu":
+        tensor = tensor.to(device)
+    return tensor.requires_grad_() if marker.get("requires_grad") is True and tensor.is_floating_point() else tensor
+
+
+def _decoder(blob: memoryview):
+    def decode(obj: dict):
+        kind = obj.get(KIT_KEY)
+        if kind is None:
+            return obj
+        items = obj.get("items")
+        if kind == "tuple" and type(items) is list:
+            return tuple(items)
+        if kind == "dict" and type(items) is list and all(
+                type(pair) is list and len(pair) == 2 and type(pair[0]) in (str, int) for pair in items):
+            return dict(items)
+        if kind == "dtype" and obj.get("name") in DTYPES:
+            return DTYPES[obj["name"]]
+        if kind == "device":
+            return _device(obj.get("name"))
+        if kind == "tensor":
+            return _tensor(obj, blob)
+        raise WireError(f"{str(kind)[:40]!r} is not a kind of plain data")
+
+    return decode
 
 
 def loads(data: bytes):
     try:
-        return torch.load(io.BytesIO(data), weights_only=True)
+        (size,) = JSON_SIZE.unpack_from(data)
+        text, blob = data[JSON_SIZE.size:JSON_SIZE.size + size], memoryview(data)[JSON_SIZE.size + size:]
+        if len(text) != size:
+            raise WireError("the frame is cut short")
+        return json.loads(text, object_hook=_decoder(blob))
     except Exception as exc:  # any corrupt or forbidden frame is the same failure
-        raise WireError(f"the data could not be read as plain data ({type(exc).__name__}: {str(exc)[:300]})") from None
+        reason = str(exc) if isinstance(exc, WireError) else f"{type(exc).__name__}: {str(exc)[:300]}"
+        raise WireError(f"the data could not be read as plain data ({reason})") from None
 
 
 # --- framing over pipes ---------------------------------------------------------------

@@ -287,6 +287,9 @@ def _shell_config():
     from traitlets.config import Config
     config = Config()
     config.HistoryManager.enabled = False  # no history database, and no thread that saves it
+    # Inline plots drawn once: the default tight bounding box draws every figure twice, which
+    # is most of a plotting cell's time. The picture only gains a margin.
+    config.InlineBackend.print_figure_kwargs = {"bbox_inches": None}
     return config
 
 

@@ -1,5 +1,6 @@
 """The serializer between worker and grader lets plain data through and nothing else."""
 import io
+import json
 
 import pytest
 import torch
@@ -41,13 +42,47 @@ def test_tensor_subclasses_arrive_as_plain_tensors():
     assert type(roundtrip(torch.nn.Parameter(torch.ones(2)))) is torch.Tensor
 
 
-def test_a_frame_with_a_pickled_class_is_refused():
+@pytest.mark.parametrize("tensor", [
+    torch.tensor(2.5), torch.zeros(0, 3), torch.tensor([True, False, True]), torch.arange(12).view(3, 4).t(),
+    torch.tensor([1.5, float("nan"), -float("inf")], dtype=torch.bfloat16), torch.tensor([1 + 2j, -3j]).conj(),
+    torch.arange(-3, 3, dtype=torch.int8), torch.randn(2, 3, dtype=torch.float64)], ids=str)
+def test_tensors_keep_dtype_shape_and_values(tensor):
+    back = roundtrip({"t": tensor, "pair": (tensor, 1)})
+    for got in (back["t"], back["pair"][0]):
+        assert type(got) is torch.Tensor and got.dtype == tensor.dtype and got.shape == tensor.shape
+        assert torch.equal(got.resolve_conj(), tensor.resolve_conj()) or torch.allclose(
+            got.float(), tensor.float(), equal_nan=True)
+
+
+def test_a_tensor_of_another_dtype_becomes_opaque():
+    assert roundtrip(torch.zeros(2, dtype=torch.float8_e4m3fn)) == wire.Opaque("torch.Tensor of dtype torch.float8_e4m3fn")
+
+
+def frame(structure, blob=b""):
+    text = json.dumps(structure).encode()
+    return wire.JSON_SIZE.pack(len(text)) + text + blob
+
+
+def test_a_frame_that_is_not_plain_data_is_refused():
     buffer = io.BytesIO()
     torch.save({"evil": Custom()}, buffer)
     with pytest.raises(wire.WireError, match="could not be read as plain data"):
         wire.loads(buffer.getvalue())
     with pytest.raises(wire.WireError):
         wire.loads(b"garbage")
+    with pytest.raises(wire.WireError, match="cut short"):
+        wire.loads(wire.dumps([1, 2, 3])[:-1])
+    with pytest.raises(wire.WireError, match="not a kind of plain data"):
+        wire.loads(frame({"__kit__": "pickle", "items": []}))
+    with pytest.raises(wire.WireError, match="not a device"):
+        wire.loads(frame({"__kit__": "device", "name": "meta"}))
+    with pytest.raises(wire.WireError, match="dtype or shape"):
+        wire.loads(frame({"__kit__": "tensor", "dtype": "object", "shape": [1], "at": 0, "size": 8}, bytes(8)))
+    # bytes that do not cover the tensor's shape, or lie outside the frame
+    for at, size, shape in [(0, 8, [3]), (4, 8, [2]), (-1, 8, [2])]:
+        with pytest.raises(wire.WireError, match="do not match its shape"):
+            wire.loads(frame({"__kit__": "tensor", "dtype": "float32", "shape": shape, "device": "cpu",
+                              "at": at, "size": size}, bytes(8)))
 
 
 def test_validation_rejects_what_a_hostile_worker_could_send():

@@ -7,7 +7,7 @@ When they differ, the oracle is rerun with typical mistakes to name the likely o
 import pytest
 import torch
 
-from autograder.checks import expect_number, expect_tensor, fail, kind_of
+from autograder.checks import computed_once, expect_number, expect_tensor, fail, kind_of
 from autograder.session import StudentCodeError
 from solutions import training as reference
 
@@ -24,38 +24,46 @@ def initial_weights(seed):
     return reference.ANN().state_dict()
 
 
-def oracle_run(weights, X, Y, lr, epochs, *, zero_grad=True, step=True):
-    """The reference loop, or a mistaken variant of it, from `weights`: (losses, final state)."""
-    model = reference.ANN().to(X.device)
+def hidden_case(seed, device, n=64):
+    """The starting weights and the data of hidden case `seed`: (weights, X, Y)."""
+    return (initial_weights(seed), *hidden_data(seed + 100, device, n))
+
+
+@computed_once
+def oracle_run(seed, device, n, lr, epochs, mistake=None):
+    """The reference loop on hidden case `seed`, or the loop with a typical `mistake`
+    ("no zero_grad", "no step"): (losses, final state). Computed once per grading run."""
+    weights, X, Y = hidden_case(seed, device, n)
+    model = reference.ANN().to(device)
     model.load_state_dict(weights)
-    if zero_grad and step:
-        return reference.train(model, X, Y, lr=lr, epochs=epochs), model.state_dict()
+    if mistake is None:
+        return tuple(reference.train(model, X, Y, lr=lr, epochs=epochs)), model.state_dict()
     criterion, optimizer, losses = torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=lr), []
     for _ in range(epochs):
-        if zero_grad:
+        if mistake != "no zero_grad":
             optimizer.zero_grad()
         loss = criterion(model(X), Y)
         loss.backward()
-        if step:
+        if mistake != "no step":
             optimizer.step()
         losses.append(loss.item())
-    return losses, model.state_dict()
+    return tuple(losses), model.state_dict()
 
 
 def close(a, b, tol=1e-3):
     return len(a) == len(b) and all(abs(x - y) <= tol * max(1.0, abs(y)) for x, y in zip(a, b))
 
 
-def diagnose(losses, weights, X, Y, lr, epochs) -> str:
+def diagnose(losses, seed, device, n, lr, epochs) -> str:
     """A guess at the mistake behind a wrong loss trajectory, in the student's terms."""
-    if close(losses, oracle_run(weights, X, Y, lr, epochs, zero_grad=False)[0]):
+    if close(losses, oracle_run(seed, device, n, lr, epochs, "no zero_grad")[0]):
         return "the losses match a loop that never resets the gradients: call optimizer.zero_grad() each epoch"
-    if close(losses, oracle_run(weights, X, Y, lr, epochs, step=False)[0]):
+    if close(losses, oracle_run(seed, device, n, lr, epochs, "no step")[0]):
         return "the loss never changes: is optimizer.step() called after loss.backward()?"
     for other in (0.001, 0.1, 0.01):
-        if other != lr and close(losses, oracle_run(weights, X, Y, other, epochs)[0]):
+        if other != lr and close(losses, oracle_run(seed, device, n, other, epochs)[0]):
             return f"the losses match learning rate {other}, not lr={lr}: pass lr to optim.SGD"
-    first = oracle_run(weights, X, Y, lr, 1)[0][0]
+    first = oracle_run(seed, device, n, lr, epochs)[0][0]
     if abs(losses[0] - first) > 1e-3 * max(1.0, first):
         return (f"the first loss is {losses[0]:.5g}, expected {first:.5g}: use nn.MSELoss() on model(X) and Y, "
                 "and record loss.item() before the step")
@@ -105,8 +113,7 @@ class TestData:
 class TestTrain:
     @pytest.mark.parametrize("seed, lr, epochs", [(1, 0.01, 150), (2, 0.05, 60), (3, 0.01, 40)])
     def test_trajectory_matches_the_reference(self, student, device, seed, lr, epochs):
-        weights = initial_weights(seed)
-        X, Y = hidden_data(seed + 100, device)
+        weights, X, Y = hidden_case(seed, device)
         model = remote_model(student, weights, device)
         what = f"train(model, X, Y, lr={lr}, epochs={epochs})"
         try:
@@ -119,21 +126,20 @@ class TestTrain:
         if type(losses) is not list or len(losses) != epochs or not all(type(v) in (int, float) for v in losses):
             fail(f"{what}: expected a list of {epochs} loss values (floats), got "
                  f"{kind_of(losses)}{' of length ' + str(len(losses)) if type(losses) is list else ''}")
-        want_losses, want_state = oracle_run(weights, X, Y, lr, epochs)
+        want_losses, want_state = oracle_run(seed, device, len(X), lr, epochs)
         if not close(losses, want_losses):
-            fail(f"{what}: {diagnose(losses, weights, X, Y, lr, epochs)}")
+            fail(f"{what}: {diagnose(losses, seed, device, len(X), lr, epochs)}")
         state = student.call(model.attr("state_dict"))
         for name, tensor in want_state.items():
             expect_tensor(state.get(name), tensor, f"{what}: parameter {name} after training", rtol=1e-3, atol=1e-4)
 
     def test_default_learning_rate_and_epochs(self, student, device):
-        weights = initial_weights(4)
-        X, Y = hidden_data(104, device, n=16)
+        weights, X, Y = hidden_case(4, device, n=16)
         losses = student.call("train", remote_model(student, weights, device), X, Y)
         if type(losses) is not list or len(losses) != 1000:
             fail(f"train(model, X, Y) should train for 1000 epochs by default, got {kind_of(losses)}"
                  f"{' of length ' + str(len(losses)) if type(losses) is list else ''}")
-        want_losses, _ = oracle_run(weights, X, Y, 0.01, 1000)
+        want_losses, _ = oracle_run(4, device, 16, 0.01, 1000)
         expect_number(losses[-1], want_losses[-1], "train(model, X, Y) with the defaults lr=0.01, epochs=1000: last loss",
                       rtol=1e-3, atol=1e-5)
 
@@ -141,8 +147,7 @@ class TestTrain:
 class TestEvaluate:
     @pytest.mark.parametrize("seed", [5, 6])
     def test_predictions_without_a_graph(self, student, device, seed):
-        weights = initial_weights(seed)
-        X, _ = hidden_data(seed + 100, device, n=20)
+        weights, X, _ = hidden_case(seed, device, n=20)
         model = remote_model(student, weights, device)
         predictions = student.keep("evaluate", model, X)
         local = reference.ANN().to(device)
