@@ -9,6 +9,7 @@
   accuracy                                    grade every case through nbgrader, report expected vs actual
   attacks                                     grade the adversarial corpus through nbgrader, report outcomes
   grade-class ASSIGNMENT [--workers N] [--shard k/n] [--db URL]   grade every submission, with a progress bar
+                                              (ASSIGNMENT may be a glob: "*" grades every assignment)
   merge ASSIGNMENT GRADEBOOK.db... [--db URL]  merge shards' gradebooks into the course's
   summary ASSIGNMENT [--png PATH]             per autograded cell: mean, full marks, common failures
   gradescope ASSIGNMENT --out DIR             a Gradescope results.json per submission
@@ -124,10 +125,10 @@ def cmd_grade_class(args) -> int:
 
     result = grade_class(ROOT, args.assignment, workers=args.workers, shard=parse_shard(args.shard),
                          db_url=args.db, force=not args.keep_graded, logs=args.logs)
-    print(f"{args.assignment}: graded {len(result.students) - len(result.failed)} of {len(result.students)} "
+    print(f"{args.assignment}: graded {result.submissions - len(result.failed)} of {result.submissions} "
           f"submissions in {result.seconds:.1f} s into {result.db_url}")
-    for student in result.failed:
-        print(f"FAILED: {student} (see nbgrader's log{' in ' + args.logs if args.logs else ', --logs DIR keeps it'})")
+    for submission in result.failed:
+        print(f"FAILED: {submission} (see nbgrader's log{' in ' + args.logs if args.logs else ', --logs DIR keeps it'})")
     return 1 if result.failed else 0
 
 
@@ -186,7 +187,7 @@ def main(argv=None) -> int:
     commands.add_parser("gpu-check", help="grade solutions and sample class on cuda").set_defaults(run=cmd_gpu_check)
     db_help = "the gradebook's db_url (default: the course's gradebook.db)"
     grade_class = commands.add_parser("grade-class", help="grade every submission of an assignment in parallel")
-    grade_class.add_argument("assignment")
+    grade_class.add_argument("assignment", help='an assignment id, or a glob as for nbgrader: "*" is every assignment')
     grade_class.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                              help="nbgrader processes at once (default: the number of CPUs)")
     grade_class.add_argument("--shard", default="0/1", help="grade only part k of n of the class, 0 <= k < n")

@@ -12,10 +12,12 @@ the blank release notebook. Then, on this machine, one run after the other:
   defined as a no-op in the kernel (an IPython startup file), so stock scores the visible
   checks, which agree with the hidden tests on a reference or a blank notebook;
 - kit: the same `nbgrader autograde "*"` with the kit's nbgrader_config.py (sandboxed, pre-warmed workers);
-- kit, parallel: `python -m autograder grade-class` with N workers, one assignment after another.
+- kit, parallel: `python -m autograder grade-class "*"` with N workers, each one nbgrader run
+  over its students' submissions of every assignment.
 
-It prints seconds per notebook for each, the ratios, the peak memory of the student processes,
-and checks that all three runs recorded identical scores. Not a test: it takes minutes.
+It prints seconds per notebook for each, the ratios, the peak memory of the largest process of
+each run (a grader, a kernel or a student's process) and of the student processes, and checks
+that all three runs recorded identical scores. Not a test: it takes minutes.
 """
 from __future__ import annotations
 
@@ -55,13 +57,19 @@ def build_course(folder: Path, assignments: list[str], students: int, stock: boo
     return course
 
 
-def timed(command: list[str], course: Path, env: dict) -> tuple[float, str]:
-    start = time.monotonic()
-    result = subprocess.run(command, cwd=course, env=env, capture_output=True, text=True)
-    seconds = time.monotonic() - start
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
-    return seconds, result.stderr
+def timed(command: list[str], course: Path, env: dict) -> tuple[float, str, float]:
+    """(seconds, stderr, peak MiB of the largest process of the run: the grader, a kernel or a worker)."""
+    with tempfile.TemporaryFile("w+") as stderr:
+        start = time.monotonic()
+        process = subprocess.Popen(command, cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
+        _, status, usage = os.wait4(process.pid, 0)  # usage covers every descendant the run waited for
+        seconds = time.monotonic() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stderr.seek(0)
+        log = stderr.read()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{log[-3000:]}")
+    return seconds, log, usage.ru_maxrss / 1024
 
 
 def main() -> int:
@@ -93,15 +101,13 @@ def main() -> int:
             (f"kit, {args.workers} workers", parallel,
              [sys.executable, "-m", "autograder", "grade-class", "--workers", str(args.workers)], env),
         ]:
-            total = 0.0
-            # nbgrader grades every assignment in one run ("*"); grade-class takes one at a time
-            for assignment in ["*"] if "nbgrader" in command else args.assignments:
-                spent, log = timed([*command, assignment, *(["--force"] if "nbgrader" in command else [])],
-                                   course, run_env)
-                total += spent
-                peaks += [float(mib) for mib in re.findall(r"peak memory (\d+) MiB", log)]
+            # every assignment in one run ("*")
+            total, log, largest = timed([*command, "*", *(["--force"] if "nbgrader" in command else [])],
+                                        course, run_env)
+            peaks += [float(mib) for mib in re.findall(r"peak memory (\d+) MiB", log)]
             seconds[name] = total
-            print(f"  {name:<24} {total:8.1f} s   {total / notebooks:6.3f} s per notebook", flush=True)
+            print(f"  {name:<24} {total:8.1f} s   {total / notebooks:6.3f} s per notebook   "
+                  f"largest process {largest:5.0f} MiB", flush=True)
 
         scores = {name: {a: corpus.gradebook_scores(course, a) for a in args.assignments}
                   for name, course in [("stock", stock), ("kit", kit), ("parallel", parallel)]}

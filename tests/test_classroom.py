@@ -106,6 +106,27 @@ def test_progress_bar_counts_every_student(parallel):
         assert any(f"{student} graded" in line for line in lines)
 
 
+def test_a_glob_grades_every_assignment_in_one_nbgrader_run_per_worker(sequential, tmp_path_factory):
+    course = sample_course(tmp_path_factory.mktemp("glob"))
+    nbgrader(course, "generate_assignment", "devices", "--force")
+    build_sample_class("devices", ROOT, course / "submitted")
+    logs, stream = course / "logs", io.StringIO()
+    result = grade_class(course, "*", workers=2, logs=logs, stream=stream)
+    devices = students(course, "devices")
+    assert len(devices) >= 2 and result.submissions == len(students(course, ASSIGNMENT)) + len(devices)
+    assert result.failed == [f"{UNGRADABLE}/{ASSIGNMENT}"]
+    assert scores(course, ASSIGNMENT) == scores(sequential, ASSIGNMENT)
+    graded = scores(course, "devices")
+    assert sorted(graded) == devices and all(v is not None for points in graded.values() for v in points.values())
+    for log in sorted(logs.glob("worker-*.log")):
+        text = log.read_text()
+        assert text.count("$ ") == 1 and " autograde * " in text, "one nbgrader run per worker, for every assignment"
+    assert len(list(logs.glob("worker-*.log"))) == 2
+    assert f"{devices[0]}/devices graded" in stream.getvalue()
+    nbgrader(course, "autograde", "devices", "--force")  # nbgrader alone, on the same submissions
+    assert scores(course, "devices") == graded
+
+
 def test_progress_bar_redraws_in_place_on_a_terminal():
     class Terminal(io.StringIO):
         def isatty(self):
