@@ -35,6 +35,9 @@ c.Autograde.sanitize_preprocessors = [
 # A submitted file that is not a readable notebook is graded as the unedited release
 # notebook with a message saying why, so the student gets 0 and a reason, not a stale grade.
 c.Autograde.exporter_class = "autograder.nbgrader_plugin.TolerantNotebookExporter"
+# nbconvert validates the notebook once after all preprocessors instead of after each one
+# (13 times per submission); a notebook left invalid still fails, and that submission with it.
+c.Exporter.optimistic_validation = True
 
 # nbgrader's stock list, with Execute swapped for the kit's engine.
 c.Autograde.autograde_preprocessors = [

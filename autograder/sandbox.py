@@ -253,9 +253,12 @@ class Zygote:
                    "env": worker_env(), "limits": self.limits.for_child(uid, limit_data)}
         return int(self._ask(request, (request_fd, reply_fd))["pid"])
 
-    def end(self, pid: int) -> dict:
-        """Kill child `pid` and what it started; how it ended: exit_code, cpu_seconds, reason."""
-        return self._ask({"op": "end", "pid": pid})
+    def end(self, pid: int, wait: bool = True) -> dict:
+        """Kill child `pid` and what it started; how it ended: exit_code, cpu_seconds, peak_mib, reason.
+
+        `wait=False` is for a child the grader is done with: the answer comes without waiting
+        for the child to be torn down (exit_code is then SIGKILL's)."""
+        return self._ask({"op": "end", "pid": pid, "wait": wait})
 
     def close(self) -> None:
         try:

@@ -109,18 +109,19 @@ class Worker:
     def run_cell(self, code: str, label: str) -> dict:
         return self.request({"op": "run_cell", "code": code}, self.limits.cell_seconds, f"in {label}")
 
-    def end(self) -> None:
-        """Stop the process and everything it started; remember how it ended."""
+    def end(self, wait: bool = True) -> None:
+        """Stop the process and everything it started; remember how it ended.
+
+        Without `wait` (a normal close), the zygote answers before the process is torn down."""
         if self.pid is None or self.ending is not None:
             return
         try:
-            self.ending = self.zygote.end(self.pid)
+            self.ending = self.zygote.end(self.pid, wait=wait)
         except sandbox.ZygoteGone as exc:
             self.ending = {"exit_code": None, "reason": None, "error": str(exc)}
 
-
     def close(self) -> None:
-        self.end()
+        self.end(wait=self.gone is None)
         for fd in (self._to_worker, self._from_worker):
             try:
                 os.close(fd)

@@ -1,8 +1,10 @@
 """The sandbox around student code: what a notebook's process can see, reach and use."""
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -116,6 +118,38 @@ def test_killing_the_zygote_is_not_possible_and_grading_goes_on(tmp_path):
     honest.run_cell("def double(x):\n    return 2 * x", "cell 1")
     assert Student(honest).call("double", 21) == 42
     honest.close()
+
+
+def _zygote_children() -> list[int]:
+    """Live children of the zygote: between notebooks, only the one forked ahead of time."""
+    processes = {}
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{name}/stat") as f:
+                state, parent = f.read().rsplit(")", 1)[1].split()[:2]
+            with open(f"/proc/{name}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+            is_worker = len(argv) > 1 and b"python" in os.path.basename(argv[0]) and argv[1].endswith(b"worker.py")
+        except OSError:
+            continue
+        processes[int(name)] = (state, int(parent), is_worker)
+    zygotes = [pid for pid, (_, parent, is_worker) in processes.items()
+               if is_worker and not processes.get(parent, ("", 0, False))[2]]
+    return [pid for pid, (state, parent, _) in processes.items() if parent in zygotes and state != "Z"]
+
+
+def test_a_forked_ahead_child_killed_from_outside_is_replaced(tmp_path):
+    first = Worker(tmp_path, SMALL)
+    assert run(first, "print(1)") == "1\n"
+    first.close()
+    time.sleep(0.5)  # the ended notebook's process is reaped
+    spares = _zygote_children()
+    assert len(spares) == 1, spares
+    os.kill(spares[0], signal.SIGKILL)
+    time.sleep(0.2)
+    second = Worker(tmp_path, SMALL)
+    assert run(second, "print(6 * 7)") == "42\n"
+    second.close()
 
 
 def test_without_bubblewrap_grading_goes_on_and_says_so_loudly(tmp_path):
