@@ -39,7 +39,9 @@ c.Autograde.exporter_class = "autograder.nbgrader_plugin.TolerantNotebookExporte
 # (13 times per submission); a notebook left invalid still fails, and that submission with it.
 c.Exporter.optimistic_validation = True
 
-# nbgrader's stock list, with Execute swapped for the kit's engine.
+# nbgrader's stock list, with Execute swapped for the kit's engine, and without stock's second
+# CheckCellMetadata: the engine writes outputs only and ClearMetadataPreprocessor is off by
+# default, so the metadata is as the sanitizing steps above checked it (about 20 ms a notebook).
 c.Autograde.autograde_preprocessors = [
     GradeWithHiddenTests,
     IgnorePattern,
@@ -47,7 +49,6 @@ c.Autograde.autograde_preprocessors = [
     LimitOutput,
     SaveAutoGrades,
     AssignLatePenalties,
-    CheckCellMetadata,
 ]
 
 # Feedback shows the student-facing messages, never the hidden regions of test cells.
