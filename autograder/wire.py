@@ -151,7 +151,7 @@ def handle_ref(handle: Handle) -> dict:
     return {HANDLE_KEY: handle.id, "path": list(handle.path)}
 
 
-def _encode(obj, blobs: list[bytes]):
+def _encode(obj, blobs: bytearray):
     """JSON-ready form of plain data; tensor bytes are appended to `blobs`."""
     kind = type(obj)
     if obj is None or kind in (bool, int, float, str):
@@ -167,8 +167,8 @@ def _encode(obj, blobs: list[bytes]):
     if isinstance(obj, torch.Tensor) and obj.dtype in DTYPES.values():
         flat = obj.detach().resolve_conj().resolve_neg().to("cpu").contiguous().reshape(-1)
         data = flat.view(torch.uint8).numpy().tobytes()
-        at = sum(len(b) for b in blobs)
-        blobs.append(data)
+        at = len(blobs)
+        blobs += data
         return {KIT_KEY: "tensor", "dtype": str(obj.dtype).removeprefix("torch."), "shape": list(obj.shape),
                 "device": str(obj.device), "requires_grad": obj.requires_grad, "at": at, "size": len(data)}
     if kind is torch.dtype:
@@ -182,9 +182,9 @@ def _encode(obj, blobs: list[bytes]):
 
 
 def dumps(obj) -> bytes:
-    blobs: list[bytes] = []
+    blobs = bytearray()
     text = json.dumps(_encode(obj, blobs), separators=(",", ":")).encode()
-    return JSON_SIZE.pack(len(text)) + text + b"".join(blobs)
+    return JSON_SIZE.pack(len(text)) + text + bytes(blobs)
 
 
 def _device(name) -> torch.device:
