@@ -13,6 +13,7 @@
   merge ASSIGNMENT GRADEBOOK.db... [--db URL]  merge shards' gradebooks into the course's
   summary ASSIGNMENT [--png PATH]             per autograded cell: mean, full marks, common failures
   gradescope ASSIGNMENT --out DIR             a Gradescope results.json per submission
+  gradescope-run ASSIGNMENT                   Gradescope's run_autograder: grade /autograder/submission
 """
 from __future__ import annotations
 
@@ -136,10 +137,21 @@ def cmd_merge(args) -> int:
     from autograder.authoring import ROOT
     from autograder.classroom import default_db_url, merge_gradebook
 
+    failed = 0
     for path in args.gradebooks:
-        merged = merge_gradebook(f"sqlite:///{Path(path).resolve()}", args.db or default_db_url(ROOT), args.assignment)
+        if not Path(path).is_file():  # nbgrader would make an empty gradebook there and merge nothing
+            print(f"{path}: no such gradebook file, skipped", file=sys.stderr)
+            failed += 1
+            continue
+        try:
+            merged = merge_gradebook(f"sqlite:///{Path(path).resolve()}", args.db or default_db_url(ROOT),
+                                     args.assignment)
+        except ValueError as error:
+            print(f"{path}: {error}, skipped", file=sys.stderr)
+            failed += 1
+            continue
         print(f"{path}: merged {len(merged)} submissions ({', '.join(merged)})")
-    return 0
+    return 1 if failed else 0
 
 
 def cmd_summary(args) -> int:
@@ -160,6 +172,15 @@ def cmd_gradescope(args) -> int:
 
     for path in write_gradescope(ROOT, args.assignment, Path(args.out), args.db, args.student):
         print(f"wrote {path}")
+    return 0
+
+
+def cmd_gradescope_run(args) -> int:
+    from autograder.authoring import ROOT
+    from autograder.gradescope import grade_submission
+
+    result = grade_submission(ROOT, args.assignment, Path(args.submission), Path(args.results))
+    print(f"{args.results}: {result['output']}")
     return 0
 
 
@@ -212,6 +233,14 @@ def main(argv=None) -> int:
     gradescope.add_argument("--student", help="only this student")
     gradescope.add_argument("--db", help=db_help)
     gradescope.set_defaults(run=cmd_gradescope)
+
+    gradescope_run = commands.add_parser("gradescope-run", help="grade one submission as Gradescope's run_autograder")
+    gradescope_run.add_argument("assignment")
+    gradescope_run.add_argument("--submission", default="/autograder/submission",
+                                help="the student's files (default: Gradescope's /autograder/submission)")
+    gradescope_run.add_argument("--results", default="/autograder/results/results.json",
+                                help="where results.json goes (default: Gradescope's)")
+    gradescope_run.set_defaults(run=cmd_gradescope_run)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

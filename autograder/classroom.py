@@ -118,7 +118,12 @@ def merge_gradebook(source_url: str, target_url: str, assignment: str) -> list[s
     """
     merged = []
     with Gradebook(source_url) as src, Gradebook(target_url) as dst:
-        names = sorted(a.name for a in src.assignments if fnmatch.fnmatchcase(a.name, assignment) and a.submissions)
+        matching = sorted(a.name for a in src.assignments if fnmatch.fnmatchcase(a.name, assignment))
+        if not matching:
+            known = ", ".join(sorted(a.name for a in src.assignments)) or "none"
+            raise ValueError(f"no assignment matches {assignment!r} in {source_url} (it has: {known})")
+        # A shard may have graded no one (more shards than students): nothing to merge, not an error.
+        names = [name for name in matching if src.find_assignment(name).submissions]
         for name in names:
             merged += [student if len(names) == 1 else f"{student}/{name}"
                        for student in _merge_assignment(src, dst, name, target_url)]

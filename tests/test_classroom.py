@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from nbgrader.api import Gradebook
 
 from autograder.classroom import Progress, grade_class, parse_shard, split, students
 from autograder.corpus import cell_feedback, copy_course, nbgrader
@@ -167,6 +168,31 @@ def test_sqlite_shards_run_at_once_then_merge(sequential, tmp_path_factory):
     rc, out, err = finish(cli(course, "merge", ASSIGNMENT, "shard-0.db", "shard-1.db"))
     assert rc == 0, err
     assert scores(course, ASSIGNMENT) == scores(sequential, ASSIGNMENT)
+
+
+def test_merge_says_what_it_could_not_merge_and_goes_on(tmp_path):
+    """A missing shard file, or one without the assignment, gets a message; the other shards still merge."""
+    def gradebook(name: str, assignment: str, *submitters: str) -> str:
+        url = f"sqlite:///{tmp_path / name}"
+        with Gradebook(url) as book:
+            book.add_assignment(assignment)
+            for student in submitters:
+                book.add_student(student)
+                book.add_submission(assignment, student)
+        return url
+
+    target = gradebook("course.db", ASSIGNMENT)
+    gradebook("other-assignment.db", "ann", "bob")
+    gradebook("good.db", ASSIGNMENT, "alice")
+    rc, out, err = finish(cli(tmp_path, "merge", ASSIGNMENT, "missing.db", "other-assignment.db", "good.db",
+                              "--db", target))
+    assert rc == 1, (out, err)
+    assert "missing.db: no such gradebook file" in err
+    assert not (tmp_path / "missing.db").exists(), "merging must not create the gradebook it did not find"
+    assert f"other-assignment.db: no assignment matches '{ASSIGNMENT}'" in err and "(it has: ann)" in err
+    assert "good.db: merged 1 submissions (alice)" in out
+    with Gradebook(target) as book:
+        assert [s.student.id for s in book.find_assignment(ASSIGNMENT).submissions] == ["alice"]
 
 
 @pytest.fixture
