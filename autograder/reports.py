@@ -93,17 +93,29 @@ def cell_messages(course: Path, student: str, assignment: str, cell: Cell) -> tu
 
 def gradescope_results(course: Path, assignment: str, student: str, db_url: str | None = None) -> dict:
     """One submission in Gradescope's results.json format."""
-    cell_list = grade_cells(course, assignment, db_url)
     points = scores(course, assignment, db_url).get(student)
     if points is None:
         raise ValueError(f"{student} has no graded submission of {assignment} in the gradebook")
+    return _gradescope(course, assignment, db_url, lambda cell: (
+        points.get((cell.notebook, cell.grade_id), 0.0), cell_messages(course, student, assignment, cell)[1]))
+
+
+def gradescope_not_graded(course: Path, assignment: str, reason: str, db_url: str | None = None) -> dict:
+    """Gradescope's results.json for a submission that could not be graded: every cell 0, with the reason."""
+    result = _gradescope(course, assignment, db_url, lambda cell: (0.0, reason))
+    result["output"] += f". {reason}"
+    return result
+
+
+def _gradescope(course: Path, assignment: str, db_url: str | None, score_and_output) -> dict:
+    cell_list = grade_cells(course, assignment, db_url)
     several = len({c.notebook for c in cell_list}) > 1
     tests = []
     for cell in cell_list:
-        _, output = cell_messages(course, student, assignment, cell)
+        score, output = score_and_output(cell)
         tests.append({"name": f"{cell.notebook}: {cell.grade_id}" if several else cell.grade_id,
-                      "score": round(points.get((cell.notebook, cell.grade_id), 0.0), 2),
-                      "max_score": cell.max_score, "output": output, "visibility": "visible"})
+                      "score": round(score, 2), "max_score": cell.max_score, "output": output,
+                      "visibility": "visible"})
     total = round(sum(t["score"] for t in tests), 2)
     return {"score": total, "output": f"{assignment}: {total:g} of {sum(c.max_score for c in cell_list):g} points",
             "tests": tests}
