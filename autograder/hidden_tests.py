@@ -91,7 +91,6 @@ class _Session:
 
     def run(self, steps: list[tuple[int, list[str]]], student: Student,
             run_through: Callable[[int], bool]) -> dict[int, list[TestOutcome]]:
-        names = ", ".join(item for _, items in steps for item in items)
         if not self._thread.is_alive():
             raise cells.AuthoringError(f"the hidden tests could not be collected (pytest exit {self.exit_code}): "
                                        f"{' '.join(self.collect_errors)[:2000]}")
@@ -99,6 +98,7 @@ class _Session:
         missing = [name for keys, (_, items) in zip(wanted, steps) for key, name in zip(keys, items)
                    if key not in self.items]
         if missing:
+            names = ", ".join(item for _, items in steps for item in items)
             raise cells.AuthoringError(f"no hidden tests were collected for {', '.join(missing)} (of {names}): "
                                        f"{' '.join(self.collect_errors)[:2000]}")
         notebook = _Notebook([(cell, [i for key in dict.fromkeys(keys) for i in self.items[key]])
