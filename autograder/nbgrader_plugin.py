@@ -71,8 +71,10 @@ class KeepKnownCellIds(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
-        known = self.source_cells(info["db_url"], info["assignment"], info["notebook"])
-        if known is None:
+        try:
+            with Gradebook(info["db_url"]) as gradebook:
+                known = {c.name for c in gradebook.find_notebook(info["notebook"], info["assignment"]).source_cells}
+        except MissingEntry:
             return nb, resources
         seen = set()
         for cell in reversed(nb.cells):
@@ -87,22 +89,6 @@ class KeepKnownCellIds(NbGraderPreprocessor):
                              "already used by a later cell" if grade_id in seen else "not a cell of this assignment")
             del cell.metadata["nbgrader"]
         return nb, resources
-
-    _source_cells: dict[tuple[str, str, str], frozenset | None] = {}
-
-    @classmethod
-    def source_cells(cls, db_url: str, assignment: str, notebook: str) -> frozenset | None:
-        """The grade ids of the notebook's source cells, read once per grading run (they only change
-        with `nbgrader generate_assignment`); None if the gradebook does not know the notebook."""
-        key = (db_url, assignment, notebook)
-        if key not in cls._source_cells:
-            try:
-                with Gradebook(db_url) as gradebook:
-                    cells = gradebook.find_notebook(notebook, assignment).source_cells
-                    cls._source_cells[key] = frozenset(c.name for c in cells)
-            except MissingEntry:
-                return None
-        return cls._source_cells[key]
 
 
 def read_submission(data: bytes | str, fallback_path: str | None, max_bytes: int = 50 << 20):

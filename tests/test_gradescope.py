@@ -80,3 +80,13 @@ def test_a_link_to_the_courses_own_notebook_is_not_a_submission(course, tmp_path
     results = gradescope_run(course, submission)
     assert results["score"] == 0, results
     assert "is not in your submission (it has no notebook at all)" in results["output"]
+
+
+def test_an_assignment_the_course_does_not_have_stops_with_a_message(course, tmp_path):
+    run = subprocess.run([sys.executable, "-m", "autograder", "gradescope-run", "no-such-assignment",
+                          "--submission", str(tmp_path), "--results", str(tmp_path / "results.json")],
+                         cwd=course, capture_output=True, text=True, timeout=300,
+                         env=dict(os.environ, PYTHONWARNINGS="ignore"))
+    assert run.returncode == 2
+    assert "no assignment 'no-such-assignment'" in run.stderr and ASSIGNMENT in run.stderr
+    assert not (tmp_path / "results.json").exists()
