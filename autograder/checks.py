@@ -99,6 +99,15 @@ def expect_number(actual, expected: float, what: str, *, rtol: float = 1e-4, ato
         fail(f"{what}: expected {expected:.6g}, got {actual:.6g}")
 
 
+def expect_text(actual, what: str, *, max_chars: int) -> str:
+    """`actual` must be a str of at most `max_chars` characters, so the grader's work on it stays bounded."""
+    if type(actual) is not str:
+        fail(f"{what}: expected text (str), got {kind_of(actual)}")
+    if len(actual) > max_chars:
+        fail(f"{what}: expected at most {max_chars} characters, got {len(actual)}")
+    return actual
+
+
 def expect_equal(actual, expected, what: str):
     if type(actual) is not type(expected) or actual != expected:
         fail(f"{what}: expected {expected!r}, got {actual!r}")

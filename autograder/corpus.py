@@ -72,8 +72,10 @@ def attack_entries(root: Path = ROOT) -> list[Entry]:
     return found
 
 
-def honest_student(attack: str) -> str:
-    return f"{attack}-then-honest"
+def honest_students(entry: Entry) -> list[str]:
+    """The honest students graded right after an attack (its `honest-after` count)."""
+    first = f"{entry.student}-then-honest"
+    return [first] + [f"{first}-{k:02d}" for k in range(2, entry.case.honest_after + 1)]
 
 
 def full_points(assignment: str, root: Path = ROOT) -> dict[str, float]:
@@ -98,10 +100,14 @@ def copy_course(target: Path, root: Path = ROOT) -> Path:
     return target
 
 
-def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run nbgrader's own command line in `course` with this interpreter."""
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+def nbgrader(course: Path, *args: str, check: bool = True, prefix: tuple[str, ...] = (),
+             env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run nbgrader's own command line in `course` with this interpreter.
+
+    `prefix` is a command that runs it (another user, a memory cap); `env` adds variables."""
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+               **(env or {}))
+    result = subprocess.run([*prefix, sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
                             capture_output=True, text=True, timeout=3600)
     if check and result.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-5000:]}")
@@ -128,29 +134,32 @@ ATTACK_LIMITS = {"cell_timeout": 15, "call_timeout": 15, "notebook_timeout": 90,
                  "memory_mb": 1024, "processes": 64, "file_size_mb": 16, "disk_mb": 128}
 
 
-def grade_attacks(course: Path, root: Path = ROOT) -> tuple[list[Entry], str]:
-    """Grade every attack (and an honest student after each) through `nbgrader autograde`, twice.
+def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
+                  env: dict | None = None) -> tuple[list[Entry], str, list[int]]:
+    """Grade every attack (and honest students after each) through `nbgrader autograde`, twice.
 
     First every student submits the reference solution and is graded; then the attacks are
     submitted and regraded, so a grade that survives from the first run shows up as a failure.
-    Returns the attacks and nbgrader's log of the second run.
+    `prefix` and `env` are passed to `nbgrader` (another user, a memory cap). Returns the
+    students, nbgrader's log of the second run, and its exit statuses.
     """
     attacks = [e for e in attack_entries(root) if e.applies_here]
     reference = Case(Path("reference"), "reference", {})
-    honest = [Entry(e.assignment, honest_student(e.student), reference) for e in attacks]
+    honest = [Entry(e.assignment, name, reference) for e in attacks for name in honest_students(e)]
     limits = [f"--GradeWithHiddenTests.{name}={value}" for name, value in ATTACK_LIMITS.items()]
     sets = sorted({e.assignment for e in attacks})
+    run = {"prefix": prefix, "env": env}
     for assignment in sets:
-        nbgrader(course, "generate_assignment", assignment, "--force")
+        nbgrader(course, "generate_assignment", assignment, "--force", **run)
     for entry in attacks + honest:
         write_submission(course, Entry(entry.assignment, entry.student, reference), root)
     for assignment in sets:
-        nbgrader(course, "autograde", assignment, "--force", *limits)
+        nbgrader(course, "autograde", assignment, "--force", *limits, **run)
     for entry in attacks:
         shutil.rmtree(submit(course, entry.student, entry.assignment).parent)
         write_submission(course, entry, root)
-    log = "".join(nbgrader(course, "autograde", assignment, "--force", *limits).stderr for assignment in sets)
-    return attacks + honest, log
+    results = [nbgrader(course, "autograde", assignment, "--force", *limits, check=False, **run) for assignment in sets]
+    return attacks + honest, "".join(r.stderr for r in results), [r.returncode for r in results]
 
 
 def grade_corpus(course: Path, root: Path = ROOT) -> list[Entry]:

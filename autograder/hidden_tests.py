@@ -14,6 +14,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -34,6 +35,10 @@ UNUSED_PLUGINS = ["terminal", "cacheprovider", "randomly", "unraisableexception"
                   "faulthandler", "logging", "subtests", "anyio", "platformdirs.pytest_plugin"]
 PYTEST_ARGS = [*(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")), "--capture=no",
                "-c", str(cells.HIDDEN_DIR / "pytest.ini"), "--rootdir", str(cells.HIDDEN_DIR)]
+
+
+class HiddenTestsTimeout(Exception):
+    """A notebook's hidden tests did not finish in time on the grader's side."""
 
 
 @dataclass
@@ -73,6 +78,7 @@ class _Session:
         self.items: dict[tuple[str, str], list] = {}  # (test file, class) -> its items, in file order
         self.collect_errors: list[str] = []
         self.exit_code = None
+        self.abandoned = False
         self._notebook: _Notebook | None = None
         self._cell: int | None = None
         self._ready = threading.Event()
@@ -90,7 +96,7 @@ class _Session:
     # --- the grader's side
 
     def run(self, steps: list[tuple[int, list[str]]], student: Student,
-            run_through: Callable[[int], bool]) -> dict[int, list[TestOutcome]]:
+            run_through: Callable[[int], bool], deadline: float) -> dict[int, list[TestOutcome]]:
         if not self._thread.is_alive():
             raise cells.AuthoringError(f"the hidden tests could not be collected (pytest exit {self.exit_code}): "
                                        f"{' '.join(self.collect_errors)[:2000]}")
@@ -104,9 +110,14 @@ class _Session:
         notebook = _Notebook([(cell, [i for key in dict.fromkeys(keys) for i in self.items[key]])
                               for (cell, _), keys in zip(steps, wanted)], student, run_through)
         self._queue.put(notebook)
-        while not notebook.done.wait(1.0):
+        while not notebook.done.wait(min(1.0, max(0.0, deadline - time.monotonic()))):
             if not self._thread.is_alive():
                 raise RuntimeError("the hidden tests' pytest session stopped")
+            if time.monotonic() >= deadline:
+                # A thread cannot be stopped: this session is left to finish alone and the
+                # next notebook starts a new one.
+                self.abandoned = True
+                raise HiddenTestsTimeout("the hidden tests ran past the notebook's time limit in the grader")
         if notebook.error is not None:
             raise notebook.error
         return notebook.outcomes
@@ -174,15 +185,15 @@ _session: _Session | None = None
 
 
 def run_notebook_tests(steps: list[tuple[int, list[str]]], student: Student,
-                       run_through: Callable[[int], bool]) -> dict[int, list[TestOutcome]]:
+                       run_through: Callable[[int], bool], deadline: float) -> dict[int, list[TestOutcome]]:
     """Run the hidden tests of every test cell in notebook order, in the grading run's pytest session.
 
     `steps` are (cell index, items) in notebook order. Before the first test of a cell,
     `run_through(cell index)` runs the notebook up to and including that cell; when it says
     False (the student's process is gone) that cell's tests are not run. Returns each cell's
-    test outcomes, in file order.
+    test outcomes, in file order. Past `deadline` (time.monotonic()) HiddenTestsTimeout is raised.
     """
     global _session
-    if _session is None or _session.pid != os.getpid():  # a forked grader starts its own
+    if _session is None or _session.pid != os.getpid() or _session.abandoned:  # a forked grader starts its own
         _session = _Session()
-    return _session.run(steps, student, run_through)
+    return _session.run(steps, student, run_through, deadline)

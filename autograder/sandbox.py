@@ -38,6 +38,7 @@ WORKER_DIR = Path(__file__).parent
 KIT_DIR_INSIDE = "/kit"  # where worker.py and wire.py are seen inside the sandbox
 SCRATCH_INSIDE = "/scratch"
 MiB = 1 << 20
+UID_BASE = 100_000
 
 
 @dataclass
@@ -58,6 +59,7 @@ class Limits:
 
     def for_child(self, uid, limit_data: bool) -> dict:
         return {"cpu_seconds": int(self.cpu_seconds), "file_bytes": self.file_size_mb * MiB,
+                "disk_bytes": self.disk_mb * MiB,
                 "memory_bytes": self.memory_mb * MiB, "processes": self.processes,
                 # RLIMIT_NPROC counts every process of the uid: only meaningful for a uid of its own
                 "nproc_rlimit": uid is not None,
@@ -93,6 +95,13 @@ def _bubblewrap_works() -> bool:
 
 
 _protections: Protections | None = None
+_warned: set[str] = set()
+
+
+def _warn_once(gap: str) -> None:
+    if gap not in _warned:
+        _warned.add(gap)
+        print(f"KIT SANDBOX WARNING: {gap}. Grading goes on without this protection.", file=sys.stderr, flush=True)
 
 
 def protections() -> Protections:
@@ -104,7 +113,7 @@ def protections() -> Protections:
         # (under /root, say), so a uid per notebook needs both.
         _protections = Protections(bubblewrap=bubblewrap, own_uid=bubblewrap and os.geteuid() == 0)
         for gap in _protections.missing():
-            print(f"KIT SANDBOX WARNING: {gap}. Grading goes on without this protection.", file=sys.stderr, flush=True)
+            _warn_once(gap)
     return _protections
 
 
@@ -124,6 +133,10 @@ def _parents(path: str) -> list[str]:
 def bubblewrap_command(limits: Limits) -> list[str]:
     command = ["bwrap", "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid",
                "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    if os.geteuid() != 0:
+        # A grader without root: the zygote gets capabilities in a user namespace of its own, so
+        # that it can give each notebook pid and mount namespaces; children drop them all.
+        command += ["--unshare-user", "--cap-add", "ALL"]
     for path in ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc"]:
         if os.path.lexists(path):
             command += _bind_path(path)
@@ -225,6 +238,11 @@ class Zygote:
         self._started = True
         if ready.get("threads", 1) > 1:
             log.warning("the zygote has %s threads before forking; children may hang", ready["threads"])
+        self.contained = ready.get("contained") is True
+        if self.protections.bubblewrap and not self.contained:
+            _warn_once(f"notebooks cannot get pid and mount namespaces of their own here "
+                       f"({str(ready.get('why'))[:200]}), so a process a notebook leaves running can outlive "
+                       f"it and notebooks share /tmp")
 
     @property
     def alive(self) -> bool:
@@ -240,16 +258,20 @@ class Zygote:
             self.close()
             raise ZygoteGone(f"the grading sandbox stopped ({exc})") from None
         if type(reply) is not dict or not reply.get("ok"):
-            raise ZygoteGone(f"the grading sandbox refused {request['op']}")
+            error = reply.get("error") if type(reply) is dict else None
+            raise ZygoteGone(f"the grading sandbox refused {request['op']}"
+                             + (f" ({error[:300]})" if type(error) is str else ""))
         return reply
 
     def fork(self, files: dict[str, bytes], request_fd: int, reply_fd: int, limit_data: bool) -> int:
         """Start a child that serves one notebook on the given pipe ends; its pid in the sandbox."""
         number = next(self._uids)
-        uid = 100_000 + (os.getpid() % 50_000) * 20 + number % 20 if self.protections.own_uid else None
+        # A uid of its own per notebook, unique within this grading run (100,000 notebooks), and
+        # apart from those of other grading runs on the machine unless their pids collide.
+        uid = UID_BASE + (os.getpid() % 20_000) * 100_000 + number % 100_000 if self.protections.own_uid else None
         # base64 text: bytes are not plain data on the wire
         files = {name: base64.b64encode(data).decode() for name, data in files.items()}
-        request = {"op": "fork", "scratch": f"{self.scratch_root}/{number}", "uid": uid, "files": files,
+        request = {"op": "fork", "scratch_root": self.scratch_root, "uid": uid, "files": files,
                    "env": worker_env(), "limits": self.limits.for_child(uid, limit_data)}
         return int(self._ask(request, (request_fd, reply_fd))["pid"])
 

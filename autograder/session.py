@@ -30,8 +30,12 @@ class StudentCodeError(Exception):
 
     def __init__(self, what: str, error: dict):
         self.name = what.split("(")[0]
-        self.what, self.ename, self.evalue = what, error.get("ename", "Error"), error.get("evalue", "")
-        self.where = error.get("where", "")
+        ename, evalue, where = (error.get(key) for key in ("ename", "evalue", "where"))
+        # the worker's report is untrusted: text of bounded length, or nothing
+        self.what = what
+        self.ename = ename[:200] if type(ename) is str else "Error"
+        self.evalue = evalue[:2000] if type(evalue) is str else ""
+        self.where = where[:500] if type(where) is str else ""
         super().__init__(self.student_message())
 
     def student_message(self) -> str:
@@ -85,12 +89,18 @@ class Worker:
                      else f"your code ran past {timeout:g} s {doing}")
             self.gone = f"{limit}, so it was stopped"
             raise WorkerGone(self.gone) from None
+        except wire.WireInvalid as exc:
+            self.end()
+            self.gone = f"the answer from your notebook's process {doing} was not understood ({exc}), so it was stopped"
+            raise WorkerGone(self.gone) from None
         except (wire.WireError, OSError):
             self.end()
             self.gone = f"your notebook's process ended {doing} ({self._exit_reason()})"
             raise WorkerGone(self.gone) from None
         if type(reply) is not dict or type(reply.get("ok")) is not bool:
-            raise WorkerGone(f"the answer from your notebook's process {doing} was not understood")
+            self.end()
+            self.gone = f"the answer from your notebook's process {doing} was not understood, so it was stopped"
+            raise WorkerGone(self.gone)
         return reply
 
     def _exit_reason(self) -> str:
@@ -120,8 +130,19 @@ class Worker:
         except sandbox.ZygoteGone as exc:
             self.ending = {"exit_code": None, "reason": None, "error": str(exc)}
 
+    def abandon(self, reason: str) -> None:
+        """Stop the process for good while another thread may still be waiting on its pipes.
+
+        The pipes stay open (they only see the end of the process): closed, their numbers could
+        be reused by the next notebook's pipes, which that thread would then read."""
+        self.gone = self.gone or reason
+        self._abandoned = True
+        self.end()
+
     def close(self) -> None:
         self.end(wait=self.gone is None)
+        if getattr(self, "_abandoned", False):
+            return
         for fd in (self._to_worker, self._from_worker):
             try:
                 os.close(fd)
@@ -188,7 +209,8 @@ class Student:
                    "fake_devices": self.fake_devices}
         reply = self.worker.request(request, self.worker.limits.call_seconds, f"while running {what}")
         if not reply["ok"]:
-            raise StudentCodeError(what, reply.get("error") or {})
+            error = reply.get("error")
+            raise StudentCodeError(what, error if type(error) is dict else {})
         if keep:
             handle = reply.get("handle")
             if not isinstance(handle, Handle):

@@ -18,7 +18,8 @@ should earn full points on a `reference` base and 0 on a `release` base. Each
 Attacks on the notebook file itself (tests/attacks/) use three more lines:
 `# tamper: <what> <grade_id> [value]` edits a test cell's metadata or source (see TAMPERING),
 `# file: <form>` writes the notebook in a broken or unusual form (see FILE_FORMS), and
-`# extra-file: <name> <bytes>` adds a file of that size to the submission folder.
+`# extra-file: <name> <bytes>` adds a file of that size to the submission folder, and
+`# honest-after: <n>` grades n honest students after the attack instead of one.
 """
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ class Case:
     tamper: list[list[str]] = field(default_factory=list)
     file_form: str | None = None
     extra_files: dict[str, int] = field(default_factory=dict)
+    honest_after: int = 1
 
 
 def read_case(path: Path) -> Case:
@@ -66,7 +68,8 @@ def read_case(path: Path) -> Case:
                 tamper=[line.split() for line in re.findall(r"^# tamper: (.*?)\s*$", header, re.MULTILINE)],
                 file_form=fields.get("file") or None,
                 extra_files={name: int(size) for name, size in
-                             re.findall(r"^# extra-file: (\S+) (\d+)\s*$", header, re.MULTILINE)})
+                             re.findall(r"^# extra-file: (\S+) (\d+)\s*$", header, re.MULTILINE)},
+                honest_after=int(next(iter(re.findall(r"^# honest-after: (\d+)\s*$", header, re.MULTILINE)), 1)))
     for what, *_ in case.tamper:
         if what not in TAMPERING:
             raise ValueError(f"{path}: unknown tamper {what!r}; known: {', '.join(TAMPERING)}")

@@ -30,12 +30,22 @@ DTYPES = {str(dtype).removeprefix("torch."): dtype for dtype in (
 DEVICE_TYPES = ("cpu", "cuda", "mps")
 MAX_DEPTH = 32
 MAX_ITEMS = 100_000
+# Bounds on what the grader spends decoding one frame, whatever the frame holds: its JSON part
+# (text the grader parses), the JSON objects in it, and the seconds decoding may take. Tensor
+# bytes are bounded by the frame: each byte of the frame may stand for one tensor only.
+MAX_JSON_BYTES = 8 << 20
+MAX_OBJECTS = 200_000
+DECODE_SECONDS = 10.0
 OPAQUE_KEY = "__kit_opaque__"
 HANDLE_KEY = "__kit_handle__"
 
 
 class WireError(Exception):
     """A frame that is not valid plain data, or a broken pipe."""
+
+
+class WireInvalid(WireError):
+    """A frame arrived whole but is not valid plain data, or is over the decoder's bounds."""
 
 
 class WireTimeout(WireError):
@@ -115,7 +125,12 @@ def to_plain(obj, _depth: int = 0):
 # --- the grader side: accept only plain data -----------------------------------------
 
 def from_plain(obj):
-    """Validate data loaded from a frame; Opaque and Handle markers become objects."""
+    """Validate data loaded from a frame; Opaque and Handle markers become objects.
+
+    Any failure is a WireError: whatever the worker sent, the grader only ever sees
+    plain data or that one exception. Strings that are not valid UTF-8 (lone surrogates)
+    are repaired here, so nothing downstream (notebook files, feedback) fails on them.
+    """
     count = [0]
 
     def walk(x, depth):
@@ -123,7 +138,9 @@ def from_plain(obj):
         if depth > MAX_DEPTH or count[0] > MAX_ITEMS:
             raise WireError("the data is nested too deeply or has too many items")
         kind = type(x)
-        if x is None or kind in (bool, int, float, str, torch.dtype, torch.device):
+        if kind is str:
+            return valid_text(x)
+        if x is None or kind in (bool, int, float, torch.dtype, torch.device):
             return x
         if kind is torch.Tensor:
             if x.layout != torch.strided:
@@ -135,15 +152,32 @@ def from_plain(obj):
             return tuple(walk(v, depth + 1) for v in x)
         if kind is dict:
             if set(x) == {OPAQUE_KEY} and type(x[OPAQUE_KEY]) is str:
-                return Opaque(x[OPAQUE_KEY][:200])
+                return Opaque(valid_text(x[OPAQUE_KEY][:200]))
             if HANDLE_KEY in x:
-                return Handle(int(x[HANDLE_KEY]), str(x.get("type", "object"))[:200])
+                handle, name = x[HANDLE_KEY], x.get("type", "object")
+                if type(handle) is not int or type(name) is not str:
+                    raise WireError("a handle is not an int with a type name")
+                return Handle(handle, valid_text(name[:200]))
             if not all(type(k) in (str, int) for k in x):
                 raise WireError("a dict key is not a str or an int")
-            return {k: walk(v, depth + 1) for k, v in x.items()}
+            return {valid_text(k) if type(k) is str else k: walk(v, depth + 1) for k, v in x.items()}
         raise WireError(f"{type_name(x)} is not plain data")
 
-    return walk(obj, 0)
+    try:
+        return walk(obj, 0)
+    except WireError as exc:
+        raise WireInvalid(str(exc)) from None
+    except Exception as exc:  # RecursionError, MemoryError, anything a forged value provokes
+        raise WireInvalid(f"the data is not valid plain data ({type(exc).__name__})") from None
+
+
+def valid_text(text: str) -> str:
+    """`text` as valid UTF-8: lone surrogates (which no file or page can hold) become "?"."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def handle_ref(handle: Handle) -> dict:
@@ -183,7 +217,9 @@ def _encode(obj, blobs: bytearray):
 
 def dumps(obj) -> bytes:
     blobs = bytearray()
-    text = json.dumps(_encode(obj, blobs), separators=(",", ":")).encode()
+    # UTF-8 rather than \u escapes (a character costs at most 4 bytes of the frame's bound);
+    # a lone surrogate, which UTF-8 cannot hold, becomes "?"
+    text = json.dumps(_encode(obj, blobs), separators=(",", ":"), ensure_ascii=False).encode("utf-8", "replace")
     return JSON_SIZE.pack(len(text)) + text + bytes(blobs)
 
 
@@ -194,27 +230,23 @@ def _device(name) -> torch.device:
     return device
 
 
-def _tensor(marker: dict, blob: memoryview) -> torch.Tensor:
-    dtype, shape, at, size = (marker.get(k) for k in ("dtype", "shape", "at", "size"))
-    if dtype not in DTYPES or type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
-        raise WireError("a tensor's dtype or shape is not valid")
-    dtype = DTYPES[dtype]
-    if type(at) is not int or type(size) is not int or at < 0 or at + size > len(blob) \
-            or size != math.prod(shape) * dtype.itemsize:
-        raise WireError("a tensor's bytes do not match its shape")
-    if size == 0:
-        tensor = torch.empty(shape, dtype=dtype)
-    else:
-        raw = torch.frombuffer(bytearray(blob[at:at + size]), dtype=torch.uint8)
-        tensor = (raw != 0 if dtype is torch.bool else raw.view(dtype)).reshape(shape)
-    device = _device(marker.get("device"))
-    if device.type != "cpu":
-        tensor = tensor.to(device)
-    return tensor.requires_grad_() if marker.get("requires_grad") is True and tensor.is_floating_point() else tensor
+class _Decoder:
+    """Builds plain data from a frame's JSON objects, within the bounds above."""
 
+    def __init__(self, blob: memoryview, deadline: float):
+        self.blob, self.deadline = blob, deadline
+        self.objects = 0
+        self.tensor_bytes = 0  # bytes of the frame taken by tensors so far: each byte once
 
-def _decoder(blob: memoryview):
-    def decode(obj: dict):
+    def __call__(self, pairs: list):
+        self.objects += 1
+        if self.objects > MAX_OBJECTS:
+            raise WireError(f"the data has more than {MAX_OBJECTS} objects")
+        if self.objects % 1024 == 0 and time.monotonic() > self.deadline:
+            raise WireError("the data took too long to decode")
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            raise WireError("an object repeats a key")
         kind = obj.get(KIT_KEY)
         if kind is None:
             return obj
@@ -223,28 +255,53 @@ def _decoder(blob: memoryview):
             return tuple(items)
         if kind == "dict" and type(items) is list and all(
                 type(pair) is list and len(pair) == 2 and type(pair[0]) in (str, int) for pair in items):
-            return dict(items)
+            as_dict = dict(items)
+            if len(as_dict) != len(items):
+                raise WireError("an object repeats a key")
+            return as_dict
         if kind == "dtype" and obj.get("name") in DTYPES:
             return DTYPES[obj["name"]]
         if kind == "device":
             return _device(obj.get("name"))
         if kind == "tensor":
-            return _tensor(obj, blob)
+            return self.tensor(obj)
         raise WireError(f"{str(kind)[:40]!r} is not a kind of plain data")
 
-    return decode
+    def tensor(self, marker: dict) -> torch.Tensor:
+        dtype, shape, at, size = (marker.get(k) for k in ("dtype", "shape", "at", "size"))
+        if dtype not in DTYPES or type(shape) is not list or len(shape) > MAX_DEPTH \
+                or not all(type(n) is int and n >= 0 for n in shape):
+            raise WireError("a tensor's dtype or shape is not valid")
+        dtype = DTYPES[dtype]
+        if type(at) is not int or type(size) is not int or at < 0 or at + size > len(self.blob) \
+                or size != math.prod(shape) * dtype.itemsize:
+            raise WireError("a tensor's bytes do not match its shape")
+        self.tensor_bytes += size
+        if self.tensor_bytes > len(self.blob):  # markers sharing bytes would multiply the frame's size
+            raise WireError("tensors share bytes of the frame")
+        if size == 0:
+            tensor = torch.empty(shape, dtype=dtype)
+        else:
+            raw = torch.frombuffer(bytearray(self.blob[at:at + size]), dtype=torch.uint8)
+            tensor = (raw != 0 if dtype is torch.bool else raw.view(dtype)).reshape(shape)
+        device = _device(marker.get("device"))
+        if device.type != "cpu":
+            tensor = tensor.to(device)
+        return tensor.requires_grad_() if marker.get("requires_grad") is True and tensor.is_floating_point() else tensor
 
 
-def loads(data: bytes):
+def loads(data: bytes, seconds: float = DECODE_SECONDS):
     try:
         (size,) = JSON_SIZE.unpack_from(data)
+        if size > MAX_JSON_BYTES:
+            raise WireError(f"its structure is {size} bytes, over the limit of {MAX_JSON_BYTES}")
         text, blob = data[JSON_SIZE.size:JSON_SIZE.size + size], memoryview(data)[JSON_SIZE.size + size:]
         if len(text) != size:
             raise WireError("the frame is cut short")
-        return json.loads(text, object_hook=_decoder(blob))
+        return json.loads(text, object_pairs_hook=_Decoder(blob, time.monotonic() + seconds))
     except Exception as exc:  # any corrupt or forbidden frame is the same failure
         reason = str(exc) if isinstance(exc, WireError) else f"{type(exc).__name__}: {str(exc)[:300]}"
-        raise WireError(f"the data could not be read as plain data ({reason})") from None
+        raise WireInvalid(f"the data could not be read as plain data ({reason})") from None
 
 
 # --- framing over pipes ---------------------------------------------------------------
@@ -277,5 +334,5 @@ def receive(fd: int, timeout: float | None = None, max_bytes: int = 1 << 30):
     deadline = None if timeout is None else time.monotonic() + timeout
     (size,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
     if size > max_bytes:
-        raise WireError(f"a message of {size} bytes is over the limit of {max_bytes} bytes")
+        raise WireInvalid(f"a message of {size} bytes is over the limit of {max_bytes} bytes")
     return loads(_read_exactly(fd, size, deadline))

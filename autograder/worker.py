@@ -25,6 +25,7 @@ import signal
 import socket
 import sys
 import traceback
+from typing import NamedTuple
 
 import wire  # a sibling file: this process runs as a script
 
@@ -242,14 +243,60 @@ def serve(request_fd, reply_fd):
 
 # --- the zygote: imports once, forks one child per notebook ---------------------------
 
-PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 4, 38
+PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT = 4, 24, 36, 38, 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x08000000, 0x20000000, 0x40000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
+SCRATCH = "/scratch"  # where each contained child mounts its own scratch folder (see _private_mounts)
 WATCH_SECONDS = 0.1
+_libc = None
+
+
+def _call(name, *args):
+    """A libc call; OSError with errno when it fails."""
+    global _libc
+    if _libc is None:
+        import ctypes
+        _libc = ctypes.CDLL(None, use_errno=True)
+    if getattr(_libc, name)(*args) != 0:
+        import ctypes
+        errno = ctypes.get_errno()
+        raise OSError(errno, f"{name}: {os.strerror(errno)}")
 
 
 def _prctl(option, value):
-    import ctypes
-    if ctypes.CDLL(None, use_errno=True).prctl(option, value, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
+    _call("prctl", option, value, 0, 0, 0)
+
+
+def _mount(source, target, fstype, flags, data=None):
+    _call("mount", source.encode(), target.encode(), fstype.encode() if fstype else None, flags,
+          data.encode() if data else None)
+
+
+def _private_mounts(disk_bytes, uid):
+    """In a child that is pid 1 of its own pid namespace: its own mount, IPC and network namespaces,
+    a /proc that shows only its own processes, and a scratch folder, /tmp and /dev/shm on a tmpfs
+    of its own, which no other notebook can see and which vanishes with the namespace."""
+    _call("unshare", CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET)
+    _mount("none", "/", None, MS_REC | MS_PRIVATE)
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    owner = "" if uid is None else f",uid={uid},gid={uid}"
+    _mount("tmpfs", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_bytes},mode=0700{owner}")
+    for name, target in (("tmp", "/tmp"), ("shm", "/dev/shm"), ("work", SCRATCH)):
+        os.mkdir(f"{SCRATCH}/{name}", 0o700 if name == "work" else 0o1777)
+        if uid is not None:
+            os.chown(f"{SCRATCH}/{name}", uid, uid)
+        _mount(f"{SCRATCH}/{name}", target, None, MS_BIND)  # "work" last: it hides the other two
+
+
+def _drop_capabilities():
+    """No capability survives into student code, not even through execve (ambient, bounding set)."""
+    _prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+    for cap in range(64):
+        try:
+            _prctl(PR_CAPBSET_DROP, cap)
+        except OSError:  # past the last capability this kernel knows
+            break
 
 
 def warm_up():
@@ -294,7 +341,7 @@ def _shell_config():
 
 
 def _processes():
-    """(pid, pgid, uid, rss_bytes, threads) of every process this one can see."""
+    """(pid, ppid, pgid, uid, rss, threads) of every process this one can see; rss in bytes."""
     page = os.sysconf("SC_PAGE_SIZE")
     for name in os.listdir("/proc"):
         if not name.isdigit():
@@ -306,7 +353,16 @@ def _processes():
                 uid = next(int(line.split()[1]) for line in f if line.startswith("Uid:"))
         except (OSError, StopIteration, ValueError, IndexError):
             continue
-        yield int(name), int(fields[2]), uid, int(fields[21]) * page, int(fields[17])
+        yield Process(int(name), int(fields[1]), int(fields[2]), uid, int(fields[21]) * page, int(fields[17]))
+
+
+class Process(NamedTuple):
+    pid: int
+    ppid: int
+    pgid: int
+    uid: int
+    rss: int
+    threads: int
 
 
 class Zygote:
@@ -325,14 +381,18 @@ class Zygote:
     def __init__(self, control_fd, sandboxed):
         self.sock = socket.socket(fileno=control_fd)
         self.sandboxed = sandboxed  # alone in a pid namespace, so leftovers can be found and killed
+        self.contained = False  # each child in pid and mount namespaces of its own (see probe_containment)
         self.children = {}
         self.spare = None  # (pid, socket) of the child forked ahead of time
 
     def run(self):
         warm_up()
         _prctl(PR_SET_DUMPABLE, 0)  # children of the same user cannot ptrace or read the zygote
+        _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of an uncontained child come back here, not to init
+        self.contained, why = self.probe_containment()
         self.fork_spare()
-        wire.send(self.sock.fileno(), {"ok": True, "threads": len(os.listdir("/proc/self/task"))})
+        wire.send(self.sock.fileno(), {"ok": True, "threads": len(os.listdir("/proc/self/task")),
+                                       "contained": self.contained, "why": why})
         while True:
             ready = select.select([self.sock], [], [], WATCH_SECONDS)[0]
             self.watch()
@@ -363,12 +423,57 @@ class Zygote:
         if self.spare:
             self.drop_spare()
 
+    def probe_containment(self):
+        """Whether children can get namespaces of their own here: (True, "") or (False, why)."""
+        if not self.sandboxed:
+            return False, "no sandbox"
+        pid = self.fork_contained()
+        if pid == 0:
+            try:
+                _private_mounts(1 << 20, None)
+                os._exit(0)
+            except BaseException as exc:
+                os._exit(100 + (getattr(exc, "errno", 0) or 0) % 100)
+        code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        return (True, "") if code == 0 else (False, f"namespaces or mounts refused, {os.strerror(code - 100)}")
+
+    def fork_contained(self):
+        """Like fork(), but the child runs as pid 1 of a new pid namespace: when it ends, all its
+        processes do, however they were started.
+
+        The zygote's direct child stays outside, as a small keeper: it makes the namespace, forks
+        the child into it, waits for it and ends as it ended. (The zygote cannot make the namespace
+        itself: it could not always go back to its own for the next fork.) Returns the keeper's pid
+        in the zygote, 0 in the child.
+        """
+        keeper = os.fork()
+        if keeper != 0:
+            return keeper
+        try:
+            _call("unshare", CLONE_NEWPID)
+            child = os.fork()
+        except BaseException as exc:
+            os._exit(100 + (getattr(exc, "errno", 0) or 0) % 100)
+        if child == 0:
+            return 0
+        for fd in range(3, 1024):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        status = os.waitpid(child, 0)[1]
+        if os.WIFSIGNALED(status):
+            signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+            os.kill(os.getpid(), os.WTERMSIG(status))
+        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+
     def fork_spare(self):
         """Fork the next child now; it waits on its own socket for the notebook it will serve."""
         if self.spare is not None:
             return
         mine, theirs = socket.socketpair()
-        pid = os.fork()
+        pid = self.fork_contained() if self.contained else os.fork()
         if pid == 0:
             code = 0
             try:
@@ -377,7 +482,7 @@ class Zygote:
                 _, fds, _, _ = socket.recv_fds(theirs, 1, 2)
                 request = wire.receive(theirs.fileno(), timeout=30)
                 theirs.close()
-                _become_student(request, fds)
+                _become_student(request, fds, self.contained)
                 serve(*fds)
             except BaseException:
                 code = 70
@@ -389,17 +494,23 @@ class Zygote:
     def drop_spare(self):
         (pid, channel), self.spare = self.spare, None
         channel.close()
-        try:
-            os.kill(pid, signal.SIGKILL)  # not killpg: the spare is still in the zygote's process group
-        except ProcessLookupError:
-            pass
+        processes = list(_processes())
+        for p in reversed([q for root in processes if root.pid == pid for q in self._tree(root, processes)]):
+            try:
+                os.kill(p.pid, signal.SIGKILL)  # not killpg: the spare is still in the zygote's process group
+            except ProcessLookupError:
+                pass
         os.waitpid(pid, 0)
 
     def fork(self, request, fds):
-        scratch = request["scratch"]
-        os.makedirs(scratch, mode=0o700)
-        if request["uid"] is not None:
-            os.chown(scratch, request["uid"], request["uid"])
+        if self.contained:
+            scratch = None  # the child mounts its own
+        else:  # a fresh name: folders planted in the scratch root cannot block it
+            import tempfile
+            scratch = tempfile.mkdtemp(dir=request["scratch_root"])
+            if request["uid"] is not None:
+                os.chown(scratch, request["uid"], request["uid"])
+        request["scratch"] = scratch
         try:
             for attempt in range(2):
                 self.fork_spare()
@@ -423,11 +534,25 @@ class Zygote:
         return {"ok": True, "pid": pid}
 
     def members(self, pid, processes):
-        """The processes that belong to child `pid`: its own uid, or else its process group."""
+        """The processes that belong to child `pid`.
+
+        Contained: everything descended from it (an orphan in its pid namespace is reparented to
+        it, whatever session or group it made). Otherwise its own uid, or else its process group.
+        """
         child = self.children[pid]
+        if self.contained:
+            below = {}
+            for p in processes:
+                below.setdefault(p.ppid, []).append(p)
+            found, todo = [], [p for p in processes if p.pid == pid]
+            while todo:
+                p = todo.pop()
+                found.append(p)
+                todo += below.get(p.pid, [])
+            return found
         if child["uid"] is not None:
-            return [p for p in processes if p[2] == child["uid"]]
-        return [p for p in processes if p[1] == pid]
+            return [p for p in processes if p.uid == child["uid"]]
+        return [p for p in processes if p.pgid == pid]
 
     def watch(self):
         """Reap ended children; kill any child over its memory or process limit."""
@@ -437,7 +562,9 @@ class Zygote:
             if done:
                 self.children[pid]["status"] = _ending(status, usage)
                 if self.children[pid]["ended"]:  # answered for already: only the cleaning up is left
-                    shutil.rmtree(self.children.pop(pid)["scratch"], ignore_errors=True)
+                    scratch = self.children.pop(pid)["scratch"]
+                    if scratch:
+                        shutil.rmtree(scratch, ignore_errors=True)
         live = [pid for pid in live if pid in self.children and self.children[pid]["status"] is None]
         if not live:
             return
@@ -445,20 +572,26 @@ class Zygote:
         for pid in live:
             child, members = self.children[pid], self.members(pid, processes)
             limits = child["limits"]
-            if sum(p[3] for p in members) > limits["memory_bytes"]:
+            if sum(p.rss for p in members) > limits["memory_bytes"]:
                 child["reason"] = f"it used more than {limits['memory_bytes'] >> 20} MiB of memory"
-            elif sum(p[4] for p in members) >= limits["processes"]:
+            elif sum(p.threads for p in members) >= limits["processes"]:
                 child["reason"] = f"it reached its limit of {limits['processes']} processes or threads"
             else:
                 continue
             self.kill(pid, members)
 
     def kill(self, pid, members=()):
-        for target in [pid, *(p[0] for p in members)]:
+        # pid last: a contained child's keeper outlives the namespace's pid 1, whose end takes
+        # every process of the namespace with it
+        for target in [*(p.pid for p in members if p.pid != pid), pid]:
             try:
-                os.killpg(target, signal.SIGKILL) if target == pid else os.kill(target, signal.SIGKILL)
+                os.kill(target, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
+        try:
+            os.killpg(pid, signal.SIGKILL)  # an uncontained child's process group
+        except (ProcessLookupError, PermissionError):
+            pass
 
     def end(self, pid, wait=True):
         """Stop child `pid` and everything it started, remove its scratch folder, say how it ended.
@@ -473,8 +606,9 @@ class Zygote:
             done, status, usage = os.wait4(pid, os.WNOHANG)
             if done:
                 child["status"] = _ending(status, usage)
-        running = None if wait or child["status"] is not None else _usage_of(pid)
-        self.kill(pid, self.leftovers(pid))
+        leftovers = self.leftovers(pid)
+        running = None if wait or child["status"] is not None else _usage_of([p.pid for p in leftovers] or [pid])
+        self.kill(pid, leftovers)
         if running is not None:
             child["ended"] = True
             cpu, peak_kib = running
@@ -483,19 +617,37 @@ class Zygote:
         if child["status"] is None:
             child["status"] = _ending(*os.wait4(pid, 0)[1:])
         del self.children[pid]
-        shutil.rmtree(child["scratch"], ignore_errors=True)
+        if child["scratch"]:
+            shutil.rmtree(child["scratch"], ignore_errors=True)
         status, cpu, peak_kib = child["status"]
         return {"ok": True, "exit_code": os.waitstatus_to_exitcode(status), "cpu_seconds": cpu,
                 "peak_mib": peak_kib / 1024, "reason": child["reason"]}
 
     def leftovers(self, pid):
-        """Processes the child left behind, even ones that escaped its process group."""
+        """Processes the child left behind, even ones that escaped its process group.
+
+        A contained child's processes all end with it (pid 1 of their namespace); otherwise the
+        zygote is their subreaper, so an orphan is found as a child of the zygote that is not a
+        notebook's process nor the spare.
+        """
         processes = list(_processes())
-        if self.children[pid]["uid"] is not None or not self.sandboxed:
+        if self.contained or self.children[pid]["uid"] is not None:
             return self.members(pid, processes)
-        others = set(self.children) - {pid}  # other children's process groups
+        others = set(self.children) - {pid}
         spare = self.spare[0] if self.spare else None
-        return [p for p in processes if p[0] not in (1, os.getpid(), spare) and p[1] not in others]
+        if not self.sandboxed:
+            orphans = [p for p in processes if p.ppid == os.getpid() and p.pid not in others and p.pid != spare]
+            return self.members(pid, processes) + [q for o in orphans for q in self._tree(o, processes)]
+        return [p for p in processes if p.pid not in (1, os.getpid(), spare) and p.pgid not in others]
+
+    @staticmethod
+    def _tree(root, processes):
+        found, todo = [], [root]
+        while todo:
+            p = todo.pop()
+            found.append(p)
+            todo += [q for q in processes if q.ppid == p.pid]
+        return found
 
 
 def _ending(status, usage):
@@ -503,20 +655,25 @@ def _ending(status, usage):
     return status, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
-def _usage_of(pid):
-    """(CPU seconds, peak resident KiB) of a running child, as wait4 would give them once it ends."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        with open(f"/proc/{pid}/status") as f:
-            peak = next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), peak
-    except (OSError, ValueError, IndexError):
-        return 0.0, 0
+def _usage_of(pids):
+    """(CPU seconds, peak resident KiB) of a running child's processes, as wait4 would give them once it ends."""
+    cpu, peak = 0.0, 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/status") as f:
+                hwm = next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
+            cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            peak = max(peak, hwm)
+        except (OSError, ValueError, IndexError):
+            continue
+    return cpu, peak
 
 
-def _become_student(request, fds):
-    """In the forked child: a new session, the student's user, limits, scratch folder, files."""
+def _become_student(request, fds, contained):
+    """In the forked child: a new session, namespaces and mounts of its own (when contained), the
+    student's user without capabilities, limits, scratch folder, files."""
     os.setsid()
     for fd in range(3, 1024):
         if fd not in fds:
@@ -525,10 +682,18 @@ def _become_student(request, fds):
             except OSError:
                 pass
     uid = request["uid"]
+    scratch = request["scratch"]
+    if contained:
+        _private_mounts(request["limits"]["disk_bytes"], uid)
+        scratch = SCRATCH
+    if contained or uid is not None:
+        _drop_capabilities()
     if uid is not None:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
+    if contained:
+        _capset_none()
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
     limits = request["limits"]
     hard = {resource.RLIMIT_CPU: limits["cpu_seconds"], resource.RLIMIT_FSIZE: limits["file_bytes"],
@@ -540,7 +705,6 @@ def _become_student(request, fds):
     for kind, value in hard.items():
         # soft == hard: a process over its CPU time gets SIGKILL, so catching SIGXCPU does not help
         resource.setrlimit(kind, (value, value))
-    scratch = request["scratch"]
     os.chdir(scratch)
     for name, data in request["files"].items():
         path = os.path.normpath(name)
@@ -552,6 +716,15 @@ def _become_student(request, fds):
     os.environ.clear()
     os.environ.update(request["env"])
     os.environ.update(HOME=scratch, TMPDIR=scratch, MPLCONFIGDIR=os.path.join(scratch, ".matplotlib"))
+
+
+def _capset_none():
+    """Empty effective, permitted and inheritable capability sets (a uid in a user namespace keeps
+    the capabilities bubblewrap gave the zygote until they are cleared)."""
+    import ctypes
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this thread
+    data = (ctypes.c_uint32 * 6)()
+    _call("capset", header, data)
 
 
 def _data_in_use():

@@ -1,12 +1,22 @@
 """The adversarial corpus (tests/attacks/<set>/<attack>.py) graded through `nbgrader autograde`.
 
-Every attack is a student named by it, with an honest student after it. All first submit
-the reference solution and are graded; then the attacks are submitted and regraded under
-tighter limits (corpus.ATTACK_LIMITS). Each attack must earn exactly what its case file
-says, with the message it names; no grade survives from the first run; the honest students
-keep full marks; and nbgrader goes through the whole class without an error.
+Every attack is a student named by it, with honest students after it (25 after an attack that
+leaves a daemon, so that a reused uid or a surviving process would show). All first submit the
+reference solution and are graded; then the attacks are submitted and regraded under tighter
+limits (corpus.ATTACK_LIMITS). Each attack must earn exactly what its case file says, with the
+message it names; no grade survives from the first run; the honest students keep full marks;
+nbgrader goes through the whole class and exits 0.
+
+The corpus runs twice: with the grader as root, and as an unprivileged user (the usual
+instructor laptop or JupyterHub pod), each under a memory cap (a cgroup) where the machine
+allows one, so that a blow-up in the grader fails the test instead of the machine.
 """
 from __future__ import annotations
+
+import os
+import pwd
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -14,13 +24,70 @@ from autograder import corpus
 from conftest import ROOT
 
 ATTACKS = {e.student: e for e in corpus.attack_entries(ROOT)}
+# What the whole grading run may use: the grader (1 GiB), a student's process at the attack
+# limit and the zygote. A decoder that copies a forged blob once per marker needs tens of GiB.
+RUN_MEMORY_BYTES = (1024 + corpus.ATTACK_LIMITS["memory_mb"] + 512) << 20
+UNPRIVILEGED = os.environ.get("KIT_TEST_GRADER_USER", "kit-grader")
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = corpus.copy_course(tmp_path_factory.mktemp("attacked"))
-    entries, log = corpus.grade_attacks(course, ROOT)
-    return course, entries, log
+def _cgroup(name: str, limit: int) -> str | None:
+    """A memory-capped cgroup (v2, else v1) to run the grader in: its cgroup.procs, or None."""
+    for base, knob in (("/sys/fs/cgroup", "memory.max"), ("/sys/fs/cgroup/memory", "memory.limit_in_bytes")):
+        if not os.path.exists(f"{base}/{knob.split('.')[0]}.stat" if base.endswith("memory") else f"{base}/cgroup.controllers"):
+            continue
+        if base == "/sys/fs/cgroup" and "memory" not in open(f"{base}/cgroup.subtree_control").read():
+            continue
+        path = f"{base}/{name}"
+        try:
+            os.makedirs(path, exist_ok=True)
+            with open(f"{path}/{knob}", "w") as f:
+                f.write(str(limit))
+            return f"{path}/cgroup.procs"
+        except OSError:
+            continue
+    return None
+
+
+def _prefix(mode: str, tmp) -> tuple[tuple[str, ...], dict]:
+    procs = _cgroup(f"kit-attacks-{mode}-{os.getpid()}", RUN_MEMORY_BYTES)
+    prefix: tuple[str, ...] = ()
+    if procs:
+        prefix = ("sh", "-c", f'echo $$ > {procs} && exec "$@"', "sh")
+    env = {}
+    if mode == "unprivileged":
+        user = pwd.getpwnam(UNPRIVILEGED)
+        prefix = (*prefix, "setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups")
+        env = {"HOME": str(tmp), "USER": UNPRIVILEGED}
+    return prefix, env
+
+
+def _mode_params():
+    modes = [pytest.param("root", marks=pytest.mark.skipif(os.geteuid() != 0, reason="the grader is not root here"))]
+    try:
+        pwd.getpwnam(UNPRIVILEGED)
+        has_user = True
+    except KeyError:
+        has_user = False
+    modes.append(pytest.param("unprivileged", marks=pytest.mark.skipif(
+        os.geteuid() != 0 or not has_user,
+        reason=f"needs a root test run and a user {UNPRIVILEGED!r} (.ci/run creates it) to grade as")))
+    return modes
+
+
+@pytest.fixture(scope="module", params=_mode_params())
+def graded(request, tmp_path_factory):
+    mode = request.param
+    # pytest's own temporary folders are private to root: the unprivileged grader gets one in /tmp
+    top = tmp_path_factory.mktemp(mode) if mode == "root" else Path(tempfile.mkdtemp(prefix="kit-attacks-"))
+    course, home = corpus.copy_course(top / "course"), top / "home"
+    home.mkdir()
+    prefix, env = _prefix(mode, home)
+    if mode == "unprivileged":  # the instructor's own folder
+        user = pwd.getpwnam(UNPRIVILEGED)
+        for path in [top, *top.rglob("*")]:
+            os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
+    entries, log, statuses = corpus.grade_attacks(course, ROOT, prefix, env)
+    return course, entries, log, statuses
 
 
 def applicable(entry):
@@ -34,7 +101,7 @@ def scores(course, entry):
 
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_each_attack_earns_what_it_should(graded, attack):
-    course, _, _ = graded
+    course, _, _, _ = graded
     entry = ATTACKS[attack]
     applicable(entry)
     assert scores(course, entry) == pytest.approx(corpus.expected_scores(entry, ROOT), abs=0.011), \
@@ -43,35 +110,38 @@ def test_each_attack_earns_what_it_should(graded, attack):
 
 @pytest.mark.parametrize("attack", [a for a, e in ATTACKS.items() if e.case.says])
 def test_each_attack_gets_its_message(graded, attack):
-    course, _, _ = graded
+    course, _, _, _ = graded
     entry = ATTACKS[attack]
     applicable(entry)
     for grade_id, text in entry.case.says:
         assert text in corpus.cell_feedback(course, attack, entry.assignment, grade_id), f"{grade_id}: {text!r}"
 
 
-def test_the_honest_student_after_each_attack_keeps_full_marks(graded):
-    course, entries, _ = graded
-    for entry in entries:
-        if entry.student.endswith("-then-honest"):
-            assert scores(course, entry) == corpus.full_points(entry.assignment, ROOT), entry.student
+def test_the_honest_students_after_each_attack_keep_full_marks(graded):
+    course, entries, _, _ = graded
+    honest = [e for e in entries if "-then-honest" in e.student]
+    assert len(honest) >= len(ATTACKS) + 24
+    for entry in honest:
+        assert scores(course, entry) == corpus.full_points(entry.assignment, ROOT), entry.student
 
 
-def test_nbgrader_graded_every_student_without_an_error(graded):
-    course, entries, log = graded
+def test_nbgrader_graded_every_student_without_an_error_and_exited_0(graded):
+    course, entries, log, statuses = graded
     assert "There was an error processing" not in log
+    assert statuses == [0] * len(statuses), log[-3000:]
     for entry in entries:
         assert (course / "autograded" / entry.student / entry.assignment / f"{entry.assignment}.ipynb").exists()
 
 
 def test_floods_of_output_stay_out_of_the_graded_notebook(graded):
-    course, _, _ = graded
-    notebook = course / "autograded" / "output-flood" / "tensors" / "tensors.ipynb"
-    assert notebook.stat().st_size < 3 * 2**20
+    course, _, _, _ = graded
+    for attack in ("output-flood", "output-in-every-reply", "malformed-outputs"):
+        notebook = course / "autograded" / attack / "tensors" / "tensors.ipynb"
+        assert notebook.stat().st_size < 3 * 2**20, attack
 
 
 def test_fake_result_files_land_nowhere_but_in_the_sandbox(graded):
-    course, _, _ = graded
+    course, _, _, _ = graded
     planted = [p for p in course.rglob("*") if p.name in ("results.json", "grades.csv")
                or (p.name == "gradebook.db" and p.parent != course)]
     assert planted == []

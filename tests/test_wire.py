@@ -111,3 +111,37 @@ def test_frames_over_a_pipe_and_the_size_limit():
     with pytest.raises(wire.WireError, match="closed"):
         wire.receive(read_fd, timeout=1)
     os.close(read_fd)
+
+
+def test_the_grader_decodes_a_forged_frame_within_bounds():
+    """Frames built to make the grader's own work explode are refused, not decoded."""
+    marker = {"__kit__": "tensor", "dtype": "float32", "shape": [1 << 18], "device": "cpu", "at": 0, "size": 1 << 20}
+    with pytest.raises(wire.WireError, match="share bytes"):  # one blob, many markers: copied once per marker
+        wire.loads(frame([marker] * 50, bytes(1 << 20)))
+    assert wire.loads(frame([marker], bytes(1 << 20)))[0].shape == (1 << 18,)
+    with pytest.raises(wire.WireError, match="repeats a key"):
+        wire.loads(wire.JSON_SIZE.pack(16) + b'{"a": 1, "a": 2}')
+    with pytest.raises(wire.WireError, match="repeats a key"):
+        wire.loads(frame({"__kit__": "dict", "items": [[1, "x"], [1, "y"]]}))
+    with pytest.raises(wire.WireError, match="more than"):
+        wire.loads(frame([{}] * (wire.MAX_OBJECTS + 1)))
+    with pytest.raises(wire.WireError, match="over the limit"):
+        wire.loads(frame("x" * wire.MAX_JSON_BYTES))
+    with pytest.raises(wire.WireError, match="too long"):
+        wire.loads(frame([{}] * 5000), seconds=-1)
+    deep = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(wire.WireError):
+        wire.loads(wire.JSON_SIZE.pack(len(deep)) + deep.encode())
+
+
+def test_validation_never_raises_anything_but_a_wire_error():
+    for forged in [{wire.HANDLE_KEY: "not a number"}, {wire.HANDLE_KEY: [1]}, {wire.HANDLE_KEY: 1, "type": 5},
+                   {"k": object()}, {1.5: "float key"}]:
+        with pytest.raises(wire.WireError):
+            wire.from_plain(forged)
+
+
+def test_text_that_no_file_can_hold_is_repaired():
+    value = wire.from_plain(wire.loads(frame({"text": "a\ud800b", "\udfff": ["\ud83d"]})))
+    assert value == {"text": "a?b", "?": ["?"]}
+    json.dumps(value, ensure_ascii=False).encode("utf-8")  # writable as UTF-8

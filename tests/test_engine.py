@@ -1,0 +1,91 @@
+"""The grader's side of one notebook: what comes back from the student's process is bounded and
+validated, and a failure on the grader's side scores 0 with the reason instead of dropping the
+submission (which would leave an earlier grade in the gradebook)."""
+import json
+
+import nbformat
+import pytest
+import torch
+
+from autograder import engine, hidden_tests
+from autograder.authoring import ROOT
+from autograder.wire import Handle, Opaque
+
+SOURCE = ROOT / "source" / "tensors" / "tensors.ipynb"
+
+
+def test_malformed_outputs_become_valid_notebook_outputs_or_nothing():
+    forged = [
+        {"output_type": "error", "ename": 1, "evalue": None, "traceback": 5},
+        {"output_type": "display_data", "data": {"text/plain": torch.ones(3), "application/json": {"x": float("nan")},
+                                                 "image/png": "iVBOR", 5: "x", "nomime": "x"}, "metadata": 7},
+        {"output_type": "display_data", "data": {"application/json": {"k": [Handle(3), Opaque("x")]}}},
+        {"output_type": "stream", "name": "stdin", "text": "?"},
+        {"output_type": "stream", "name": "stdout", "text": ["not", "text"]},
+        {"output_type": "execute_result", "data": [1, 2]},
+        {"output_type": "update_display_data", "data": {}},
+        "not an output", None, 5,
+    ]
+    kept, used = engine._clean_outputs(forged, 10_000)
+    assert [o["output_type"] for o in kept] == ["error", "display_data", "display_data"]
+    assert kept[0] == {"output_type": "error", "ename": "Error", "evalue": "", "traceback": []}
+    assert kept[1]["data"] == {"image/png": "iVBOR"} and kept[2]["data"] == {}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[nbformat.from_dict(o) for o in kept])])
+    nbformat.validate(nb)
+    assert engine._clean_outputs("not a list", 100) == ([], 0)
+
+
+def test_outputs_are_capped_by_the_grader_per_cell_and_per_notebook():
+    flood = [{"output_type": "stream", "name": "stdout", "text": "x" * (4 << 20)}] * 4
+    kept, used = engine._clean_outputs(flood, engine.MAX_NOTEBOOK_OUTPUT_CHARS)
+    assert used == 0 and "cut" in kept[-1]["text"] and len(kept) == 1
+    small = [{"output_type": "stream", "name": "stdout", "text": "y" * 1000}] * 10
+    kept, used = engine._clean_outputs(small, 2500)
+    assert used == 2000 and len(kept) == 3
+    many = [{"output_type": "stream", "name": "stdout", "text": "z"}] * 10_000
+    kept, _ = engine._clean_outputs(many, 10**9)
+    assert len(kept) == engine.MAX_OUTPUTS_PER_CELL + 1
+    json_data = {"output_type": "display_data", "data": {"application/json": {"a": ["b" * 100] * 100}}}
+    assert engine._clean_outputs([json_data], 5000)[0][0]["data"] == {}
+    assert engine._clean_outputs([json_data], 50_000)[0][0]["data"] != {}
+
+
+def _points(nb):
+    return {nbformat_meta["grade_id"]: cell.outputs[0]["data"]["text/plain"]
+            for cell in nb.cells if (nbformat_meta := cell.metadata.get("nbgrader", {})).get("grade")}
+
+
+def test_a_failure_on_the_graders_side_scores_every_cell_0_with_the_reason(monkeypatch, tmp_path):
+    def broken(*args, **kwargs):
+        raise TypeError("a bug in the grader")
+
+    monkeypatch.setattr(engine, "run_notebook_tests", broken)
+    nb = nbformat.read(SOURCE, as_version=4)
+    grades = engine.grade_notebook(nb, str(tmp_path))
+    assert grades and all(g.score == 0 for g in grades)
+    assert set(_points(nb).values()) == {"0"}
+    assert all("the grader failed while handling your notebook (TypeError)" in g.messages[0] for g in grades)
+    nbformat.validate(nb)
+
+
+def test_hidden_tests_past_the_time_limit_in_the_grader_score_0(monkeypatch, tmp_path):
+    monkeypatch.setattr(engine, "GRACE_SECONDS", -10_000.0)  # the deadline has passed before the first test
+    nb = nbformat.read(SOURCE, as_version=4)
+    grades = engine.grade_notebook(nb, str(tmp_path))
+    assert all(g.score == 0 for g in grades)
+    assert "HiddenTestsTimeout" in grades[0].messages[0]
+    monkeypatch.undo()
+    nb = nbformat.read(SOURCE, as_version=4)  # the next notebook gets a fresh pytest session and full marks
+    regraded = engine.grade_notebook(nb, str(tmp_path))
+    assert all(g.score == g.max_points for g in regraded), [g.messages for g in regraded]
+
+
+def test_an_authoring_error_still_stops_grading(monkeypatch, tmp_path):
+    from autograder.cells import AuthoringError
+
+    def missing(*args, **kwargs):
+        raise AuthoringError("no hidden tests were collected")
+
+    monkeypatch.setattr(engine, "run_notebook_tests", missing)
+    with pytest.raises(AuthoringError):
+        engine.grade_notebook(nbformat.read(SOURCE, as_version=4), str(tmp_path))
