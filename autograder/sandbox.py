@@ -80,9 +80,9 @@ class Protections:
                         "files (solutions, hidden tests, gradebook), write outside its scratch folder "
                         "and use the network; install Debian's 'bubblewrap'")
         if not self.own_uid:
-            gaps.append("without bubblewrap and root, every notebook runs as the grader's own user: "
-                        "the process limit is only watched (not an rlimit) and, without bubblewrap, "
-                        "files of that user are readable")
+            gaps.append("without root, every notebook runs as the grader's own user: the process limit "
+                        "is only watched (not an rlimit)" + ("" if self.bubblewrap else
+                        ", and files of that user are readable"))
         return gaps
 
 

@@ -24,6 +24,7 @@ import shutil
 import signal
 import socket
 import sys
+import time
 import traceback
 from typing import NamedTuple
 
@@ -247,6 +248,7 @@ PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS, P
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x08000000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
+NPROC_SHARED = 16  # processes of the sandbox that are not the notebook's but share its uid (no root)
 SCRATCH = "/scratch"  # where each contained child mounts its own scratch folder (see _private_mounts)
 WATCH_SECONDS = 0.1
 _libc = None
@@ -455,18 +457,16 @@ class Zygote:
         except BaseException as exc:
             os._exit(100 + (getattr(exc, "errno", 0) or 0) % 100)
         if child == 0:
-            return 0
-        for fd in range(3, 1024):
+            # pid 1 of the namespace, an init: the notebook's process is its child, so that it
+            # gets signals as any process does (pid 1 ignores its own SIGKILL), and orphans are reaped
             try:
-                os.close(fd)
-            except OSError:
-                pass
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        status = os.waitpid(child, 0)[1]
-        if os.WIFSIGNALED(status):
-            signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
-            os.kill(os.getpid(), os.WTERMSIG(status))
-        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+                child = os.fork()
+            except BaseException:
+                os._exit(71)
+            if child == 0:
+                return 0
+            _wait_and_mirror(child, init=True)
+        _wait_and_mirror(child, init=False)
 
     def fork_spare(self):
         """Fork the next child now; it waits on its own socket for the notebook it will serve."""
@@ -544,11 +544,11 @@ class Zygote:
             below = {}
             for p in processes:
                 below.setdefault(p.ppid, []).append(p)
-            found, todo = [], [p for p in processes if p.pid == pid]
+            found, todo = [], [(p, 0) for p in processes if p.pid == pid]
             while todo:
-                p = todo.pop()
-                found.append(p)
-                todo += below.get(p.pid, [])
+                p, depth = todo.pop()
+                found.append(p if depth > 1 else p._replace(rss=0, threads=0))  # the keeper and the init
+                todo += [(q, depth + 1) for q in below.get(p.pid, [])]   # are the kit's, not the student's
             return found
         if child["uid"] is not None:
             return [p for p in processes if p.uid == child["uid"]]
@@ -602,10 +602,17 @@ class Zygote:
         child = self.children.get(pid)
         if child is None or child["ended"]:
             return {"ok": False}
-        if child["status"] is None:
+        # A process that is ending by itself (the grader saw its pipe close) is given a moment,
+        # so that it is reported as it ended, not as killed by the clean-up
+        settle = time.monotonic() + (0.2 if wait else 0.0)
+        while child["status"] is None:
             done, status, usage = os.wait4(pid, os.WNOHANG)
             if done:
                 child["status"] = _ending(status, usage)
+            elif time.monotonic() >= settle:
+                break
+            else:
+                time.sleep(0.005)
         leftovers = self.leftovers(pid)
         running = None if wait or child["status"] is not None else _usage_of([p.pid for p in leftovers] or [pid])
         self.kill(pid, leftovers)
@@ -648,6 +655,33 @@ class Zygote:
             found.append(p)
             todo += [q for q in processes if q.ppid == p.pid]
         return found
+
+
+def _wait_and_mirror(child, init):
+    """In a keeper or an init: reap whatever ends, until `child` does; then end as it ended.
+
+    An init cannot kill itself with a signal (pid 1 ignores them), so it exits 128 + the signal,
+    and the keeper turns that back into the signal."""
+    for fd in range(3, 1024):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            os._exit(72)
+        if pid == child:
+            break
+    code = os.waitstatus_to_exitcode(status)
+    if init:
+        os._exit(128 - code if code < 0 else code & 0xFF)
+    if code < 0 or 128 < code <= 128 + 64:
+        signum = -code if code < 0 else code - 128
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+    os._exit(code & 0xFF)
 
 
 def _ending(status, usage):
@@ -700,6 +734,10 @@ def _become_student(request, fds, contained):
             resource.RLIMIT_CORE: 0}
     if limits["nproc_rlimit"]:
         hard[resource.RLIMIT_NPROC] = limits["processes"]
+    elif contained:
+        # The grader's own user, counted in the sandbox's user namespace only: the zygote, the
+        # keepers and inits of this child and the spare, a child being torn down, and this one.
+        hard[resource.RLIMIT_NPROC] = limits["processes"] + NPROC_SHARED
     if limits.get("data_bytes"):
         hard[resource.RLIMIT_DATA] = _data_in_use() + limits["data_bytes"]
     for kind, value in hard.items():

@@ -1,7 +1,7 @@
 # case: a blank submission that hides fork chains among hundreds of short-lived decoys, each link outliving its parent
 # base: release
 # expect:
-# says: zeros-check: make_zeros is not implemented yet
+# says: zeros-check: not graded
 
 # %% after setup
 import os
