@@ -248,7 +248,6 @@ PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS, P
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x08000000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
-NPROC_SHARED = 16  # processes of the sandbox that are not the notebook's but share its uid (no root)
 SCRATCH = "/scratch"  # where each contained child mounts its own scratch folder (see _private_mounts)
 WATCH_SECONDS = 0.1
 _libc = None
@@ -734,10 +733,6 @@ def _become_student(request, fds, contained):
             resource.RLIMIT_CORE: 0}
     if limits["nproc_rlimit"]:
         hard[resource.RLIMIT_NPROC] = limits["processes"]
-    elif contained:
-        # The grader's own user, counted in the sandbox's user namespace only: the zygote, the
-        # keepers and inits of this child and the spare, a child being torn down, and this one.
-        hard[resource.RLIMIT_NPROC] = limits["processes"] + NPROC_SHARED
     if limits.get("data_bytes"):
         hard[resource.RLIMIT_DATA] = _data_in_use() + limits["data_bytes"]
     for kind, value in hard.items():

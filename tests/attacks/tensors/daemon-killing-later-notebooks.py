@@ -2,7 +2,7 @@
 # base: release
 # honest-after: 25
 # expect:
-# says: zeros-check: make_zeros is not implemented yet
+# says: zeros-check: not graded
 
 # %% after setup
 import os

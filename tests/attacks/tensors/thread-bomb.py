@@ -1,7 +1,7 @@
 # case: a correct submission that starts threads without end after the add check
 # base: reference
 # expect: matmul-check=0 row-view-check=0 flat-product-check=0
-# says: matmul-check: processes or threads
+# says: matmul-check: not graded
 
 # %% after add-check
 import threading
