@@ -200,6 +200,13 @@ def grade_notebook(nb: NotebookNode, workdir: str, limits: Limits | None = None,
                 usage.update(worker.ending or {})
 
 
+def _cell_grade(index: int, cell) -> CellGrade:
+    """The grade of autograded test cell `index`, before its hidden tests run."""
+    meta = cells.nbgrader_meta(cell)
+    return CellGrade(meta.get("grade_id", f"cell {index + 1}"), cells.split_hidden(cell.source)[1],
+                     float(meta.get("points", 0)))
+
+
 def _not_graded(nb: NotebookNode, reason: str) -> list[CellGrade]:
     """Every test cell at 0 with `reason`; nothing of the student's outputs is kept."""
     grades = []
@@ -208,9 +215,8 @@ def _not_graded(nb: NotebookNode, reason: str) -> list[CellGrade]:
             continue
         cell.outputs = []
         if cells.is_test_cell(cell):
-            meta = cells.nbgrader_meta(cell)
-            grade = CellGrade(str(meta.get("grade_id", f"cell {index + 1}")), [], float(meta.get("points", 0)),
-                              notes=[f"not graded: {reason}"])
+            grade = _cell_grade(index, cell)
+            grade.notes.append(f"not graded: {reason}")
             cell.outputs = [from_dict(o) for o in _score_outputs(grade) + _failure_output(grade)]
             grades.append(grade)
     return grades
@@ -227,9 +233,7 @@ class _NotebookRun:
         self.grades: dict[int, CellGrade] = {}
         for index, cell in enumerate(nb.cells):
             if cells.is_test_cell(cell):
-                meta = cells.nbgrader_meta(cell)
-                self.grades[index] = CellGrade(meta.get("grade_id", f"cell {index + 1}"),
-                                               cells.split_hidden(cell.source)[1], float(meta.get("points", 0)))
+                self.grades[index] = _cell_grade(index, cell)
 
     def run_through(self, last: int) -> bool:
         """Run the cells up to and including `last`; False once the student's process is gone."""

@@ -15,6 +15,7 @@ Replies: {"ok": True, ...} or {"ok": False, "error": {"ename", "evalue", "where"
 """
 import base64
 import contextlib
+import ctypes
 import io
 import os
 import random
@@ -257,10 +258,8 @@ def _call(name, *args):
     """A libc call; OSError with errno when it fails."""
     global _libc
     if _libc is None:
-        import ctypes
         _libc = ctypes.CDLL(None, use_errno=True)
     if getattr(_libc, name)(*args) != 0:
-        import ctypes
         errno = ctypes.get_errno()
         raise OSError(errno, f"{name}: {os.strerror(errno)}")
 
@@ -275,7 +274,7 @@ def _mount(source, target, fstype, flags, data=None):
 
 
 def _private_mounts(disk_bytes, uid):
-    """In a child that is pid 1 of its own pid namespace: its own mount, IPC and network namespaces,
+    """In a notebook's process, alone in its pid namespace with its init: its own mount, IPC and network namespaces,
     a /proc that shows only its own processes, and a scratch folder, /tmp and /dev/shm on a tmpfs
     of its own, which no other notebook can see and which vanishes with the namespace."""
     _call("unshare", CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET)
@@ -439,13 +438,13 @@ class Zygote:
         return (True, "") if code == 0 else (False, f"namespaces or mounts refused, {os.strerror(code - 100)}")
 
     def fork_contained(self):
-        """Like fork(), but the child runs as pid 1 of a new pid namespace: when it ends, all its
-        processes do, however they were started.
+        """Like fork(), but the child runs in a new pid namespace under an init (its pid 1): when
+        the child ends, the init does, and with it every process of the namespace, however started.
 
         The zygote's direct child stays outside, as a small keeper: it makes the namespace, forks
-        the child into it, waits for it and ends as it ended. (The zygote cannot make the namespace
-        itself: it could not always go back to its own for the next fork.) Returns the keeper's pid
-        in the zygote, 0 in the child.
+        the init into it, waits for it and ends as the child ended. (The zygote cannot make the
+        namespace itself: it could not always go back to its own for the next fork.) Returns the
+        keeper's pid in the zygote, 0 in the child.
         """
         keeper = os.fork()
         if keeper != 0:
@@ -493,8 +492,7 @@ class Zygote:
     def drop_spare(self):
         (pid, channel), self.spare = self.spare, None
         channel.close()
-        processes = list(_processes())
-        for p in reversed([q for root in processes if root.pid == pid for q in self._tree(root, processes)]):
+        for p, _ in reversed(_descendants([pid], list(_processes()))):
             try:
                 os.kill(p.pid, signal.SIGKILL)  # not killpg: the spare is still in the zygote's process group
             except ProcessLookupError:
@@ -539,16 +537,8 @@ class Zygote:
         it, whatever session or group it made). Otherwise its own uid, or else its process group.
         """
         child = self.children[pid]
-        if self.contained:
-            below = {}
-            for p in processes:
-                below.setdefault(p.ppid, []).append(p)
-            found, todo = [], [(p, 0) for p in processes if p.pid == pid]
-            while todo:
-                p, depth = todo.pop()
-                found.append(p if depth > 1 else p._replace(rss=0, threads=0))  # the keeper and the init
-                todo += [(q, depth + 1) for q in below.get(p.pid, [])]   # are the kit's, not the student's
-            return found
+        if self.contained:  # the keeper (depth 0) and the init (1) are the kit's, not the student's
+            return [p if depth > 1 else p._replace(rss=0, threads=0) for p, depth in _descendants([pid], processes)]
         if child["uid"] is not None:
             return [p for p in processes if p.uid == child["uid"]]
         return [p for p in processes if p.pgid == pid]
@@ -642,18 +632,22 @@ class Zygote:
         others = set(self.children) - {pid}
         spare = self.spare[0] if self.spare else None
         if not self.sandboxed:
-            orphans = [p for p in processes if p.ppid == os.getpid() and p.pid not in others and p.pid != spare]
-            return self.members(pid, processes) + [q for o in orphans for q in self._tree(o, processes)]
+            orphans = [p.pid for p in processes if p.ppid == os.getpid() and p.pid not in others and p.pid != spare]
+            return self.members(pid, processes) + [p for p, _ in _descendants(orphans, processes)]
         return [p for p in processes if p.pid not in (1, os.getpid(), spare) and p.pgid not in others]
 
-    @staticmethod
-    def _tree(root, processes):
-        found, todo = [], [root]
-        while todo:
-            p = todo.pop()
-            found.append(p)
-            todo += [q for q in processes if q.ppid == p.pid]
-        return found
+
+def _descendants(roots, processes):
+    """(process, depth) for the processes `roots` and everything below them, parents first."""
+    below = {}
+    for p in processes:
+        below.setdefault(p.ppid, []).append(p)
+    found, todo = [], [(p, 0) for p in processes if p.pid in roots]
+    while todo:
+        p, depth = todo.pop()
+        found.append((p, depth))
+        todo += [(q, depth + 1) for q in below.get(p.pid, [])]
+    return found
 
 
 def _wait_and_mirror(child, init):
@@ -754,7 +748,6 @@ def _become_student(request, fds, contained):
 def _capset_none():
     """Empty effective, permitted and inheritable capability sets (a uid in a user namespace keeps
     the capabilities bubblewrap gave the zygote until they are cleared)."""
-    import ctypes
     header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this thread
     data = (ctypes.c_uint32 * 6)()
     _call("capset", header, data)

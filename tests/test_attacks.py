@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -30,13 +31,23 @@ RUN_MEMORY_BYTES = (1024 + corpus.ATTACK_LIMITS["memory_mb"] + 512) << 20
 UNPRIVILEGED = os.environ.get("KIT_TEST_GRADER_USER", "kit-grader")
 
 
+def _memory_hierarchies() -> list[tuple[str, str]]:
+    """(folder, limit file) of the cgroup hierarchies with a memory controller here: v2 first, then v1."""
+    found = []
+    try:
+        with open("/sys/fs/cgroup/cgroup.subtree_control") as f:
+            if "memory" in f.read().split():
+                found.append(("/sys/fs/cgroup", "memory.max"))
+    except OSError:
+        pass
+    if os.path.exists("/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        found.append(("/sys/fs/cgroup/memory", "memory.limit_in_bytes"))
+    return found
+
+
 def _cgroup(name: str, limit: int) -> str | None:
     """A memory-capped cgroup (v2, else v1) to run the grader in: its cgroup.procs, or None."""
-    for base, knob in (("/sys/fs/cgroup", "memory.max"), ("/sys/fs/cgroup/memory", "memory.limit_in_bytes")):
-        if not os.path.exists(f"{base}/{knob.split('.')[0]}.stat" if base.endswith("memory") else f"{base}/cgroup.controllers"):
-            continue
-        if base == "/sys/fs/cgroup" and "memory" not in open(f"{base}/cgroup.subtree_control").read():
-            continue
+    for base, knob in _memory_hierarchies():
         path = f"{base}/{name}"
         try:
             os.makedirs(path, exist_ok=True)
@@ -48,7 +59,9 @@ def _cgroup(name: str, limit: int) -> str | None:
     return None
 
 
-def _prefix(mode: str, tmp) -> tuple[tuple[str, ...], dict]:
+def _prefix(mode: str, tmp) -> tuple[tuple[str, ...], dict, str | None]:
+    """The command that runs nbgrader in `mode` (in a memory cap, as the unprivileged user), its
+    environment, and the cgroup folder to remove afterwards."""
     procs = _cgroup(f"kit-attacks-{mode}-{os.getpid()}", RUN_MEMORY_BYTES)
     prefix: tuple[str, ...] = ()
     if procs:
@@ -58,11 +71,11 @@ def _prefix(mode: str, tmp) -> tuple[tuple[str, ...], dict]:
         user = pwd.getpwnam(UNPRIVILEGED)
         prefix = (*prefix, "setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups")
         env = {"HOME": str(tmp), "USER": UNPRIVILEGED}
-    return prefix, env
+    return prefix, env, procs and os.path.dirname(procs)
 
 
 def _mode_params():
-    modes = [pytest.param("root", marks=pytest.mark.skipif(os.geteuid() != 0, reason="the grader is not root here"))]
+    modes = ["root" if os.geteuid() == 0 else "own-user"]  # the grader as whoever runs the tests
     try:
         pwd.getpwnam(UNPRIVILEGED)
         has_user = True
@@ -78,16 +91,22 @@ def _mode_params():
 def graded(request, tmp_path_factory):
     mode = request.param
     # pytest's own temporary folders are private to root: the unprivileged grader gets one in /tmp
-    top = tmp_path_factory.mktemp(mode) if mode == "root" else Path(tempfile.mkdtemp(prefix="kit-attacks-"))
+    top = tmp_path_factory.mktemp(mode) if mode != "unprivileged" else Path(tempfile.mkdtemp(prefix="kit-attacks-"))
     course, home = corpus.copy_course(top / "course"), top / "home"
     home.mkdir()
-    prefix, env = _prefix(mode, home)
+    prefix, env, cgroup = _prefix(mode, home)
     if mode == "unprivileged":  # the instructor's own folder
         user = pwd.getpwnam(UNPRIVILEGED)
         for path in [top, *top.rglob("*")]:
             os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
-    entries, log, statuses = corpus.grade_attacks(course, ROOT, prefix, env)
-    return course, entries, log, statuses
+    try:
+        entries, log, statuses = corpus.grade_attacks(course, ROOT, prefix, env)
+        yield course, entries, log, statuses
+    finally:
+        if cgroup:  # empty once nbgrader has ended
+            os.rmdir(cgroup)
+        if mode == "unprivileged":
+            shutil.rmtree(top, ignore_errors=True)
 
 
 def applicable(entry):
