@@ -249,6 +249,8 @@ PR_SET_DUMPABLE, PR_CAPBSET_DROP, PR_SET_CHILD_SUBREAPER, PR_SET_NO_NEW_PRIVS, P
 PR_CAP_AMBIENT_CLEAR_ALL = 4
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x08000000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
+MNT_DETACH = 2
+KIT_DIR = os.path.dirname(os.path.abspath(__file__))  # worker.py and wire.py
 SCRATCH = "/scratch"  # where each contained child mounts its own scratch folder (see _private_mounts)
 WATCH_SECONDS = 0.1
 _libc = None
@@ -282,11 +284,25 @@ def _private_mounts(disk_bytes, uid):
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     owner = "" if uid is None else f",uid={uid},gid={uid}"
     _mount("tmpfs", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_bytes},mode=0700{owner}")
-    for name, target in (("tmp", "/tmp"), ("shm", "/dev/shm"), ("work", SCRATCH)):
+    for name in ("tmp", "shm", "work"):
         os.mkdir(f"{SCRATCH}/{name}", 0o700 if name == "work" else 0o1777)
         if uid is not None:
             os.chown(f"{SCRATCH}/{name}", uid, uid)
-        _mount(f"{SCRATCH}/{name}", target, None, MS_BIND)  # "work" last: it hides the other two
+    # What the sandbox shows under /tmp (Python in a checkout under /tmp, say) stays visible
+    # under the private /tmp: the shared /tmp is kept aside, its parts bound back, then let go.
+    under_tmp = sorted({path for path in (sys.prefix, sys.base_prefix, KIT_DIR) if path.startswith("/tmp/")})
+    if under_tmp:
+        os.mkdir(f"{SCRATCH}/shared-tmp", 0o700)
+        _mount("/tmp", f"{SCRATCH}/shared-tmp", None, MS_BIND | MS_REC)
+    _mount(f"{SCRATCH}/tmp", "/tmp", None, MS_BIND)
+    for path in under_tmp:
+        os.makedirs(path, exist_ok=True)
+        _mount(f"{SCRATCH}/shared-tmp/{path.removeprefix('/tmp/')}", path, None, MS_BIND | MS_REC)
+    if under_tmp:
+        _call("umount2", f"{SCRATCH}/shared-tmp".encode(), MNT_DETACH)
+        os.rmdir(f"{SCRATCH}/shared-tmp")
+    _mount(f"{SCRATCH}/shm", "/dev/shm", None, MS_BIND)
+    _mount(f"{SCRATCH}/work", SCRATCH, None, MS_BIND)  # last: it hides the folders above
 
 
 def _drop_capabilities():
