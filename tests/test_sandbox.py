@@ -14,7 +14,8 @@ from autograder.session import Limits, Student, Worker, WorkerGone
 
 needs_bubblewrap = pytest.mark.skipif(not sandbox.protections().bubblewrap,
                                       reason="bubblewrap is not usable on this machine: no filesystem sandbox")
-needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="a uid per notebook needs a grader running as root")
+needs_root = pytest.mark.skipif(not sandbox.protections().own_uid,
+                                reason="a uid per notebook needs bubblewrap and a grader running as root")
 SMALL = Limits(cell_seconds=20, call_seconds=20, cpu_seconds=4, memory_mb=600, processes=64, file_size_mb=8,
                disk_mb=64)
 
@@ -121,8 +122,8 @@ def test_killing_the_zygote_is_not_possible_and_grading_goes_on(tmp_path):
 
 
 def _zygote_children() -> list[int]:
-    """Live notebook processes of zygotes (pid 1 of a namespace of their own, or else a zygote's
-    direct child): between notebooks, only the one forked ahead of time."""
+    """Live notebook processes of this test's zygote (pid 1's child in a namespace of their own,
+    or else the zygote's direct children): between notebooks, only the one forked ahead of time."""
     processes = {}
     for name in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -132,16 +133,21 @@ def _zygote_children() -> list[int]:
                 argv = f.read().split(b"\0")
             with open(f"/proc/{name}/status") as f:
                 nspid = next(line.split()[1:] for line in f if line.startswith("NSpid:"))
-            is_worker = len(argv) > 1 and b"python" in os.path.basename(argv[0]) and argv[1].endswith(b"worker.py")
         except (OSError, StopIteration):
             continue
+        is_worker = len(argv) > 1 and b"python" in os.path.basename(argv[0]) and argv[1].endswith(b"worker.py")
         processes[int(name)] = (state, int(parent), is_worker, nspid)
-    zygotes = [pid for pid, (_, parent, is_worker, _) in processes.items()
-               if is_worker and not processes.get(parent, ("", 0, False, []))[2]]
-    if sandbox.protections().bubblewrap:  # contained: the notebook's process is pid 1 of its own namespace
-        return [pid for pid, (state, _, is_worker, nspid) in processes.items()
-                if is_worker and state != "Z" and len(nspid) >= 3 and nspid[-1] == "1"]
-    return [pid for pid, (state, parent, _, _) in processes.items() if parent in zygotes and state != "Z"]
+    ours, todo = [], [sandbox._zygote.process.pid]  # the zygote's bwrap (or the zygote) and all below
+    while todo:
+        pid = todo.pop()
+        ours.append(pid)
+        todo += [child for child, (_, parent, _, _) in processes.items() if parent == pid]
+    workers = [pid for pid in ours if processes.get(pid, ("", 0, False))[2]]
+    if sandbox.protections().bubblewrap:  # contained: the notebook's process is pid 2 of its own namespace
+        return [pid for pid in workers if processes[pid][0] != "Z" and len(processes[pid][3]) >= 3
+                and processes[pid][3][-1] == "2"]
+    zygote = workers[0]
+    return [pid for pid in workers if processes[pid][1] == zygote and processes[pid][0] != "Z"]
 
 
 def test_a_forked_ahead_child_killed_from_outside_is_replaced(tmp_path):
