@@ -13,6 +13,8 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,17 +103,60 @@ def copy_course(target: Path, root: Path = ROOT) -> Path:
 
 
 def nbgrader(course: Path, *args: str, check: bool = True, prefix: tuple[str, ...] = (),
-             env: dict | None = None) -> subprocess.CompletedProcess:
+             env: dict | None = None, peaks: dict[str, float] | None = None) -> subprocess.CompletedProcess:
     """Run nbgrader's own command line in `course` with this interpreter.
 
-    `prefix` is a command that runs it (another user, a memory cap); `env` adds variables."""
+    `prefix` is a command that runs it (another user, a memory cap; it must exec nbgrader in its
+    own process); `env` adds variables. With `peaks`, the peak resident memory (MiB) of the
+    grader's own processes is recorded there (see _watch_peaks)."""
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
                **(env or {}))
-    result = subprocess.run([*prefix, sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                            capture_output=True, text=True, timeout=3600)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen([*prefix, sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                                   stdout=out, stderr=err, text=True)
+        try:
+            if peaks is not None:
+                _watch_peaks(process, peaks)
+            process.wait(timeout=3600)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
     if check and result.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-5000:]}")
     return result
+
+
+def _watch_peaks(process: subprocess.Popen, peaks: dict[str, float]) -> None:
+    """Until `process` ends: the highest VmHWM (MiB) of the grader ("grader", nbgrader's process)
+    and of the sandbox's zygote ("zygote", the worker.py whose parent is not a worker), each the
+    largest over its processes; student processes (the zygote's children) are not the grader's."""
+    while process.poll() is None:
+        table = {}
+        for name in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{name}/status") as f:
+                    fields = dict(line.split(":", 1) for line in f if ":" in line)
+                with open(f"/proc/{name}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+                table[int(name)] = (int(fields["PPid"]), int(fields.get("VmHWM", "0 kB").split()[0]),
+                                    len(argv) > 1 and argv[1].endswith(b"worker.py"))
+            except (OSError, KeyError, ValueError):
+                continue
+        below, todo = set(), [process.pid]
+        while todo:
+            pid = todo.pop()
+            below.add(pid)
+            todo += [child for child, (parent, _, _) in table.items() if parent == pid and child not in below]
+        for pid in below:
+            parent, hwm_kib, is_worker = table.get(pid, (0, 0, False))
+            role = "grader" if pid == process.pid else "zygote" if is_worker and not table.get(parent, (0, 0, False))[2] else None
+            if role:
+                peaks[role] = max(peaks.get(role, 0.0), hwm_kib / 1024)
+        time.sleep(0.1)
 
 
 def submit(course: Path, student: str, assignment: str) -> Path:
@@ -134,14 +179,21 @@ ATTACK_LIMITS = {"cell_timeout": 15, "call_timeout": 15, "notebook_timeout": 90,
                  "memory_mb": 1024, "processes": 64, "file_size_mb": 16, "disk_mb": 128}
 
 
+@dataclass
+class AttackRun:
+    entries: list[Entry]     # the attacks, then the honest students
+    log: str                 # nbgrader's log of the run with the attacks
+    statuses: list[int]      # its exit status per assignment
+    peak_mib: dict[str, float]  # the grader's and the zygote's peak memory in that run
+
+
 def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
-                  env: dict | None = None) -> tuple[list[Entry], str, list[int]]:
+                  env: dict | None = None) -> AttackRun:
     """Grade every attack (and honest students after each) through `nbgrader autograde`, twice.
 
     First every student submits the reference solution and is graded; then the attacks are
     submitted and regraded, so a grade that survives from the first run shows up as a failure.
-    `prefix` and `env` are passed to `nbgrader` (another user, a memory cap). Returns the
-    students, nbgrader's log of the second run, and its exit statuses.
+    `prefix` and `env` are passed to `nbgrader` (another user, a memory cap).
     """
     attacks = [e for e in attack_entries(root) if e.applies_here]
     reference = Case(Path("reference"), "reference", {})
@@ -158,8 +210,10 @@ def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
     for entry in attacks:
         shutil.rmtree(submit(course, entry.student, entry.assignment).parent)
         write_submission(course, entry, root)
-    results = [nbgrader(course, "autograde", assignment, "--force", *limits, check=False, **run) for assignment in sets]
-    return attacks + honest, "".join(r.stderr for r in results), [r.returncode for r in results]
+    peaks: dict[str, float] = {}
+    results = [nbgrader(course, "autograde", assignment, "--force", *limits, check=False, peaks=peaks, **run)
+               for assignment in sets]
+    return AttackRun(attacks + honest, "".join(r.stderr for r in results), [r.returncode for r in results], peaks)
 
 
 def grade_corpus(course: Path, root: Path = ROOT) -> list[Entry]:

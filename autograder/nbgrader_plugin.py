@@ -34,6 +34,7 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
     notebook_timeout = Float(600.0, help="Seconds (wall clock) for the whole notebook: cells and hidden tests.").tag(config=True)
     cpu_seconds = Integer(600, help="CPU seconds the notebook's process may use (a hard rlimit).").tag(config=True)
     memory_mb = Integer(2048, help="MiB of resident memory for all the notebook's processes.").tag(config=True)
+    gpu_memory_mb = Integer(16384, help="MiB of GPU memory for the notebook, on a grader with NVIDIA GPUs.").tag(config=True)
     processes = Integer(256, help="Processes plus threads the notebook may run at once.").tag(config=True)
     file_size_mb = Integer(256, help="MiB for one file written by student code.").tag(config=True)
     disk_mb = Integer(1024, help="MiB for all files in the notebook's scratch folder.").tag(config=True)
@@ -45,7 +46,7 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
     def limits(self) -> Limits:
         return Limits(cell_seconds=self.cell_timeout, call_seconds=self.call_timeout,
                       notebook_seconds=self.notebook_timeout, cpu_seconds=self.cpu_seconds,
-                      memory_mb=self.memory_mb, processes=self.processes, file_size_mb=self.file_size_mb,
+                      memory_mb=self.memory_mb, gpu_memory_mb=self.gpu_memory_mb, processes=self.processes, file_size_mb=self.file_size_mb,
                       disk_mb=self.disk_mb)
 
     def preprocess(self, nb, resources):

@@ -10,9 +10,11 @@ each notebook, so a notebook starts in milliseconds instead of seconds. The sand
 - when the grader runs as root, each child runs as its own unprivileged uid, with no
   capabilities and no_new_privs, so children cannot signal, trace or read one another.
 - per child: rlimits on CPU time (soft = hard, so SIGXCPU cannot be caught into more time),
-  file size, processes and data; the zygote kills a child whose memory (RSS of all its
-  processes) or process/thread count passes its limit. RLIMIT_AS is not used: torch
-  reserves far more address space than it uses.
+  file size, processes and data; a cgroup of its own where the machine allows it
+  (cgroups.py), in which the kernel caps memory (with the scratch files) and processes; the
+  zygote kills a child whose memory (the cgroup's anonymous memory, else the RSS of all its
+  processes), process/thread count or GPU memory (gpu_memory.py) passes its limit.
+  RLIMIT_AS is not used: torch reserves far more address space than it uses.
 
 Where a protection is not available here (no bubblewrap, not root), grading goes on and the
 grader says so once, loudly. The grader talks to the zygote over a Unix socket; each child
@@ -20,8 +22,10 @@ gets its own pair of pipes (see session.Worker).
 """
 from __future__ import annotations
 
+import atexit
 import base64
 import itertools
+import json
 import logging
 import os
 import shutil
@@ -31,11 +35,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import wire
+from autograder import cgroups, wire
 
 log = logging.getLogger(__name__)
 WORKER_DIR = Path(__file__).parent
-KIT_DIR_INSIDE = "/kit"  # where worker.py and wire.py are seen inside the sandbox
+KIT_DIR_INSIDE = "/kit"  # where worker.py and the files it imports are seen inside the sandbox
 SCRATCH_INSIDE = "/scratch"
 MiB = 1 << 20
 UID_BASE = 100_000
@@ -50,6 +54,7 @@ class Limits:
     notebook_seconds: float = 600.0  # wall clock for the whole notebook, cells and hidden tests
     cpu_seconds: int = 600           # CPU time of the notebook's process (all its threads)
     memory_mb: int = 2048            # resident memory of all the notebook's processes
+    gpu_memory_mb: int = 16384       # memory on the GPUs, where there are GPUs (see gpu_memory.py)
     processes: int = 256             # processes and threads the notebook may have at once
     file_size_mb: int = 256          # one file written by the student's code
     disk_mb: int = 1024              # everything in the scratch folder (with bubblewrap)
@@ -61,6 +66,7 @@ class Limits:
         return {"cpu_seconds": int(self.cpu_seconds), "file_bytes": self.file_size_mb * MiB,
                 "disk_bytes": self.disk_mb * MiB,
                 "memory_bytes": self.memory_mb * MiB, "processes": self.processes,
+                "gpu_memory_bytes": self.gpu_memory_mb * MiB,
                 # RLIMIT_NPROC counts every process of the uid: only meaningful for a uid of its own
                 "nproc_rlimit": uid is not None,
                 # The zygote's watch on resident memory is the limit; RLIMIT_DATA is a backstop for
@@ -130,7 +136,7 @@ def _parents(path: str) -> list[str]:
     return [arg for parent in parents for arg in ("--perms", "0755", "--dir", str(parent))]
 
 
-def bubblewrap_command(limits: Limits) -> list[str]:
+def bubblewrap_command(limits: Limits, run_cgroups: cgroups.RunCgroups | None) -> list[str]:
     command = ["bwrap", "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid",
                "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     if os.geteuid() != 0:
@@ -146,8 +152,10 @@ def bubblewrap_command(limits: Limits) -> list[str]:
         if not prefix.startswith("/usr/"):
             command += _parents(prefix) + ["--ro-bind", prefix, prefix]
     command += ["--perms", "0755", "--dir", KIT_DIR_INSIDE]
-    for name in ("worker.py", "wire.py"):
+    for name in ("worker.py", "wire.py", "cgroups.py", "gpu_memory.py"):
         command += ["--ro-bind", str(WORKER_DIR / name), f"{KIT_DIR_INSIDE}/{name}"]
+    if run_cgroups is not None:
+        command += run_cgroups.bubblewrap_binds()
     command += ["--proc", "/proc", "--dev", "/dev",
                 "--size", str(64 * MiB), "--perms", "1777", "--tmpfs", "/dev/shm",
                 "--size", str(limits.disk_mb * MiB), "--perms", "0711", "--tmpfs", SCRATCH_INSIDE,
@@ -206,22 +214,26 @@ class Zygote:
     """The grader's handle on one zygote process."""
 
     _uids = itertools.count()
+    _runs = itertools.count()
 
     def __init__(self, limits: Limits):
         self.limits = limits
         self.protections = protections()
         self._sock, child_sock = socket.socketpair()
+        self.cgroups, self.cgroups_why = cgroups.RunCgroups.create(f"kit-run-{os.getpid()}-{next(self._runs)}")
         if self.protections.bubblewrap:
-            prefix, script, scratch = bubblewrap_command(limits), f"{KIT_DIR_INSIDE}/worker.py", SCRATCH_INSIDE
+            prefix, script, scratch = bubblewrap_command(limits, self.cgroups), f"{KIT_DIR_INSIDE}/worker.py", SCRATCH_INSIDE
             mode = "sandboxed"
+            seen = self.cgroups.inside() if self.cgroups else None
         else:
             import tempfile
             self._scratch_root = tempfile.mkdtemp(prefix="kit-scratch-")
             os.chmod(self._scratch_root, 0o711)
             prefix, script, scratch, mode = [], str(WORKER_DIR / "worker.py"), self._scratch_root, "unconfined"
+            seen = self.cgroups.folders if self.cgroups else None
         self.scratch_root = scratch
         self.process = subprocess.Popen(
-            [*prefix, sys.executable, script, str(child_sock.fileno()), mode],
+            [*prefix, sys.executable, script, str(child_sock.fileno()), mode, json.dumps(seen)],
             env=worker_env(), pass_fds=(child_sock.fileno(),), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         child_sock.close()
@@ -243,6 +255,14 @@ class Zygote:
             _warn_once(f"notebooks cannot get pid and mount namespaces of their own here "
                        f"({str(ready.get('why'))[:200]}), so a process a notebook leaves running can outlive "
                        f"it and notebooks share /tmp")
+        self.notebook_cgroups = ready.get("cgroups") is True
+        if not self.notebook_cgroups:
+            why = ready.get("cgroups_why") if self.cgroups else self.cgroups_why
+            _warn_once(f"notebooks get no cgroup of their own here ({str(why)[:200]}), so the kernel does not "
+                       f"enforce their memory and process limits: the sandbox watches them every "
+                       f"0.1 s (with RLIMIT_DATA behind memory, and RLIMIT_NPROC only with root), and a "
+                       f"fast allocation can pass the memory limit before it is seen; give the grader "
+                       f"root or a delegated cgroup (KIT_CGROUP_PARENT)")
 
     @property
     def alive(self) -> bool:
@@ -292,6 +312,8 @@ class Zygote:
                 except ProcessLookupError:
                     pass
             self.process.wait()
+            if self.cgroups is not None:
+                self.cgroups.remove()
             if not self.protections.bubblewrap:
                 shutil.rmtree(self._scratch_root, ignore_errors=True)
 
@@ -308,3 +330,10 @@ def zygote(limits: Limits) -> Zygote:
     if _zygote is None:
         _zygote = Zygote(limits)
     return _zygote
+
+
+@atexit.register
+def _close_zygote() -> None:
+    """At the grader's exit: the zygote's processes and this run's cgroups go too."""
+    if _zygote is not None:
+        _zygote.close()

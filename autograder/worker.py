@@ -4,7 +4,8 @@ Everything in this process is untrusted, because it runs the student's code. It 
 decides a grade: it answers the grader's requests with plain data only (see wire.py),
 and the grader checks those answers in its own process.
 
-Started by autograder.sandbox as `python worker.py CONTROL_FD sandboxed|unconfined`, as a
+Started by autograder.sandbox as `python worker.py CONTROL_FD sandboxed|unconfined CGROUPS`
+(CGROUPS: JSON, the run's cgroup folders as this process sees them, or null), as a
 script so that the kit's package is not on the student's sys.path. It runs as a zygote:
 imports once, then forks one child per notebook (see Zygote); each child serves one
 notebook's requests on its own pipes (see serve).
@@ -17,6 +18,8 @@ import base64
 import contextlib
 import ctypes
 import io
+import itertools
+import json
 import os
 import random
 import resource
@@ -29,7 +32,9 @@ import time
 import traceback
 from typing import NamedTuple
 
-import wire  # a sibling file: this process runs as a script
+import cgroups  # sibling files: this process runs as a script
+import gpu_memory
+import wire
 
 del sys.path[0]  # the kit's own folder is not for student code
 
@@ -281,6 +286,9 @@ def _private_mounts(disk_bytes, uid):
     of its own, which no other notebook can see and which vanishes with the namespace."""
     _call("unshare", CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET)
     _mount("none", "/", None, MS_REC | MS_PRIVATE)
+    if os.path.isdir(cgroups.INSIDE):  # the run's cgroups are the kit's: out of the student's sight
+        for name in os.listdir(cgroups.INSIDE):
+            _call("umount2", f"{cgroups.INSIDE}/{name}".encode(), MNT_DETACH)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     owner = "" if uid is None else f",uid={uid},gid={uid}"
     _mount("tmpfs", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={disk_bytes},mode=0700{owner}")
@@ -394,21 +402,28 @@ class Zygote:
     and CPU time read from /proc) and reaped later.
     """
 
-    def __init__(self, control_fd, sandboxed):
+    def __init__(self, control_fd, sandboxed, cgroup_run=None):
         self.sock = socket.socket(fileno=control_fd)
         self.sandboxed = sandboxed  # alone in a pid namespace, so leftovers can be found and killed
         self.contained = False  # each child in pid and mount namespaces of its own (see probe_containment)
+        self.cgroup_run = cgroup_run  # each child in a cgroup of its own (see cgroups.py)
+        self._cgroup_names = (f"notebook-{n}" for n in itertools.count())
         self.children = {}
-        self.spare = None  # (pid, socket) of the child forked ahead of time
+        self.spare = None  # (pid, socket, cgroup) of the child forked ahead of time
+        self.stale_cgroups = []  # of ended children, removed once the kernel lets go of them
+        self.gpu = None  # the GPUs' memory in use (see gpu_memory.py), where there are GPUs
 
     def run(self):
         warm_up()
+        self.gpu = gpu_memory.GpuMemory.open()
         _prctl(PR_SET_DUMPABLE, 0)  # children of the same user cannot ptrace or read the zygote
         _prctl(PR_SET_CHILD_SUBREAPER, 1)  # orphans of an uncontained child come back here, not to init
         self.contained, why = self.probe_containment()
+        cgroup_why = self.probe_cgroups()
         self.fork_spare()
         wire.send(self.sock.fileno(), {"ok": True, "threads": len(os.listdir("/proc/self/task")),
-                                       "contained": self.contained, "why": why})
+                                       "contained": self.contained, "why": why,
+                                       "cgroups": self.cgroup_run is not None, "cgroups_why": cgroup_why})
         while True:
             ready = select.select([self.sock], [], [], WATCH_SECONDS)[0]
             self.watch()
@@ -438,6 +453,8 @@ class Zygote:
             self.end(pid)
         if self.spare:
             self.drop_spare()
+        for cgroup in self.stale_cgroups:
+            cgroup.remove(kill=True)
 
     def probe_containment(self):
         """Whether children can get namespaces of their own here: (True, "") or (False, why)."""
@@ -453,7 +470,33 @@ class Zygote:
         code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         return (True, "") if code == 0 else (False, f"namespaces or mounts refused, {os.strerror(code - 100)}")
 
-    def fork_contained(self):
+    def probe_cgroups(self):
+        """Whether a child can enter and be limited by a cgroup of its own: "" or why not (and
+        then no child gets one)."""
+        if self.cgroup_run is None:
+            return "no cgroup for this run"
+        cgroup = cgroups.NotebookCgroup(self.cgroup_run, "probe")
+        try:
+            cgroup.create()
+            cgroup.limit(64 << 20, 16)
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    cgroup.enter()
+                    os._exit(0)
+                except BaseException as exc:
+                    os._exit(100 + (getattr(exc, "errno", 0) or 0) % 100)
+            code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+            if code != 0:
+                raise OSError(code - 100, os.strerror(code - 100))
+        except OSError as exc:
+            self.cgroup_run = None
+            return f"a notebook cannot enter a cgroup of its own ({exc.strerror or exc})"
+        finally:
+            cgroup.remove()
+        return ""
+
+    def fork_contained(self, cgroup=None):
         """Like fork(), but the child runs in a new pid namespace under an init (its pid 1): when
         the child ends, the init does, and with it every process of the namespace, however started.
 
@@ -466,6 +509,8 @@ class Zygote:
         if keeper != 0:
             return keeper
         try:
+            if cgroup is not None:  # first: all that the notebook starts is counted there
+                cgroup.enter()
             _call("unshare", CLONE_NEWPID)
             child = os.fork()
         except BaseException as exc:
@@ -487,10 +532,16 @@ class Zygote:
         if self.spare is not None:
             return
         mine, theirs = socket.socketpair()
-        pid = self.fork_contained() if self.contained else os.fork()
+        cgroup = None
+        if self.cgroup_run is not None:
+            cgroup = cgroups.NotebookCgroup(self.cgroup_run, next(self._cgroup_names))
+            cgroup.create()
+        pid = self.fork_contained(cgroup) if self.contained else os.fork()
         if pid == 0:
             code = 0
             try:
+                if cgroup is not None and not self.contained:
+                    cgroup.enter()
                 self.sock.close()
                 mine.close()
                 _, fds, _, _ = socket.recv_fds(theirs, 1, 2)
@@ -503,10 +554,10 @@ class Zygote:
             finally:
                 os._exit(code)  # never run the zygote's exit handlers or the student's atexit hooks
         theirs.close()
-        self.spare = (pid, mine)
+        self.spare = (pid, mine, cgroup)
 
     def drop_spare(self):
-        (pid, channel), self.spare = self.spare, None
+        (pid, channel, cgroup), self.spare = self.spare, None
         channel.close()
         for p, _ in reversed(_descendants([pid], list(_processes()))):
             try:
@@ -514,6 +565,8 @@ class Zygote:
             except ProcessLookupError:
                 pass
         os.waitpid(pid, 0)
+        if cgroup is not None and not cgroup.remove(kill=True):
+            self.stale_cgroups.append(cgroup)
 
     def fork(self, request, fds):
         if self.contained:
@@ -527,8 +580,14 @@ class Zygote:
         try:
             for attempt in range(2):
                 self.fork_spare()
-                pid, channel = self.spare
+                pid, channel, cgroup = self.spare
                 try:
+                    if cgroup is not None:
+                        # the scratch tmpfs is memory too, charged to the cgroup; the keeper and
+                        # the init are two of its processes
+                        limits = request["limits"]
+                        cgroup.limit(limits["memory_bytes"] + limits["disk_bytes"],
+                                     limits["processes"] + (2 if self.contained else 0))
                     socket.send_fds(channel, [b"N"], fds)
                     wire.send(channel.fileno(), request)
                 except OSError:  # the spare is gone (killed from outside): fork another
@@ -538,12 +597,14 @@ class Zygote:
                     continue
                 self.spare = None
                 channel.close()
+                if self.gpu is not None:
+                    self.gpu.start()
                 break
         finally:
             for fd in fds:
                 os.close(fd)
         self.children[pid] = {"scratch": scratch, "uid": request["uid"], "limits": request["limits"],
-                              "reason": None, "status": None, "ended": False}
+                              "cgroup": cgroup, "reason": None, "status": None, "ended": False}
         return {"ok": True, "pid": pid}
 
     def members(self, pid, processes):
@@ -567,20 +628,26 @@ class Zygote:
             if done:
                 self.children[pid]["status"] = _ending(status, usage)
                 if self.children[pid]["ended"]:  # answered for already: only the cleaning up is left
-                    scratch = self.children.pop(pid)["scratch"]
-                    if scratch:
-                        shutil.rmtree(scratch, ignore_errors=True)
+                    self.clean_up(self.children.pop(pid))
+        self.stale_cgroups = [cgroup for cgroup in self.stale_cgroups if not cgroup.remove(kill=True)]
         live = [pid for pid in live if pid in self.children and self.children[pid]["status"] is None]
         if not live:
             return
         processes = list(_processes())
+        gpu = self.gpu.in_use() if self.gpu is not None else 0
         for pid in live:
             child, members = self.children[pid], self.members(pid, processes)
             limits = child["limits"]
-            if sum(p.rss for p in members) > limits["memory_bytes"]:
+            if child["cgroup"] is not None:  # its own pages only, not those it shares with the zygote
+                memory = child["cgroup"].memory_in_use()
+            else:
+                memory = sum(p.rss for p in members)
+            if memory > limits["memory_bytes"]:
                 child["reason"] = f"it used more than {limits['memory_bytes'] >> 20} MiB of memory"
             elif sum(p.threads for p in members) >= limits["processes"]:
                 child["reason"] = f"it reached its limit of {limits['processes']} processes or threads"
+            elif gpu > limits["gpu_memory_bytes"] and not child["ended"]:  # one notebook at a time is graded
+                child["reason"] = f"it used more than {limits['gpu_memory_bytes'] >> 20} MiB of GPU memory"
             else:
                 continue
             self.kill(pid, members)
@@ -597,6 +664,16 @@ class Zygote:
             os.killpg(pid, signal.SIGKILL)  # an uncontained child's process group
         except (ProcessLookupError, PermissionError):
             pass
+        child = self.children.get(pid)
+        if child and child["cgroup"] is not None:  # whatever the notebook started, however
+            child["cgroup"].kill()
+
+    def clean_up(self, child):
+        """Remove an ended child's scratch folder and cgroup."""
+        if child["scratch"]:
+            shutil.rmtree(child["scratch"], ignore_errors=True)
+        if child["cgroup"] is not None and not child["cgroup"].remove():
+            self.stale_cgroups.append(child["cgroup"])
 
     def end(self, pid, wait=True):
         """Stop child `pid` and everything it started, remove its scratch folder, say how it ended.
@@ -618,6 +695,9 @@ class Zygote:
                 break
             else:
                 time.sleep(0.005)
+        if child["reason"] is None and child["cgroup"] is not None and child["cgroup"].ran_out_of_memory():
+            child["reason"] = (f"it used more than {child['limits']['memory_bytes'] >> 20} MiB of memory "
+                               f"(with its files in the scratch folder)")
         leftovers = self.leftovers(pid)
         running = None if wait or child["status"] is not None else _usage_of([p.pid for p in leftovers] or [pid])
         self.kill(pid, leftovers)
@@ -629,8 +709,7 @@ class Zygote:
         if child["status"] is None:
             child["status"] = _ending(*os.wait4(pid, 0)[1:])
         del self.children[pid]
-        if child["scratch"]:
-            shutil.rmtree(child["scratch"], ignore_errors=True)
+        self.clean_up(child)
         status, cpu, peak_kib = child["status"]
         return {"ok": True, "exit_code": os.waitstatus_to_exitcode(status), "cpu_seconds": cpu,
                 "peak_mib": peak_kib / 1024, "reason": child["reason"]}
@@ -778,4 +857,4 @@ def _data_in_use():
 
 
 if __name__ == "__main__":
-    Zygote(int(sys.argv[1]), sandboxed=sys.argv[2] == "sandboxed").run()
+    Zygote(int(sys.argv[1]), sandboxed=sys.argv[2] == "sandboxed", cgroup_run=json.loads(sys.argv[3])).run()

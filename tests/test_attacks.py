@@ -27,7 +27,8 @@ from conftest import ROOT
 ATTACKS = {e.student: e for e in corpus.attack_entries(ROOT)}
 # What the whole grading run may use: the grader (1 GiB), a student's process at the attack
 # limit and the zygote. A decoder that copies a forged blob once per marker needs tens of GiB.
-RUN_MEMORY_BYTES = (1024 + corpus.ATTACK_LIMITS["memory_mb"] + 512) << 20
+RUN_MEMORY_BYTES = (1024 + corpus.ATTACK_LIMITS["memory_mb"] + corpus.ATTACK_LIMITS["disk_mb"] + 512) << 20
+GRADER_PROCESS_MIB = 1024
 UNPRIVILEGED = os.environ.get("KIT_TEST_GRADER_USER", "kit-grader")
 
 
@@ -100,8 +101,7 @@ def graded(request, tmp_path_factory):
         for path in [top, *top.rglob("*")]:
             os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
     try:
-        entries, log, statuses = corpus.grade_attacks(course, ROOT, prefix, env)
-        yield course, entries, log, statuses
+        yield course, corpus.grade_attacks(course, ROOT, prefix, env)
     finally:
         if cgroup:  # empty once nbgrader has ended
             os.rmdir(cgroup)
@@ -120,7 +120,7 @@ def scores(course, entry):
 
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_each_attack_earns_what_it_should(graded, attack):
-    course, _, _, _ = graded
+    course, _ = graded
     entry = ATTACKS[attack]
     applicable(entry)
     assert scores(course, entry) == pytest.approx(corpus.expected_scores(entry, ROOT), abs=0.011), \
@@ -129,7 +129,7 @@ def test_each_attack_earns_what_it_should(graded, attack):
 
 @pytest.mark.parametrize("attack", [a for a, e in ATTACKS.items() if e.case.says])
 def test_each_attack_gets_its_message(graded, attack):
-    course, _, _, _ = graded
+    course, _ = graded
     entry = ATTACKS[attack]
     applicable(entry)
     for grade_id, text in entry.case.says:
@@ -137,30 +137,38 @@ def test_each_attack_gets_its_message(graded, attack):
 
 
 def test_the_honest_students_after_each_attack_keep_full_marks(graded):
-    course, entries, _, _ = graded
-    honest = [e for e in entries if "-then-honest" in e.student]
+    course, run = graded
+    honest = [e for e in run.entries if "-then-honest" in e.student]
     assert len(honest) >= len(ATTACKS) + 24
     for entry in honest:
         assert scores(course, entry) == corpus.full_points(entry.assignment, ROOT), entry.student
 
 
 def test_nbgrader_graded_every_student_without_an_error_and_exited_0(graded):
-    course, entries, log, statuses = graded
-    assert "There was an error processing" not in log
-    assert statuses == [0] * len(statuses), log[-3000:]
-    for entry in entries:
+    course, run = graded
+    assert "There was an error processing" not in run.log
+    assert run.statuses == [0] * len(run.statuses), run.log[-3000:]
+    for entry in run.entries:
         assert (course / "autograded" / entry.student / entry.assignment / f"{entry.assignment}.ipynb").exists()
 
 
+def test_no_grader_process_passes_its_memory_bound(graded):
+    """Whatever a reply holds, nbgrader's process and the zygote each stay under 1 GiB (the run
+    as a whole is also capped, so that a blow-up fails here rather than taking the machine)."""
+    _, run = graded
+    assert set(run.peak_mib) == {"grader", "zygote"}, run.peak_mib
+    assert all(peak <= GRADER_PROCESS_MIB for peak in run.peak_mib.values()), run.peak_mib
+
+
 def test_floods_of_output_stay_out_of_the_graded_notebook(graded):
-    course, _, _, _ = graded
+    course, _ = graded
     for attack in ("output-flood", "output-in-every-reply", "malformed-outputs"):
         notebook = course / "autograded" / attack / "tensors" / "tensors.ipynb"
         assert notebook.stat().st_size < 3 * 2**20, attack
 
 
 def test_fake_result_files_land_nowhere_but_in_the_sandbox(graded):
-    course, _, _, _ = graded
+    course, _ = graded
     planted = [p for p in course.rglob("*") if p.name in ("results.json", "grades.csv")
                or (p.name == "gradebook.db" and p.parent != course)]
     assert planted == []

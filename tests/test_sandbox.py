@@ -173,3 +173,85 @@ def test_without_bubblewrap_grading_goes_on_and_says_so_loudly(tmp_path):
     assert result.stderr.count("KIT SANDBOX WARNING: bubblewrap") == 1, result.stderr[-2000:]
     graded = json.loads((tmp_path / "out.json").read_text())
     assert graded["score"] == graded["max_score"] == 20, graded
+
+
+def _process_with(marker: str) -> list[int]:
+    """Host pids of processes whose command line holds `marker`."""
+    found = []
+    for name in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{name}/cmdline", "rb") as f:
+                if marker.encode() in f.read():
+                    found.append(int(name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_process_started_in_a_new_session_stays_in_the_notebooks_cgroup(tmp_path):
+    """The kernel caps what all of a notebook's processes use, however they were started, and
+    the notebook's cgroup goes with it."""
+    worker = Worker(tmp_path, SMALL)
+    try:
+        assert run(worker, "print(1)") == "1\n"
+        zygote = sandbox._zygote
+        if not zygote.notebook_cgroups:
+            pytest.skip(f"no cgroup per notebook on this machine: {zygote.cgroups_why or 'the zygote could not use it'}")
+        marker = f"{os.getpid()}{time.monotonic_ns()}"[-12:]
+        assert run(worker, "import subprocess\nsubprocess.Popen(['sleep', '3" + marker + "'], start_new_session=True,"
+                           " stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)\nprint('started')") == "started\n"
+        time.sleep(0.2)
+        [daemon] = _process_with("3" + marker)
+        folders = zygote.cgroups.folders
+        memberships = {}
+        for key, folder in folders.items():
+            holding = []
+            for name in os.listdir(folder):
+                if os.path.isdir(os.path.join(folder, name)):
+                    with open(os.path.join(folder, name, "cgroup.procs")) as f:
+                        if str(daemon) in f.read().split():
+                            holding.append(os.path.join(folder, name))
+            [memberships[key]] = holding
+        pids_max = os.path.join(memberships.get("unified") or memberships["pids"], "pids.max")
+        with open(pids_max) as f:
+            assert int(f.read()) == SMALL.processes + 2  # the notebook's keeper and init too
+    finally:
+        worker.close()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and (_process_with("3" + marker)
+                                           or any(os.path.exists(path) for path in memberships.values())):
+        time.sleep(0.1)
+    assert not _process_with("3" + marker)
+    assert not any(os.path.exists(path) for path in memberships.values()), memberships
+
+
+def test_memory_spread_over_processes_is_capped(worker):
+    """RLIMIT_DATA is per process: four processes of 300 MiB each pass a 600 MiB limit only together."""
+    with pytest.raises(WorkerGone, match="more than 600 MiB of memory"):
+        worker.run_cell("import os, time\nfor _ in range(4):\n    if os.fork() == 0:\n"
+                        "        block = b'x' * (300 * 2**20)\n        time.sleep(30)\n        os._exit(0)\n"
+                        "time.sleep(30)", "cell 1")
+
+
+def test_gpu_memory_is_what_the_gpus_hold_above_the_notebooks_start():
+    from autograder.gpu_memory import GpuMemory
+    readings = iter([1000, 1000, 5000, 3000, 2500, 6000])
+    watch = GpuMemory(lambda: next(readings))
+    watch.start()
+    assert watch.in_use() == 4000
+    watch.start()  # the next notebook, while the last one's memory is still being freed
+    assert watch.in_use() == 0
+    assert watch.in_use() == 3500
+
+
+@pytest.mark.skipif(not __import__("autograder.device", fromlist=["available"]).available("cuda"),
+                    reason="no cuda device on this machine: GPU memory is watched only where there are GPUs")
+def test_gpu_memory_over_its_limit_stops_the_notebook(tmp_path):
+    limits = Limits(cell_seconds=60, call_seconds=60, gpu_memory_mb=2048)
+    honest = Worker(tmp_path, limits)
+    assert run(honest, "import torch, time\nx = torch.ones(1000, device='cuda')\ntime.sleep(1)\nprint(int(x.sum()))") == "1000\n"
+    honest.close()
+    greedy = Worker(tmp_path, limits)
+    with pytest.raises(WorkerGone, match="more than 2048 MiB of GPU memory"):
+        greedy.run_cell("import torch, time\nx = torch.ones(2**31, device='cuda')\ntime.sleep(30)", "cell 1")
+    greedy.close()

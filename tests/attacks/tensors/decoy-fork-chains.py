@@ -1,7 +1,8 @@
 # case: a blank submission that hides fork chains among hundreds of short-lived decoys, each link outliving its parent
 # base: release
 # expect:
-# says: zeros-check: not graded
+# (no `says`: with a cgroup per notebook the chains run on unseen until the notebook ends; without
+# one, the memory watch may stop the notebook first. Either way it earns 0 and nothing outlives it.)
 
 # %% after setup
 import os
