@@ -2,10 +2,16 @@
 
 All of them run in the grader's process on plain data that came back from the worker.
 Tolerances fit float32 on CPU and GPU: kernels differ in summation order, not in meaning.
+
+They fail closed: NaN, inf, None, an opaque object, a wrong type, shape, dtype or device fail
+with a message, so that a comparison that is False for NaN never passes an answer. A hidden
+test compares through these helpers only, and checks a side property (two calls agree, two
+seeds differ) only after the answer itself has passed.
 """
 from __future__ import annotations
 
 import functools
+import math
 
 import torch
 
@@ -56,9 +62,9 @@ def kind_of(value) -> str:
     return type(value).__name__
 
 
-def expect_tensor(actual, expected: torch.Tensor, what: str, *, check_dtype: bool = True,
-                  check_device: bool = True, rtol: float | None = None, atol: float | None = None):
-    """`actual` must be a tensor equal to `expected` in shape, dtype, device and values."""
+def expect_tensor_like(actual, expected: torch.Tensor, what: str, *, check_dtype: bool = True,
+                       check_device: bool = True) -> torch.Tensor:
+    """`actual` must be a tensor of `expected`'s shape, dtype and device (values not compared)."""
     if not isinstance(actual, torch.Tensor):
         fail(f"{what}: expected a torch.Tensor, got {kind_of(actual)}")
     if tuple(actual.shape) != tuple(expected.shape):
@@ -67,7 +73,16 @@ def expect_tensor(actual, expected: torch.Tensor, what: str, *, check_dtype: boo
         fail(f"{what}: expected dtype {expected.dtype}, got {actual.dtype}")
     if check_device and actual.device.type != expected.device.type:
         fail(f"{what}: your tensor is on {actual.device.type}, expected {expected.device.type}")
-    expect_values(actual, expected, what, rtol=rtol, atol=atol)
+    return actual
+
+
+def expect_tensor(actual, expected: torch.Tensor, what: str, *, check_dtype: bool = True,
+                  check_device: bool = True, rtol: float | None = None, atol: float | None = None):
+    """`actual` must be a tensor equal to `expected` in shape, dtype, device and values (on the
+    meta device, which holds no values, the rest)."""
+    expect_tensor_like(actual, expected, what, check_dtype=check_dtype, check_device=check_device)
+    if expected.device.type != "meta":
+        expect_values(actual, expected, what, rtol=rtol, atol=atol)
 
 
 def expect_values(actual: torch.Tensor, expected: torch.Tensor, what: str, *,
@@ -76,10 +91,14 @@ def expect_values(actual: torch.Tensor, expected: torch.Tensor, what: str, *,
     default_rtol, default_atol = FLOAT_TOLERANCE.get(expected.dtype, (0.0, 0.0))
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
+    if actual.device.type == "meta":
+        fail(f"{what}: your tensor is on the meta device, which holds no values")
     got = actual.detach().to("cpu", torch.float64)
     want = expected.detach().to("cpu", torch.float64)
     if torch.isnan(got).any() and not torch.isnan(want).any():
         fail(f"{what}: your result contains NaN (uninitialised memory, or a division by zero?)")
+    if torch.isinf(got).any() and not torch.isinf(want).any():
+        fail(f"{what}: your result contains an infinite value (an overflow, or a division by zero?)")
     close = torch.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
     if bool(close.all()):
         return
@@ -90,13 +109,40 @@ def expect_values(actual: torch.Tensor, expected: torch.Tensor, what: str, *,
          f"got {got[index].item():.6g}")
 
 
-def expect_number(actual, expected: float, what: str, *, rtol: float = 1e-4, atol: float = 1e-6):
-    if isinstance(actual, torch.Tensor) and actual.numel() == 1:
-        actual = actual.item()
-    if type(actual) not in (int, float):
-        fail(f"{what}: expected a number, got {kind_of(actual)}")
-    if abs(actual - expected) > atol + rtol * abs(expected):
+def expect_number(actual, expected: float, what: str, *, rtol: float = 1e-4, atol: float = 1e-6) -> float:
+    """A finite int or float (or a one-element tensor) within the tolerance of `expected`."""
+    actual = expect_finite(actual, what)
+    if not abs(actual - expected) <= atol + rtol * abs(expected):
         fail(f"{what}: expected {expected:.6g}, got {actual:.6g}")
+    return actual
+
+
+def expect_finite(actual, what: str) -> float:
+    """A finite int or float (or a one-element tensor on a device with values), as a float."""
+    if isinstance(actual, torch.Tensor) and actual.numel() == 1 and actual.device.type != "meta":
+        actual = actual.item()
+    if type(actual) not in (int, float):  # not bool: True is no answer to "how many"
+        fail(f"{what}: expected a number, got {kind_of(actual)}")
+    if not math.isfinite(actual):
+        fail(f"{what}: expected a finite number, got {actual}")
+    return float(actual)
+
+
+def expect_in_range(actual: torch.Tensor, low: float, high: float, what: str, hint: str = ""):
+    """Every value of a tensor in [low, high) (NaN is in no range)."""
+    values = actual.detach().to("cpu", torch.float64)
+    inside = (values >= low) & (values < high)
+    if not bool(inside.all()):
+        fail(f"{what}: values should lie in [{low:g}, {high:g}), got some from {values.min().item():.3g} to "
+             f"{values.max().item():.3g}{hint}")
+
+
+def expect_sequence(actual, length: int, what: str, names: str = "") -> list:
+    """A list or a tuple (either: the task leaves it open) of `length` items, as a list."""
+    if type(actual) not in (tuple, list) or len(actual) != length:
+        shown = f"{kind_of(actual)} of length {len(actual)}" if type(actual) in (tuple, list) else kind_of(actual)
+        fail(f"{what}: expected {names or f'{length} values'} (a tuple or list), got {shown}")
+    return list(actual)
 
 
 def expect_text(actual, what: str, *, max_chars: int) -> str:
@@ -109,5 +155,12 @@ def expect_text(actual, what: str, *, max_chars: int) -> str:
 
 
 def expect_equal(actual, expected, what: str):
+    """Exactly `expected`, of its type (no NaN: NaN equals nothing)."""
     if type(actual) is not type(expected) or actual != expected:
-        fail(f"{what}: expected {expected!r}, got {actual!r}")
+        fail(f"{what}: expected {expected!r:.200}, got {actual!r:.200}")
+
+
+def expect_property(holds: bool, what: str, message: str):
+    """A side property of an answer that passed its own checks (the caller checks those first)."""
+    if holds is not True:
+        fail(f"{what}: {message}")

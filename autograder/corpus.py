@@ -220,14 +220,22 @@ def grade_corpus(course: Path, root: Path = ROOT) -> list[Entry]:
     """Release every set in `course`, submit every case (and the source notebooks), autograde each set."""
     graded = [e for e in entries(root) if e.applies_here]
     for assignment in assignments(root):
-        nbgrader(course, "generate_assignment", assignment, "--force")
         shutil.copy(notebook_of(assignment, root=root), submit(course, SOURCE_COPY, assignment))
-    for entry in graded:
-        write_submission(course, entry, root)
     student, assignment = UNREADABLE
     shutil.copy(root / "tests" / "sample_class" / student / assignment / f"{assignment}.ipynb",
                 submit(course, student, assignment))
-    for assignment in assignments(root):
+    return grade_entries(course, graded, root, assignments(root))
+
+
+def grade_entries(course: Path, graded: list[Entry], root: Path = ROOT, sets: list[str] | None = None) -> list[Entry]:
+    """Release the sets of `graded` (or `sets`) in `course`, submit every entry, and autograde
+    each set with one nbgrader run, so a whole class costs one start-up per set."""
+    sets = sets or sorted({e.assignment for e in graded})
+    for assignment in sets:
+        nbgrader(course, "generate_assignment", assignment, "--force")
+    for entry in graded:
+        write_submission(course, entry, root)
+    for assignment in sets:
         nbgrader(course, "autograde", assignment, "--force")
     return graded
 

@@ -36,9 +36,13 @@ class CellGrade:
 
     @property
     def score(self) -> float:
+        """Each test's share of the points; a side test's only when every core test passed, so
+        that side properties cannot add up to credit for a wrong answer."""
         if not self.tests:
             return 0.0
-        return round(self.max_points * self.passed / len(self.tests), 2)
+        core_right = all(t.passed for t in self.tests if not t.side)
+        counted = sum(t.passed and (core_right or not t.side) for t in self.tests)
+        return round(self.max_points * counted / len(self.tests), 2)
 
     @property
     def messages(self) -> list[str]:

@@ -46,6 +46,7 @@ class TestOutcome:
     name: str
     passed: bool
     message: str = ""
+    side: bool = False  # a side property (@pytest.mark.side): it counts only when the answer is right
 
 
 def student_message(exc: BaseException, test_name: str) -> str:
@@ -171,7 +172,7 @@ class _Session:
         if call.when == "call" or (excinfo is not None and call.when == "setup"):
             outcomes = self._notebook.outcomes.setdefault(self._cell, [])
             message = "" if excinfo is None else student_message(excinfo.value, item.name)
-            outcomes.append(TestOutcome(item.name, excinfo is None, message))
+            outcomes.append(TestOutcome(item.name, excinfo is None, message, item.get_closest_marker("side") is not None))
         return TestReport(item.nodeid, item.location, {}, "passed" if excinfo is None else "failed",
                           None if excinfo is None else repr(excinfo.value)[:500], call.when,
                           duration=call.duration, start=call.start, stop=call.stop)

@@ -7,8 +7,10 @@ for the student.
 """
 from __future__ import annotations
 
+import inspect
 import os
 import signal
+import textwrap
 import time
 
 import torch
@@ -232,6 +234,20 @@ class Student:
         """A student variable (by name) or an attribute (by Handle) as plain data."""
         what = target if isinstance(target, str) else repr(target).strip("<>")
         return self._call(target, (), {}, call=False, keep=False, what=what)
+
+    def define(self, code: str, name: str) -> Handle:
+        """Run the grader's `code` (torch and nn imported) in the worker, in a namespace of its
+        own, and keep what it names there: a function or a class for student code to use, so
+        that a task is graded apart from the student's other answers."""
+        reply = self.worker.request({"op": "define", "code": code, "name": name},
+                                    self.worker.limits.call_seconds, "while receiving test code")
+        if not reply["ok"] or not isinstance(reply.get("handle"), Handle):
+            raise WorkerGone("your notebook's process could not receive the test code")
+        return reply["handle"]
+
+    def define_reference(self, obj) -> Handle:
+        """`define` with the source of a reference function or class (solutions/)."""
+        return self.define(textwrap.dedent(inspect.getsource(obj)), obj.__name__)
 
     def put(self, value) -> Handle:
         """Place `value` in the worker and keep it there, so a test can see what student code does to it."""

@@ -27,7 +27,7 @@ KIT_KEY = "__kit__"  # marks the JSON objects that stand for tuples, tensors, dt
 DTYPES = {str(dtype).removeprefix("torch."): dtype for dtype in (
     torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
     torch.bfloat16, torch.float32, torch.float64, torch.complex64, torch.complex128)}
-DEVICE_TYPES = ("cpu", "cuda", "mps")
+DEVICE_TYPES = ("cpu", "cuda", "mps", "meta")  # meta: shapes and dtypes without values, on any machine
 MAX_DEPTH = 32
 MAX_ITEMS = 100_000
 # Bounds on what the grader spends decoding one frame, whatever the frame holds: its JSON part
@@ -100,7 +100,7 @@ def to_plain(obj, _depth: int = 0):
     if obj is None or type(obj) in (bool, int, float, str):
         return obj
     if isinstance(obj, torch.Tensor):
-        if obj.layout != torch.strided or obj.is_meta:
+        if obj.layout != torch.strided:
             return {OPAQUE_KEY: f"torch.Tensor with layout {obj.layout}"}
         if obj.dtype not in DTYPES.values():
             return {OPAQUE_KEY: f"torch.Tensor of dtype {obj.dtype}"}
@@ -198,6 +198,9 @@ def _encode(obj, blobs: bytearray):
         if KIT_KEY not in obj and all(type(k) is str for k in obj):
             return {k: _encode(v, blobs) for k, v in obj.items()}
         return {KIT_KEY: "dict", "items": [[k, _encode(v, blobs)] for k, v in obj.items()]}
+    if isinstance(obj, torch.Tensor) and obj.dtype in DTYPES.values() and obj.is_meta:  # no values to send
+        return {KIT_KEY: "tensor", "dtype": str(obj.dtype).removeprefix("torch."), "shape": list(obj.shape),
+                "device": "meta", "requires_grad": obj.requires_grad, "at": 0, "size": 0}
     if isinstance(obj, torch.Tensor) and obj.dtype in DTYPES.values():
         flat = obj.detach().resolve_conj().resolve_neg().to("cpu").contiguous().reshape(-1)
         data = flat.view(torch.uint8).numpy().tobytes()
@@ -273,6 +276,15 @@ class _Decoder:
                 or not all(type(n) is int and n >= 0 for n in shape):
             raise WireError("a tensor's dtype or shape is not valid")
         dtype = DTYPES[dtype]
+        device = _device(marker.get("device"))
+        if device.type == "meta":
+            if size != 0 or at != 0:
+                raise WireError("a meta tensor carries no bytes")
+            try:
+                tensor = torch.empty(shape, dtype=dtype, device="meta")
+            except (RuntimeError, ValueError, OverflowError):
+                raise WireError("a meta tensor's shape is not valid") from None
+            return tensor.requires_grad_() if marker.get("requires_grad") is True and tensor.is_floating_point() else tensor
         if type(at) is not int or type(size) is not int or at < 0 or at + size > len(self.blob) \
                 or size != math.prod(shape) * dtype.itemsize:
             raise WireError("a tensor's bytes do not match its shape")
@@ -284,7 +296,6 @@ class _Decoder:
         else:
             raw = torch.frombuffer(bytearray(self.blob[at:at + size]), dtype=torch.uint8)
             tensor = (raw != 0 if dtype is torch.bool else raw.view(dtype)).reshape(shape)
-        device = _device(marker.get("device"))
         if device.type != "cpu":
             tensor = tensor.to(device)
         return tensor.requires_grad_() if marker.get("requires_grad") is True and tensor.is_floating_point() else tensor

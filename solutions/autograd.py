@@ -25,11 +25,11 @@ def compute_d(x, y):
     return c / (x + y)
 
 
-def gradients(x_value, y_value):
-    """(dd/dx, dd/dy) at the given point, computed by autograd."""
-    x, y = make_leaves(x_value, y_value)
-    d = compute_d(x, y)
-    d.backward()
+def gradients(f, x_value, y_value):
+    """(df/dx, df/dy) at the given point, computed by autograd from fresh leaves."""
+    x = torch.tensor(x_value, dtype=torch.float32, requires_grad=True)
+    y = torch.tensor(y_value, dtype=torch.float32, requires_grad=True)
+    f(x, y).backward()
     return x.grad.item(), y.grad.item()
 
 

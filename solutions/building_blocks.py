@@ -36,13 +36,13 @@ def gradient_step(w, b, x, y, lr):
     return w - lr * grad_w, b - lr * grad_b
 
 
-def fit_line(x, y, lr, steps):
-    """Gradient descent from w = b = 0: (w, b, the loss before each step)."""
+def fit_line(x, y, lr, steps, loss_fn, step_fn):
+    """Gradient descent from w = b = 0 with the given loss and step: (w, b, the loss before each step)."""
     w, b = torch.tensor(0.0), torch.tensor(0.0)
     losses = []
     for _ in range(steps):
-        losses.append(half_mse(w * x + b, y).item())
-        w, b = gradient_step(w, b, x, y, lr)
+        losses.append(loss_fn(w * x + b, y).item())
+        w, b = step_fn(w, b, x, y, lr)
     return w, b, losses
 
 

@@ -75,7 +75,7 @@ def test_a_frame_that_is_not_plain_data_is_refused():
     with pytest.raises(wire.WireError, match="not a kind of plain data"):
         wire.loads(frame({"__kit__": "pickle", "items": []}))
     with pytest.raises(wire.WireError, match="not a device"):
-        wire.loads(frame({"__kit__": "device", "name": "meta"}))
+        wire.loads(frame({"__kit__": "device", "name": "fpga"}))
     with pytest.raises(wire.WireError, match="dtype or shape"):
         wire.loads(frame({"__kit__": "tensor", "dtype": "object", "shape": [1], "at": 0, "size": 8}, bytes(8)))
     # bytes that do not cover the tensor's shape, or lie outside the frame
@@ -83,6 +83,19 @@ def test_a_frame_that_is_not_plain_data_is_refused():
         with pytest.raises(wire.WireError, match="do not match its shape"):
             wire.loads(frame({"__kit__": "tensor", "dtype": "float32", "shape": shape, "device": "cpu",
                               "at": at, "size": size}, bytes(8)))
+
+
+def test_meta_tensors_cross_with_shape_and_dtype_only():
+    """The meta device stands in for a GPU on any grader: no values, so no bytes."""
+    got = roundtrip((torch.empty(3, 4, dtype=torch.float64, device="meta"), torch.device("meta")))
+    assert got[0].is_meta and got[0].shape == (3, 4) and got[0].dtype == torch.float64
+    assert got[1] == torch.device("meta")
+    with pytest.raises(wire.WireError, match="carries no bytes"):
+        wire.loads(frame({"__kit__": "tensor", "dtype": "float32", "shape": [2], "device": "meta",
+                          "at": 0, "size": 8}, bytes(8)))
+    with pytest.raises(wire.WireError, match="shape is not valid"):
+        wire.loads(frame({"__kit__": "tensor", "dtype": "float32", "shape": [2 ** 62, 2 ** 62], "device": "meta",
+                          "at": 0, "size": 0}))
 
 
 def test_validation_rejects_what_a_hostile_worker_could_send():

@@ -1,7 +1,8 @@
 """Hidden tests of source/ann/ann.ipynb; the oracle is solutions/ann.py.
 
-The forward pass is graded by loading the oracle's weights into the student's model (by
-parameter order, so layer names may differ) and comparing outputs on hidden inputs.
+The forward pass is graded by loading the oracle's weights into the student's model (by name
+when the student's layers have the task's names, whatever order they were declared in; else by
+parameter order) and comparing outputs on hidden inputs.
 """
 import pytest
 import torch
@@ -23,15 +24,24 @@ def hidden_batch(seed, device, n=25):
 
 
 def load_reference_weights(student, remote, model, what):
-    """Give the student's model the oracle model's weights, matched by order; their shapes must agree."""
+    """Give the student's model the oracle model's weights, matched by name (the task names the
+    layers), else by order; their shapes must agree."""
     state = student.call(remote.attr("state_dict"))
-    if type(state) is not dict:
+    if type(state) is not dict or not all(isinstance(t, torch.Tensor) for t in state.values()):
         fail(f"{what}: expected an nn.Module, got {remote.type_name}")
-    shapes = [tuple(t.shape) for t in state.values()]
-    if shapes != LINEAR_RELU_LINEAR:
-        fail(f"{what}: expected parameters of shapes {LINEAR_RELU_LINEAR} (Linear(1, 3) then Linear(3, 1)), "
-             f"got {shapes}")
-    student.call(remote.attr("load_state_dict"), dict(zip(state, model.state_dict().values())))
+    wanted = model.state_dict()
+    if set(state) == set(wanted):  # the task's layer names, in any order
+        shapes, weights = {k: tuple(t.shape) for k, t in state.items()}, wanted
+        if shapes != {k: tuple(t.shape) for k, t in wanted.items()}:
+            fail(f"{what}: expected hidden_layer = Linear(1, 3) and output_layer = Linear(3, 1), got parameters "
+                 f"of shapes {shapes}")
+    else:
+        shapes = [tuple(t.shape) for t in state.values()]
+        if shapes != LINEAR_RELU_LINEAR:
+            fail(f"{what}: expected parameters of shapes {LINEAR_RELU_LINEAR} (Linear(1, 3) then Linear(3, 1)), "
+                 f"got {shapes}")
+        weights = dict(zip(state, wanted.values()))
+    student.call(remote.attr("load_state_dict"), weights)
 
 
 def check_forward(student, remote, model, device, seed, what):
@@ -91,7 +101,8 @@ class TestCountParameters:
         [("Linear", 4, 8), ("ReLU",), ("Linear", 8, 2)],
         [("Conv2d", 3, 4, 3)],
         [("Linear", 10, 10, False)],
-    ], ids=["linear", "sequential", "conv", "no-bias"])
+        [("Linear", 3, 4), ("BatchNorm1d", 4), ("ReLU",)],
+    ], ids=["linear", "sequential", "conv", "no-bias", "with-buffers"])
     def test_models_built_here(self, student, layers):
         built = [student.keep(f"torch.nn.{name}", *args) for name, *args in layers]
         remote = built[0] if len(built) == 1 else student.keep("torch.nn.Sequential", *built)
@@ -101,5 +112,6 @@ class TestCountParameters:
                       f"count_parameters of {local}".replace("\n", " "), rtol=0, atol=0)
 
     def test_the_lesson_network(self, student):
-        expect_number(student.call("count_parameters", student.keep("ANN")),
+        lesson_network = student.keep(student.define_reference(reference.ANN))  # the student's ANN is another task
+        expect_number(student.call("count_parameters", lesson_network),
                       float(reference.count_parameters(reference.ANN())), "count_parameters(ANN())", rtol=0, atol=0)

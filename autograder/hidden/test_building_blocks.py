@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from autograder.checks import expect_number, expect_tensor, fail, kind_of
+from autograder.checks import expect_finite, expect_number, expect_sequence, expect_tensor, fail
 from solutions import building_blocks as reference
 
 LESSON_X = torch.linspace(-2, 2, 40)
@@ -71,8 +71,7 @@ class TestGradientStep:
         w_t, b_t = torch.tensor(w, device=device), torch.tensor(b, device=device)
         got = student.call("gradient_step", w_t, b_t, x, y, lr)
         what = f"gradient_step(w={w}, b={b}, x, y, lr={lr})"
-        if type(got) not in (tuple, list) or len(got) != 2:
-            fail(f"{what}: expected a pair (new_w, new_b), got {kind_of(got)}")
+        got = expect_sequence(got, 2, what, "a pair (new_w, new_b)")
         want_w, want_b = reference.gradient_step(w_t, b_t, x, y, lr)
         # The oracle's step equals autograd's, so a correct hand derivation matches both.
         w_auto, b_auto = w_t.clone().requires_grad_(), b_t.clone().requires_grad_()
@@ -83,18 +82,17 @@ class TestGradientStep:
 
 
 class TestFit:
+    """fit_line gets the reference loss and step (defined in the worker), so only the loop is graded."""
+
     @pytest.mark.parametrize("lr, steps, seed", [(0.1, 60, 31), (0.3, 25, 32)])
     def test_trajectory(self, student, device, lr, steps, seed):
         x, y = line_data(seed, device)
-        got = student.call("fit_line", x, y, lr, steps)
-        what = f"fit_line(x, y, lr={lr}, steps={steps})"
-        if type(got) not in (tuple, list) or len(got) != 3:
-            fail(f"{what}: expected (w, b, losses), got {kind_of(got)}")
-        want_w, want_b, want_losses = reference.fit_line(x, y, lr, steps)
-        losses = got[2]
-        if type(losses) is not list or len(losses) != steps:
-            fail(f"{what}: expected a list of {steps} losses, got {kind_of(losses)}"
-                 f"{' of length ' + str(len(losses)) if type(losses) is list else ''}")
+        loss_fn, step_fn = student.define_reference(reference.half_mse), student.define_reference(reference.gradient_step)
+        got = student.call("fit_line", x, y, lr, steps, loss_fn, step_fn)
+        what = f"fit_line(x, y, lr={lr}, steps={steps}, loss_fn, step_fn)"
+        got = expect_sequence(got, 3, what, "(w, b, losses)")
+        want_w, want_b, want_losses = reference.fit_line(x, y, lr, steps, reference.half_mse, reference.gradient_step)
+        losses = expect_sequence(got[2], steps, f"{what}: the losses", f"{steps} losses")
         for step, (loss, want) in enumerate(zip(losses, want_losses)):
             expect_number(loss, want, f"{what}: loss before step {step + 1}")
         expect_number(got[0], want_w.item(), f"{what}: final w")
@@ -103,17 +101,16 @@ class TestFit:
 
 class TestLearningRates:
     def test_too_small_and_too_large(self, student):
-        got = student.call("learning_rates")
-        if type(got) not in (tuple, list) or len(got) != 2 or not all(type(v) in (int, float) for v in got):
-            fail(f"learning_rates(): expected a pair of numbers (too_small, too_large), got {got!r:.60}")
-        too_small, too_large = got
+        got = expect_sequence(student.call("learning_rates"), 2, "learning_rates()", "a pair (too_small, too_large)")
+        too_small, too_large = (expect_finite(v, f"learning_rates(): {name}") for v, name in zip(got, ("too_small", "too_large")))
         if not (too_small > 0 and too_large > 0):
             fail(f"learning_rates(): both learning rates should be positive, got {got}")
-        small = reference.fit_line(LESSON_X, LESSON_Y, too_small, 50)[2]
+        pieces = (reference.half_mse, reference.gradient_step)
+        small = reference.fit_line(LESSON_X, LESSON_Y, too_small, 50, *pieces)[2]
         if not small[-1] > 0.5 * small[0]:
             fail(f"learning_rates(): with lr = {too_small} the loss falls from {small[0]:.3g} to {small[-1]:.3g} "
                  "in 50 steps: that is not too small")
-        large = reference.fit_line(LESSON_X, LESSON_Y, too_large, 50)[2]
+        large = reference.fit_line(LESSON_X, LESSON_Y, too_large, 50, *pieces)[2]
         if not large[-1] > large[0]:
             fail(f"learning_rates(): with lr = {too_large} the loss goes from {large[0]:.3g} to {large[-1]:.3g} "
                  "in 50 steps: it does not grow, so it is not too large")

@@ -2,12 +2,15 @@
 
 The training loop is graded by training the student's loop and the oracle's from the same
 initial weights on the same hidden data, and comparing the loss and parameter trajectories.
-When they differ, the oracle is rerun with typical mistakes to name the likely one.
+When they differ, the oracle is rerun with typical mistakes to name the likely one. The model
+is the reference ANN, defined in the worker by the grader, so the student's copy of the given
+class does not count here.
 """
 import pytest
 import torch
 
-from autograder.checks import computed_once, expect_number, expect_tensor, fail, kind_of
+from autograder.checks import (computed_once, expect_equal, expect_finite, expect_number, expect_property,
+                               expect_sequence, expect_tensor, expect_tensor_like, fail)
 from autograder.session import StudentCodeError
 from solutions import training as reference
 
@@ -73,41 +76,56 @@ def diagnose(losses, seed, device, n, lr, epochs) -> str:
     return "the losses drift away from the expected ones: check the order zero_grad, forward, loss, backward, step"
 
 
+# Wraps a model to record, at each forward pass, whether autograd was recording (grad mode on, or
+# an output that requires grad): how `evaluate` computed its predictions, not only what they are.
+GRAD_MODE_PROBE = """
+class GradModeProbe(nn.Module):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+        self.recording = []
+
+    def forward(self, x):
+        out = self.inner(x)
+        self.recording.append(bool(torch.is_grad_enabled() or out.requires_grad))
+        return out
+"""
+
+
 def remote_model(student, weights, device):
-    model = student.keep("ANN")
+    model = student.keep(student.define_reference(reference.ANN))
     student.call(model.attr("load_state_dict"), weights)
     student.call(model.attr("to"), device)
     return model
 
 
 class TestData:
+    @staticmethod
+    def data(student, n, seed=0):
+        """make_data(n) as a pair of float32 tensors of shape (n, 1), or a failed check."""
+        what = f"make_data({n})"
+        got = expect_sequence(student.with_seed(seed).call("make_data", n), 2, what, "a pair (X, Y)")
+        like = torch.zeros(n, 1)
+        return [expect_tensor_like(t, like, f"{what}: {name}", check_device=False) for name, t in zip("XY", got)]
+
     @pytest.mark.parametrize("n", [5, 37])
     def test_shapes_and_dtype(self, student, n):
-        got = student.call("make_data", n)
-        if type(got) not in (tuple, list) or len(got) != 2:
-            fail(f"make_data({n}): expected a pair (X, Y), got {kind_of(got)}")
-        for name, tensor in zip("XY", got):
-            if not isinstance(tensor, torch.Tensor) or tuple(tensor.shape) != (n, 1) or tensor.dtype != torch.float32:
-                fail(f"make_data({n}): {name} should be a float32 tensor of shape ({n}, 1), got "
-                     f"{tuple(tensor.shape) if isinstance(tensor, torch.Tensor) else kind_of(tensor)}")
+        self.data(student, n)
 
     def test_distribution(self, student):
-        got = student.call("make_data", 4000)
-        X, Y = got
+        X, Y = self.data(student, 4000)
         residual = Y - (3 * X + 2)
-        checks = [("X's mean", X.mean().item(), 0.0, 0.06), ("X's standard deviation", X.std().item(), 1.0, 0.06),
-                  ("the noise's mean", residual.mean().item(), 0.0, 0.01),
-                  ("the noise's standard deviation", residual.std().item(), 0.1, 0.01)]
-        for name, value, want, tolerance in checks:
-            if abs(value - want) > tolerance:
-                fail(f"make_data(4000): {name} is {value:.3f}, expected about {want}: X = torch.randn(n, 1), "
-                     "Y = 3 * X + 2 + 0.1 * torch.randn(n, 1)")
+        hint = ": X = torch.randn(n, 1), Y = 3 * X + 2 + 0.1 * torch.randn(n, 1)"
+        for name, value, want, tolerance in [("X's mean", X.mean(), 0.0, 0.06), ("X's standard deviation", X.std(), 1.0, 0.06),
+                                             ("the noise's mean", residual.mean(), 0.0, 0.01),
+                                             ("the noise's standard deviation", residual.std(), 0.1, 0.01)]:
+            expect_number(value, want, f"make_data(4000): {name}{hint}", rtol=0, atol=tolerance)
 
+    @pytest.mark.side
     def test_random_each_call(self, student):
-        first = student.with_seed(1).call("make_data", 6)
-        second = student.with_seed(2).call("make_data", 6)
-        if isinstance(first, (tuple, list)) and torch.equal(first[0], second[0]):
-            fail("make_data(6) returned the same X twice: draw it with torch.randn each call")
+        first, second = self.data(student, 6, seed=1), self.data(student, 6, seed=2)
+        expect_property(not torch.equal(first[0], second[0]), "make_data(6)",
+                        "it returned the same X twice: draw it with torch.randn each call")
 
 
 class TestTrain:
@@ -123,9 +141,8 @@ class TestTrain:
                 fail(f"{what}: loss.backward() found no graph to differentiate: is the training inside "
                      "torch.no_grad()? Only evaluation belongs there")
             raise
-        if type(losses) is not list or len(losses) != epochs or not all(type(v) in (int, float) for v in losses):
-            fail(f"{what}: expected a list of {epochs} loss values (floats), got "
-                 f"{kind_of(losses)}{' of length ' + str(len(losses)) if type(losses) is list else ''}")
+        losses = expect_sequence(losses, epochs, what, f"{epochs} loss values (floats)")
+        losses = [expect_finite(v, f"{what}: the loss of epoch {epoch + 1}") for epoch, v in enumerate(losses)]
         want_losses, want_state = oracle_run(seed, device, len(X), lr, epochs)
         if not close(losses, want_losses):
             fail(f"{what}: {diagnose(losses, seed, device, len(X), lr, epochs)}")
@@ -136,9 +153,7 @@ class TestTrain:
     def test_default_learning_rate_and_epochs(self, student, device):
         weights, X, Y = hidden_case(4, device, n=16)
         losses = student.call("train", remote_model(student, weights, device), X, Y)
-        if type(losses) is not list or len(losses) != 1000:
-            fail(f"train(model, X, Y) should train for 1000 epochs by default, got {kind_of(losses)}"
-                 f"{' of length ' + str(len(losses)) if type(losses) is list else ''}")
+        losses = expect_sequence(losses, 1000, "train(model, X, Y) with the defaults", "1000 losses (epochs=1000)")
         want_losses, _ = oracle_run(4, device, 16, 0.01, 1000)
         expect_number(losses[-1], want_losses[-1], "train(model, X, Y) with the defaults lr=0.01, epochs=1000: last loss",
                       rtol=1e-3, atol=1e-5)
@@ -147,11 +162,30 @@ class TestTrain:
 class TestEvaluate:
     @pytest.mark.parametrize("seed", [5, 6])
     def test_predictions_without_a_graph(self, student, device, seed):
+        """The predictions, and how they were made: no graph recorded inside the forward pass."""
         weights, X, _ = hidden_case(seed, device, n=20)
-        model = remote_model(student, weights, device)
-        predictions = student.keep("evaluate", model, X)
+        probe = student.keep(student.define(GRAD_MODE_PROBE, "GradModeProbe"), remote_model(student, weights, device))
+        predictions = student.keep("evaluate", probe, X)
         local = reference.ANN().to(device)
         local.load_state_dict(weights)
-        expect_tensor(student.get(predictions), reference.evaluate(local, X), "evaluate(model, X)")
+        # the device is graded on meta below, alike on every grader
+        expect_tensor(student.get(predictions), reference.evaluate(local, X), "evaluate(model, X)", check_device=False)
         if student.get(predictions.attr("requires_grad")) is not False:
             fail("evaluate(model, X): the predictions still require gradients: compute them inside torch.no_grad()")
+        expect_equal(student.get(probe.attr("recording")), [False],
+                     "evaluate(model, X): one forward pass, with autograd off (True means a graph was recorded "
+                     "and detached afterwards: call the model inside torch.no_grad())")
+
+    @pytest.mark.side
+    def test_predictions_stay_on_the_models_device(self, student):
+        """On the meta device, a stand-in for a GPU that every grader has, the predictions stay
+        where the model and X are."""
+        model = student.keep(student.define_reference(reference.ANN))
+        student.call(model.attr("to"), torch.device("meta"))
+        X = torch.empty(7, 1, device="meta")
+        what = "evaluate(model, X) for a model and X on the meta device (a stand-in for a GPU)"
+        try:
+            got = student.call("evaluate", model, X)
+        except StudentCodeError as error:
+            fail(f"{what} failed ({error.evalue[:80]}): leave the model and X where they are and call model(X)")
+        expect_tensor(got, torch.empty(7, 1, device="meta"), what)

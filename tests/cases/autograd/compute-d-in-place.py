@@ -1,7 +1,7 @@
 # case: mistake: an in-place division overwrites exp's result, which backward() needs
 # base: reference
-# expect: gradients-check=0
-# says: gradients-check: an in-place operation (+=, /=, or a method ending in _) changed a value it needs
+# expect: compute-d-check=0
+# says: compute-d-check: modified by an inplace operation
 # %% compute-d-answer
 def compute_d(x, y):
     c = torch.exp(torch.sin(x * y))

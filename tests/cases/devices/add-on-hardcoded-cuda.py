@@ -1,6 +1,5 @@
 # case: mistake: adds on a hard-coded "cuda" instead of the device argument
 # base: reference
-# device: cpu
 # expect: add-on-check=0
 # says: add-on-check: use the device argument, not a hard-coded name
 # %% add-on-answer

@@ -1,7 +1,7 @@
-# case: mistake: the element-wise product a * b instead of the matrix product (right only when k = 1, an outer product)
+# case: mistake: the element-wise product instead of the matrix product
 # base: reference
-# expect: matmul-check=0.67
-# says: matmul-check: element-wise product
+# expect: matmul-check=0
+# says: matmul-check: the matrix product is a @ b
 # %% matmul-answer
 def matrix_product(a, b):
     return a * b

@@ -1,8 +1,7 @@
 # case: mistake: evaluates on the CPU, whatever device the model and data are on
 # base: reference
-# device: cuda
-# expect: evaluate-check=0
-# says: evaluate-check: your tensor is on cpu, expected cuda
+# expect: evaluate-check=2
+# says: evaluate-check: leave the model and X where they are
 # %% evaluate-answer
 def evaluate(model, X):
     with torch.no_grad():

@@ -1,8 +1,7 @@
-# case: partly wrong: leaves made without requires_grad, so backward() has nothing to differentiate
+# case: partly wrong: leaves made without requires_grad (gradients, graded with leaves of its own, keeps its points)
 # base: reference
-# expect: leaves-check=0 gradients-check=0
+# expect: leaves-check=0
 # says: leaves-check: requires_grad should be True
-# says: gradients-check: does not require grad
 
 # %% leaves-answer
 def make_leaves(x_value, y_value):
