@@ -112,11 +112,14 @@ def cmd_attacks(args) -> int:
         print("grading the adversarial corpus with nbgrader autograde, twice (a few minutes)...",
               file=sys.stderr, flush=True)
         start = time.monotonic()
-        graded, _ = grade_attacks(course)
+        run = grade_attacks(course)
         seconds = time.monotonic() - start
-        rows = accuracy_rows(course, graded)
+        rows = accuracy_rows(course, run.entries)
+    attacks = [e for e in run.entries if "-then-honest" not in e.student]
     print(format_report(rows).replace("blanks and attacks earning nothing", "attacks earning nothing"))
-    print(f"{len(graded) // 2} attacks and an honest student for each, graded twice, in {seconds:.0f} s")
+    print(f"{len(attacks)} attacks and {len(run.entries) - len(attacks)} honest students after them, graded "
+          f"twice, in {seconds:.0f} s; peak resident memory: "
+          + ", ".join(f"{role} {mib:.0f} MiB" for role, mib in sorted(run.peak_mib.items())))
     return 0 if all(row.ok for row in rows) else 1
 
 

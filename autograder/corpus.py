@@ -23,7 +23,6 @@ from nbgrader.api import Gradebook
 
 from autograder import cells
 from autograder.authoring import ROOT
-from autograder.device import grading_device
 from autograder.submissions import Case, build_notebook, read_case, submission_files
 
 COURSE_FILES = ["source", "release", "autograder", "solutions", "nbgrader_config.py"]
@@ -42,10 +41,6 @@ class Entry:
         if self.case.base == "release":
             return "blank or attack"
         return "mistake" if self.case.expect else "correct variant"
-
-    @property
-    def applies_here(self) -> bool:
-        return self.case.device is None or self.case.device == grading_device().type
 
 
 def assignments(root: Path = ROOT) -> list[str]:
@@ -195,7 +190,7 @@ def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
     submitted and regraded, so a grade that survives from the first run shows up as a failure.
     `prefix` and `env` are passed to `nbgrader` (another user, a memory cap).
     """
-    attacks = [e for e in attack_entries(root) if e.applies_here]
+    attacks = attack_entries(root)
     reference = Case(Path("reference"), "reference", {})
     honest = [Entry(e.assignment, name, reference) for e in attacks for name in honest_students(e)]
     limits = [f"--GradeWithHiddenTests.{name}={value}" for name, value in ATTACK_LIMITS.items()]
@@ -218,7 +213,7 @@ def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
 
 def grade_corpus(course: Path, root: Path = ROOT) -> list[Entry]:
     """Release every set in `course`, submit every case (and the source notebooks), autograde each set."""
-    graded = [e for e in entries(root) if e.applies_here]
+    graded = entries(root)
     for assignment in assignments(root):
         shutil.copy(notebook_of(assignment, root=root), submit(course, SOURCE_COPY, assignment))
     student, assignment = UNREADABLE
@@ -274,6 +269,7 @@ class Row:
     expected: float
     actual: float
     message: str
+    named: bool = False  # a mistake's cell: its feedback holds every text the case `says` for it
 
     @property
     def ok(self) -> bool:
@@ -286,9 +282,12 @@ def accuracy_rows(course: Path, graded: list[Entry], root: Path = ROOT) -> list[
     for entry in graded:
         actual = scores[entry.assignment].get(entry.student, {})
         for grade_id, expected in expected_scores(entry, root).items():
-            message = first_message(course, entry.student, entry.assignment, grade_id) if entry.kind == "mistake" \
-                and grade_id in entry.case.expect else ""
-            rows.append(Row(entry, grade_id, expected, actual.get(grade_id, float("nan")), message))
+            marked = entry.kind == "mistake" and grade_id in entry.case.expect
+            message = first_message(course, entry.student, entry.assignment, grade_id) if marked else ""
+            says = [text for said_id, text in entry.case.says if said_id == grade_id]
+            named = marked and bool(says) and all(
+                text in cell_feedback(course, entry.student, entry.assignment, grade_id) for text in says)
+            rows.append(Row(entry, grade_id, expected, actual.get(grade_id, float("nan")), message, named))
     return rows
 
 
@@ -300,8 +299,10 @@ def summary(rows: list[Row]) -> str:
     mistakes = [r for r in by_case.values() if r[0].entry.kind == "mistake"]
     others = [r for r in by_case.values() if r[0].entry.kind == "blank or attack"]
     good = lambda group: sum(all(row.ok for row in case) for case in group)  # noqa: E731
+    named = sum(all(row.named for row in case if row.grade_id in row.entry.case.expect) for case in mistakes)
     return (f"correct variants at full marks: {good(variants)}/{len(variants)}, "
-            f"mistakes losing their points: {good(mistakes)}/{len(mistakes)}\n"
+            f"mistakes losing their points: {good(mistakes)}/{len(mistakes)}, "
+            f"mistakes named in feedback: {named}/{len(mistakes)}\n"
             f"blanks and attacks earning nothing: {good(others)}/{len(others)}")
 
 

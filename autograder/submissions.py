@@ -13,7 +13,8 @@ replaces that cell's code; `# %% after <grade_id>` inserts a new code cell after
 `expect` lists the points each named autograded cell should earn; cells not named
 should earn full points on a `reference` base and 0 on a `release` base. Each
 `# says: <grade_id>: <text>` line names text that cell's feedback must contain.
-`# device: cpu` marks a case whose expected points hold only on that grading device.
+A case holds on every grading device: device behaviour is graded on the meta device, which
+every grader has, so there is no device-specific case (a `# device:` line is refused).
 
 Attacks on the notebook file itself (tests/attacks/) use three more lines:
 `# tamper: <what> <grade_id> [value]` edits a test cell's metadata or source (see TAMPERING),
@@ -47,7 +48,6 @@ class Case:
     insert_after: dict[str, list[str]] = field(default_factory=dict)
     description: str = ""
     says: list[tuple[str, str]] = field(default_factory=list)
-    device: str | None = None
     tamper: list[list[str]] = field(default_factory=list)
     file_form: str | None = None
     extra_files: dict[str, int] = field(default_factory=dict)
@@ -60,11 +60,12 @@ def read_case(path: Path) -> Case:
     fields = dict(re.findall(r"^# (\w+): ?(.*)$", header, re.MULTILINE))
     expect = {k: float(v) for k, v in re.findall(r"([\w-]+)=([\d.]+)", fields.get("expect", ""))}
     base = fields.get("base", "reference")
+    if "device" in fields:
+        raise ValueError(f"{path}: a case must hold on every grading device; grade device behaviour on the meta device")
     if base not in ("reference", "release"):
         raise ValueError(f"{path}: base must be 'reference' or 'release', not {base!r}")
     says = re.findall(r"^# says: ([\w-]+): (.*?)\s*$", header, re.MULTILINE)
     case = Case(Path(path), base, expect, description=fields.get("case", ""), says=says,
-                device=fields.get("device") or None,
                 tamper=[line.split() for line in re.findall(r"^# tamper: (.*?)\s*$", header, re.MULTILINE)],
                 file_form=fields.get("file") or None,
                 extra_files={name: int(size) for name, size in
