@@ -62,13 +62,46 @@ def kind_of(value) -> str:
     return type(value).__name__
 
 
+def constant_factor(got: torch.Tensor, want: torch.Tensor) -> float | None:
+    """The c with got = c * want (c not 1), when there is one: the signature of a missing 1/2,
+    a flipped sign, or a sum where a mean belongs."""
+    got, want = got.detach().to("cpu", torch.float64), want.detach().to("cpu", torch.float64)
+    nonzero = want.abs() > 1e-12
+    if got.shape != want.shape or not bool(nonzero.any()) or not bool(torch.isfinite(got).all()):
+        return None
+    c = (got[nonzero] / want[nonzero]).median().item()
+    if not math.isfinite(c) or abs(c - 1) < 1e-6 or abs(c) < 1e-12:
+        return None
+    return c if bool(torch.allclose(got, c * want, rtol=1e-4, atol=1e-7)) else None
+
+
+def name_factor(c: float, sizes: dict[str, int] | None = None) -> str:
+    """A constant factor in the student's terms; `sizes` names counts such as {"m": 10}."""
+    known = [(-1.0, "the sign of your result is flipped"),
+             (2.0, "your result is twice the expected value: is a factor 1/2 missing?"),
+             (0.5, "your result is half the expected value: is there a 1/2 too many?")]
+    for name, n in (sizes or {}).items():
+        known += [(float(n), f"your result is {name} = {n} times the expected value: a sum where a mean (1/{name}) belongs?"),
+                  (1.0 / n, f"your result is 1/{name} of the expected value: a mean where a sum belongs?"),
+                  (float(n * n), f"your result is {name}\u00b2 times the expected value"),
+                  (1.0 / (n * n), f"your result is 1/{name}\u00b2 of the expected value")]
+    for value, words in known:
+        if abs(c - value) <= 1e-4 * abs(value):
+            return words
+    return f"your result is {c:.4g} times the expected value"
+
+
 def expect_tensor_like(actual, expected: torch.Tensor, what: str, *, check_dtype: bool = True,
                        check_device: bool = True) -> torch.Tensor:
     """`actual` must be a tensor of `expected`'s shape, dtype and device (values not compared)."""
     if not isinstance(actual, torch.Tensor):
         fail(f"{what}: expected a torch.Tensor, got {kind_of(actual)}")
     if tuple(actual.shape) != tuple(expected.shape):
-        fail(f"{what}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}")
+        transposed = (actual.dim() == 2 and tuple(actual.shape) == tuple(expected.shape)[::-1]
+                      and not actual.is_meta and not expected.is_meta
+                      and bool(torch.allclose(actual.detach().cpu().double(), expected.detach().cpu().double().T)))
+        fail(f"{what}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}"
+             + (" (your result is the expected one transposed)" if transposed else ""))
     if check_dtype and actual.dtype != expected.dtype:
         fail(f"{what}: expected dtype {expected.dtype}, got {actual.dtype}")
     if check_device and actual.device.type != expected.device.type:
@@ -77,17 +110,19 @@ def expect_tensor_like(actual, expected: torch.Tensor, what: str, *, check_dtype
 
 
 def expect_tensor(actual, expected: torch.Tensor, what: str, *, check_dtype: bool = True,
-                  check_device: bool = True, rtol: float | None = None, atol: float | None = None):
+                  check_device: bool = True, rtol: float | None = None, atol: float | None = None,
+                  sizes: dict[str, int] | None = None):
     """`actual` must be a tensor equal to `expected` in shape, dtype, device and values (on the
     meta device, which holds no values, the rest)."""
     expect_tensor_like(actual, expected, what, check_dtype=check_dtype, check_device=check_device)
     if expected.device.type != "meta":
-        expect_values(actual, expected, what, rtol=rtol, atol=atol)
+        expect_values(actual, expected, what, rtol=rtol, atol=atol, sizes=sizes)
 
 
 def expect_values(actual: torch.Tensor, expected: torch.Tensor, what: str, *,
-                  rtol: float | None = None, atol: float | None = None):
-    """Values equal within the float tolerance of `expected`'s dtype (exact for integers)."""
+                  rtol: float | None = None, atol: float | None = None, sizes: dict[str, int] | None = None):
+    """Values equal within the float tolerance of `expected`'s dtype (exact for integers); a
+    result off by a constant factor is named (see name_factor)."""
     default_rtol, default_atol = FLOAT_TOLERANCE.get(expected.dtype, (0.0, 0.0))
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
@@ -102,6 +137,9 @@ def expect_values(actual: torch.Tensor, expected: torch.Tensor, what: str, *,
     close = torch.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
     if bool(close.all()):
         return
+    factor = constant_factor(got, want)
+    if factor is not None:
+        fail(f"{what}: {name_factor(factor, sizes)}")
     wrong = (~close).nonzero()[0].tolist()
     index = tuple(wrong)
     fail(f"{what}: {int((~close).sum())} of {close.numel()} values are wrong; "
@@ -109,11 +147,15 @@ def expect_values(actual: torch.Tensor, expected: torch.Tensor, what: str, *,
          f"got {got[index].item():.6g}")
 
 
-def expect_number(actual, expected: float, what: str, *, rtol: float = 1e-4, atol: float = 1e-6) -> float:
-    """A finite int or float (or a one-element tensor) within the tolerance of `expected`."""
+def expect_number(actual, expected: float, what: str, *, rtol: float = 1e-4, atol: float = 1e-6,
+                  sizes: dict[str, int] | None = None) -> float:
+    """A finite int or float (or a one-element tensor) within the tolerance of `expected`; one
+    off by a constant factor is named (see name_factor)."""
     actual = expect_finite(actual, what)
     if not abs(actual - expected) <= atol + rtol * abs(expected):
-        fail(f"{what}: expected {expected:.6g}, got {actual:.6g}")
+        factor = constant_factor(torch.tensor(actual), torch.tensor(float(expected)))
+        named = f" ({name_factor(factor, sizes)})" if factor is not None else ""
+        fail(f"{what}: expected {expected:.6g}, got {actual:.6g}{named}")
     return actual
 
 

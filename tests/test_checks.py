@@ -14,7 +14,7 @@ def message(fn, *args, **kwargs):
 
 def test_messages_name_the_difference():
     want = torch.zeros(5, 3)
-    assert message(expect_tensor, torch.zeros(3, 5), want, "f()") == "f(): expected shape (5, 3), got (3, 5)"
+    assert message(expect_tensor, torch.ones(3, 5), want, "f()") == "f(): expected shape (5, 3), got (3, 5)"
     assert "expected dtype torch.float32, got torch.int64" in message(
         expect_tensor, torch.zeros(5, 3, dtype=torch.long), want, "f()")
     assert "your tensor is on cpu, expected meta" in message(
@@ -39,3 +39,33 @@ def test_numbers():
     expect_number(0.15124513, 0.1512451320886612, "d")
     expect_number(torch.tensor(2.0), 2.0, "x")
     assert "expected a number, got str" in message(expect_number, "2.0", 2.0, "x")
+
+
+def test_a_result_off_by_a_constant_factor_is_named():
+    want = torch.tensor([[1.0, -2.0, 3.0], [0.5, 0.0, 4.0]])
+    assert "the sign of your result is flipped" in message(expect_tensor, -want, want, "f()")
+    assert "is a factor 1/2 missing?" in message(expect_tensor, 2 * want, want, "f()")
+    assert "a sum where a mean (1/m) belongs?" in message(expect_tensor, 6 * want, want, "f()", sizes={"m": 6})
+    assert "the expected one transposed" in message(expect_tensor, want.T.contiguous(), want, "f()")
+    assert "is a factor 1/2 missing?" in message(expect_number, 3.0, 1.5, "n")
+    assert "values are wrong" in message(expect_tensor, want + torch.eye(2, 3), want, "f()")
+
+
+@pytest.mark.parametrize("answer", [float("nan"), float("inf"), None, True, "1.0", Opaque("object"),
+                                    torch.tensor(float("nan")), [1.0]])
+def test_numbers_fail_closed(answer):
+    with pytest.raises(CheckFailed):
+        expect_number(answer, 1.0, "n", rtol=1.0, atol=1.0)
+
+
+@pytest.mark.parametrize("answer", [torch.full((2,), float("nan")), torch.tensor([1.0, float("inf")]), None,
+                                    Opaque("torch.Tensor"), [1.0, 1.0], torch.empty(2, device="meta")])
+def test_tensors_fail_closed(answer):
+    with pytest.raises(CheckFailed):
+        expect_tensor(answer, torch.ones(2), "t", rtol=10.0, atol=10.0)
+
+
+def test_a_meta_answer_is_graded_on_shape_dtype_and_device_only():
+    expect_tensor(torch.empty(2, 3, device="meta"), torch.empty(2, 3, device="meta"), "t")
+    with pytest.raises(CheckFailed, match="expected shape"):
+        expect_tensor(torch.empty(3, 2, device="meta"), torch.empty(2, 3, device="meta"), "t")
