@@ -37,6 +37,9 @@ def load_reference_weights(student, remote, model, what):
                  f"of shapes {shapes}")
     else:
         shapes = [tuple(t.shape) for t in state.values()]
+        if shapes == [LINEAR_RELU_LINEAR[0], LINEAR_RELU_LINEAR[2]]:
+            fail(f"{what}: your layers have weights but no biases (shapes {shapes}): nn.Linear(n_in, n_out) keeps its "
+                 "bias unless bias=False is passed")
         if shapes != LINEAR_RELU_LINEAR:
             fail(f"{what}: expected parameters of shapes {LINEAR_RELU_LINEAR} (Linear(1, 3) then Linear(3, 1)), "
                  f"got {shapes}")
@@ -66,6 +69,7 @@ class TestModule:
         remote = student.keep("ANN")
         check_forward(student, remote, seeded_model(reference.ANN, seed, device), device, seed + 10, "ANN()")
 
+    @pytest.mark.side
     def test_is_a_module_with_the_lesson_layers(self, student):
         remote = student.keep("ANN")
         for name, (n_in, n_out) in (("hidden_layer", (1, 3)), ("output_layer", (3, 1))):
@@ -86,6 +90,7 @@ class TestSequential:
         model = seeded_model(reference.make_sequential, seed, device)
         check_forward(student, remote, model, device, seed + 10, "make_sequential()")
 
+    @pytest.mark.side
     def test_layers(self, student):
         remote = student.keep("make_sequential")
         count = student.call(remote.attr("__len__"))

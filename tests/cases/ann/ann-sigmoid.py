@@ -1,6 +1,6 @@
 # case: mistake: a sigmoid where the lesson's network has a ReLU
 # base: reference
-# expect: ann-check=1
+# expect: ann-check=0
 # says: ann-check: values are wrong
 # %% ann-answer
 class ANN(nn.Module):

@@ -1,6 +1,6 @@
 # case: partly wrong: the forward pass forgets the activation between the layers
 # base: reference
-# expect: ann-check=1
+# expect: ann-check=0
 # says: ann-check: apply ReLU to the hidden layer's output
 
 # %% ann-answer
