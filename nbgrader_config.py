@@ -16,8 +16,8 @@ from nbgrader.preprocessors import (  # noqa: E402
     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
 
-from autograder import gradebook_engine  # noqa: E402
-from autograder.nbgrader_plugin import GradeWithHiddenTests, KeepKnownCellIds  # noqa: E402
+from autograder.nbgrader import gradebook_engine  # noqa: E402
+from autograder.nbgrader.plugin import GradeWithHiddenTests, KeepKnownCellIds  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
@@ -39,7 +39,7 @@ c.Autograde.sanitize_preprocessors = [
 
 # A submitted file that is not a readable notebook is graded as the unedited release
 # notebook with a message saying why, so the student gets 0 and a reason, not a stale grade.
-c.Autograde.exporter_class = "autograder.nbgrader_plugin.TolerantNotebookExporter"
+c.Autograde.exporter_class = "autograder.nbgrader.plugin.TolerantNotebookExporter"
 # nbconvert validates the notebook once after all preprocessors instead of after each one
 # (13 times per submission); a notebook left invalid still fails, and that submission with it.
 c.Exporter.optimistic_validation = True
@@ -63,8 +63,8 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPr
 c.GradeWithHiddenTests.cell_timeout = 60
 c.GradeWithHiddenTests.call_timeout = 60
 
-# Late policy (autograder/late.py): a notebook submitted after the assignment's due date
+# Late policy (autograder/nbgrader/late.py): a notebook submitted after the assignment's due date
 # (`nbgrader db assignment add <assignment> --duedate=...`) loses 10% of its score for every
 # started day late, down to 0. The submission time is the exchange's or zip_collect's timestamp.txt.
-c.AssignLatePenalties.plugin_class = "autograder.late.DeductPerDayLate"
+c.AssignLatePenalties.plugin_class = "autograder.nbgrader.late.DeductPerDayLate"
 c.DeductPerDayLate.fraction_per_day = 0.10

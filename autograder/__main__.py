@@ -25,7 +25,7 @@ from pathlib import Path
 
 
 def cmd_grade(args) -> int:
-    from autograder.grade_file import format_result, grade_file
+    from autograder.grading.grade_file import format_result, grade_file
 
     result = grade_file(Path(args.notebook), Path(args.source) if args.source else None)
     print(format_result(result))
@@ -36,7 +36,7 @@ def cmd_grade(args) -> int:
 
 
 def cmd_solutions(args) -> int:
-    from autograder.authoring import solution_module, solution_path, source_notebooks, write_solutions
+    from autograder.authoring.solutions import solution_module, solution_path, source_notebooks, write_solutions
 
     if args.check:
         stale = [solution_path(nb) for nb in source_notebooks()
@@ -50,7 +50,7 @@ def cmd_solutions(args) -> int:
 
 
 def cmd_sample_class(args) -> int:
-    from autograder.submissions import build_sample_class
+    from autograder.authoring.submissions import build_sample_class
 
     for path in build_sample_class(args.assignment):
         print(f"wrote {path}")
@@ -60,7 +60,7 @@ def cmd_sample_class(args) -> int:
 def cmd_report(args) -> int:
     from nbgrader.api import Gradebook
 
-    from autograder.authoring import ROOT
+    from autograder.authoring.solutions import ROOT
 
     with Gradebook(f"sqlite:///{ROOT / 'gradebook.db'}") as gradebook:
         assignment = gradebook.find_assignment(args.assignment)
@@ -76,13 +76,13 @@ def cmd_report(args) -> int:
 
 
 def cmd_timings(args) -> int:
-    from autograder.checkups import timings
+    from autograder.authoring.checkups import timings
 
     return timings()
 
 
 def cmd_gpu_check(args) -> int:
-    from autograder.checkups import gpu_check
+    from autograder.authoring.checkups import gpu_check
 
     return gpu_check()
 
@@ -90,7 +90,7 @@ def cmd_gpu_check(args) -> int:
 def cmd_accuracy(args) -> int:
     import tempfile
 
-    from autograder.corpus import accuracy_rows, copy_course, format_report, grade_corpus
+    from autograder.authoring.corpus import accuracy_rows, copy_course, format_report, grade_corpus
 
     with tempfile.TemporaryDirectory(prefix="kit-accuracy-") as scratch:
         course = copy_course(Path(scratch) / "course")
@@ -105,7 +105,7 @@ def cmd_attacks(args) -> int:
     import tempfile
     import time
 
-    from autograder.corpus import accuracy_rows, copy_course, format_report, grade_attacks
+    from autograder.authoring.corpus import accuracy_rows, copy_course, format_report, grade_attacks
 
     with tempfile.TemporaryDirectory(prefix="kit-attacks-") as scratch:
         course = copy_course(Path(scratch) / "course")
@@ -124,8 +124,8 @@ def cmd_attacks(args) -> int:
 
 
 def cmd_grade_class(args) -> int:
-    from autograder.authoring import ROOT
-    from autograder.classroom import grade_class, parse_shard
+    from autograder.authoring.solutions import ROOT
+    from autograder.classroom.grade_class import grade_class, parse_shard
 
     result = grade_class(ROOT, args.assignment, workers=args.workers, shard=parse_shard(args.shard),
                          db_url=args.db, force=not args.keep_graded, logs=args.logs)
@@ -137,8 +137,8 @@ def cmd_grade_class(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from autograder.authoring import ROOT
-    from autograder.classroom import default_db_url, merge_gradebook
+    from autograder.authoring.solutions import ROOT
+    from autograder.classroom.grade_class import default_db_url, merge_gradebook
 
     failed = 0
     for path in args.gradebooks:
@@ -158,8 +158,8 @@ def cmd_merge(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from autograder.authoring import ROOT
-    from autograder.reports import class_summary, format_summary, plot_summary
+    from autograder.authoring.solutions import ROOT
+    from autograder.results.reports import class_summary, format_summary, plot_summary
 
     rows = class_summary(ROOT, args.assignment, args.db)
     print(format_summary(args.assignment, rows))
@@ -170,8 +170,8 @@ def cmd_summary(args) -> int:
 
 
 def cmd_gradescope(args) -> int:
-    from autograder.authoring import ROOT
-    from autograder.reports import write_gradescope
+    from autograder.authoring.solutions import ROOT
+    from autograder.results.reports import write_gradescope
 
     for path in write_gradescope(ROOT, args.assignment, Path(args.out), args.db, args.student):
         print(f"wrote {path}")
@@ -179,8 +179,8 @@ def cmd_gradescope(args) -> int:
 
 
 def cmd_gradescope_run(args) -> int:
-    from autograder.authoring import ROOT
-    from autograder.gradescope import grade_submission
+    from autograder.authoring.solutions import ROOT
+    from autograder.results.gradescope import grade_submission
 
     result = grade_submission(ROOT, args.assignment, Path(args.submission), Path(args.results))
     print(f"{args.results}: {result['output']}")

@@ -34,8 +34,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder import corpus  # noqa: E402
-from autograder.submissions import Case  # noqa: E402
+from autograder.authoring import corpus  # noqa: E402
+from autograder.authoring.submissions import Case  # noqa: E402
 
 STOCK_CONFIG = f'''c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = "benchmark"

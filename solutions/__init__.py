@@ -1,1 +1,1 @@
-"""Reference solutions, generated from source/ notebooks (see autograder/authoring.py). The hidden tests use them as their oracle."""
+"""Reference solutions, generated from source/ notebooks (see autograder/authoring/solutions.py). The hidden tests use them as their oracle."""

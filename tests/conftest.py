@@ -1,4 +1,4 @@
-"""Shared fixtures: throw-away copies of the course (the helpers live in autograder.corpus)."""
+"""Shared fixtures: throw-away copies of the course (the helpers live in autograder.authoring.corpus)."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.corpus import assignments, copy_course, nbgrader
+from autograder.authoring.corpus import assignments, copy_course, nbgrader
 
 ROOT = Path(__file__).resolve().parent.parent
 # nbgrader runs its helpers (alembic) from PATH: make this interpreter's scripts win.

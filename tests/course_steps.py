@@ -5,8 +5,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.corpus import copy_course, nbgrader, notebook_of, submit
-from autograder.submissions import Case, build_notebook
+from autograder.authoring.corpus import copy_course, nbgrader, notebook_of, submit
+from autograder.authoring.submissions import Case, build_notebook
 
 # A submission written from the stubs (so no reference code is in it): zeros filled with ones, a
 # transposed product, an addition written differently from the reference; the other tasks left as stubs.

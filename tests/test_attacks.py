@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import corpus
+from autograder.authoring.solutions import corpus
 from conftest import ROOT
 
 ATTACKS = {e.student: e for e in corpus.attack_entries(ROOT)}

@@ -5,8 +5,8 @@ import json
 import nbformat
 import pytest
 
-from autograder import cells
-from autograder.authoring import MARKER, solution_module, solution_path, source_notebooks
+from autograder.grading import cells
+from autograder.authoring.solutions import MARKER, solution_module, solution_path, source_notebooks
 from conftest import ROOT
 
 SOURCES = source_notebooks(ROOT)

@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.corpus import assignments
+from autograder.authoring.corpus import assignments
 from course_steps import graded_feedback, notebook_with
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -225,7 +225,7 @@ def test_a_task_fails_with_its_message_then_passes(page, lab, lab_files):
     reference = [c.source for c in notebook_with("tensors", {}).cells
                  if c.metadata.get("nbgrader", {}).get("grade_id") == "zeros-answer"][0]
     for code, expected in [("def make_zeros(rows, cols):\n    return torch.ones(rows, cols)\n",
-                            "every entry should be 0.0"),
+                            "the entries are all 1.0 (torch.ones?)"),
                            (reference, "make_zeros passes the visible checks")]:
         before = prompts(page)[check]
         code_cells(page).nth(answer).locator(".cm-content").click()
@@ -269,6 +269,6 @@ def test_feedback_page_shows_scores_and_messages(page, lab_files):
     page.goto((lab_files / "feedback" / "tensors.html").as_uri())
     text = page.inner_text("body")
     assert re.search(r"tensors \(Score: [\d.]+ / 20\.0\)", text)
-    assert "Grade cell: zeros-check" in text and "every entry should be 0.0" in text
+    assert "Grade cell: zeros-check" in text and "the entries are all 1.0 (torch.ones?)" in text
     assert "matrix_product(" in text and "Hidden tests:" in text
     page.screenshot(path=SCREENSHOTS / "feedback.png", full_page=True)

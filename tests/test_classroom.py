@@ -1,4 +1,4 @@
-"""Grading a whole class (autograder.classroom): in parallel, in shards, into SQLite or PostgreSQL.
+"""Grading a whole class (autograder.classroom.grade_class): in parallel, in shards, into SQLite or PostgreSQL.
 
 Every way of grading the class must leave the gradebook exactly as one plain, sequential
 `nbgrader autograde` does over the same submissions: the sample class on `tensors`, plus `eve`,
@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.classroom import Progress, grade_class, parse_shard, split, students
-from autograder.corpus import cell_feedback, copy_course, nbgrader
-from autograder.reports import grade_cells, scores
-from autograder.submissions import build_sample_class
+from autograder.classroom.grade_class import Progress, grade_class, parse_shard, split, students
+from autograder.authoring.corpus import cell_feedback, copy_course, nbgrader
+from autograder.results.reports import grade_cells, scores
+from autograder.authoring.submissions import build_sample_class
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "tensors"

@@ -1,10 +1,11 @@
-"""Degenerate answers, generated for every task from the source notebooks (autograder/degenerate.py),
+"""Degenerate answers, generated for every task from the source notebooks (autograder/authoring/degenerate.py),
 graded through nbgrader: each scores 0 on its own cell and costs no other cell anything."""
 from __future__ import annotations
 
 import pytest
 
-from autograder import corpus, degenerate
+from autograder.authoring.solutions import corpus
+from autograder.authoring.solutions import degenerate
 from conftest import ROOT
 
 ENTRIES = {(e.assignment, e.student): e for e in degenerate.entries(ROOT)}

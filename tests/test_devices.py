@@ -1,9 +1,9 @@
 """The reference solutions pass every hidden test on each grading device this machine has."""
 import pytest
 
-from autograder.authoring import source_notebooks
-from autograder.device import available, grading_device
-from autograder.grade_file import grade_file
+from autograder.authoring.solutions import source_notebooks
+from autograder.grading.device import available, grading_device
+from autograder.grading.grade_file import grade_file
 from conftest import ROOT
 
 

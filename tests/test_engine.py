@@ -7,9 +7,10 @@ import nbformat
 import pytest
 import torch
 
-from autograder import engine, hidden_tests
-from autograder.authoring import ROOT
-from autograder.wire import Handle, Opaque
+from autograder.grading import engine
+from autograder.grading import hidden_tests
+from autograder.authoring.solutions import ROOT
+from autograder.sandbox.inside.wire import Handle, Opaque
 
 SOURCE = ROOT / "source" / "tensors" / "tensors.ipynb"
 
@@ -81,7 +82,7 @@ def test_hidden_tests_past_the_time_limit_in_the_grader_score_0(monkeypatch, tmp
 
 
 def test_an_authoring_error_still_stops_grading(monkeypatch, tmp_path):
-    from autograder.cells import AuthoringError
+    from autograder.grading.cells import AuthoringError
 
     def missing(*args, **kwargs):
         raise AuthoringError("no hidden tests were collected")

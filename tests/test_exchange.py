@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.corpus import gradebook_scores, nbgrader
+from autograder.authoring.corpus import gradebook_scores, nbgrader
 from course_steps import TWO_MISTAKES, notebook_with, released_copy
 
 COURSE_ID = "deep-learning-fundamentals"

@@ -1,4 +1,4 @@
-"""One engine per gradebook database (autograder.gradebook_engine): reused, never stale, never shared by accident."""
+"""One engine per gradebook database (autograder.nbgrader.gradebook_engine): reused, never stale, never shared by accident."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from nbgrader import api
 
-from autograder import gradebook_engine
+from autograder.nbgrader import gradebook_engine
 
 
 @pytest.fixture(scope="module")

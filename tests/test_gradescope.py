@@ -14,8 +14,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.corpus import copy_course, full_points, notebook_of
-from autograder.submissions import Case, build_notebook
+from autograder.authoring.corpus import copy_course, full_points, notebook_of
+from autograder.authoring.submissions import Case, build_notebook
 
 ASSIGNMENT = "tensors"
 

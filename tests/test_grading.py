@@ -13,9 +13,9 @@ import sys
 
 import pytest
 
-from autograder import corpus
-from autograder.corpus import SOURCE_COPY, UNREADABLE, gradebook_scores
-from autograder.grade_file import grade_file
+from autograder.authoring.solutions import corpus
+from autograder.authoring.corpus import SOURCE_COPY, UNREADABLE, gradebook_scores
+from autograder.grading.grade_file import grade_file
 from conftest import ROOT
 
 ASSIGNMENTS = corpus.assignments(ROOT)

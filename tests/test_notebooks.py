@@ -6,8 +6,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder.authoring import runnable, source_notebooks
-from autograder.checkups import NOTEBOOK_SECONDS
+from autograder.authoring.solutions import runnable, source_notebooks
+from autograder.authoring.checkups import NOTEBOOK_SECONDS
 from conftest import ROOT
 
 PICTURES = {"autograd": "image/svg+xml", "building_blocks": "image/png", "training": "image/png"}

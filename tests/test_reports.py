@@ -1,4 +1,4 @@
-"""Reports on a graded class (autograder.reports): Gradescope results.json and the class summary.
+"""Reports on a graded class (autograder.results.reports): Gradescope results.json and the class summary.
 
 The sample class is graded once on `tensors`; every figure is checked against the gradebook and
 the autograded notebooks, never against numbers written here.
@@ -16,10 +16,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from autograder.classroom import grade_class
-from autograder.corpus import cell_feedback, copy_course, first_message, gradebook_scores, nbgrader
-from autograder.reports import Cell, cell_messages, class_summary, format_summary, gradescope_results, plot_summary
-from autograder.submissions import build_sample_class
+from autograder.classroom.grade_class import grade_class
+from autograder.authoring.corpus import cell_feedback, copy_course, first_message, gradebook_scores, nbgrader
+from autograder.results.reports import Cell, cell_messages, class_summary, format_summary, gradescope_results, plot_summary
+from autograder.authoring.submissions import build_sample_class
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "tensors"

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from autograder import sandbox
-from autograder.authoring import ROOT
-from autograder.session import Limits, Student, Worker, WorkerGone
+from autograder.authoring.solutions import ROOT
+from autograder.grading.session import Limits, Student, Worker, WorkerGone
 
 needs_bubblewrap = pytest.mark.skipif(not sandbox.protections().bubblewrap,
                                       reason="bubblewrap is not usable on this machine: no filesystem sandbox")
@@ -234,7 +234,7 @@ def test_memory_spread_over_processes_is_capped(worker):
 
 
 def test_gpu_memory_is_what_the_gpus_hold_above_the_notebooks_start():
-    from autograder.gpu_memory import GpuMemory
+    from autograder.sandbox.inside.gpu_memory import GpuMemory
     readings = iter([1000, 1000, 5000, 3000, 2500, 6000])
     watch = GpuMemory(lambda: next(readings))
     watch.start()
@@ -244,7 +244,7 @@ def test_gpu_memory_is_what_the_gpus_hold_above_the_notebooks_start():
     assert watch.in_use() == 3500
 
 
-@pytest.mark.skipif(not __import__("autograder.device", fromlist=["available"]).available("cuda"),
+@pytest.mark.skipif(not __import__("autograder.grading.device", fromlist=["available"]).available("cuda"),
                     reason="no cuda device on this machine: GPU memory is watched only where there are GPUs")
 def test_gpu_memory_over_its_limit_stops_the_notebook(tmp_path):
     limits = Limits(cell_seconds=60, call_seconds=60, gpu_memory_mb=2048)
@@ -255,3 +255,4 @@ def test_gpu_memory_over_its_limit_stops_the_notebook(tmp_path):
     with pytest.raises(WorkerGone, match="more than 2048 MiB of GPU memory"):
         greedy.run_cell("import torch, time\nx = torch.ones(2**31, device='cuda')\ntime.sleep(30)", "cell 1")
     greedy.close()
+

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from autograder import cells, corpus, degenerate
-from autograder.session import Limits, Worker
-from autograder.submissions import Case, build_notebook, read_case
+from autograder.grading import cells
+from autograder.authoring.solutions import corpus
+from autograder.authoring.solutions import degenerate
+from autograder.grading.session import Limits, Worker
+from autograder.authoring.submissions import Case, build_notebook, read_case
 from conftest import ROOT
 
 LIMITS = Limits(cell_seconds=120, notebook_seconds=600)

@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from autograder import wire
+from autograder.sandbox.inside import wire
 
 
 class Custom:

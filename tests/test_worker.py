@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from autograder.checks import CheckFailed, expect_tensor
-from autograder.session import Limits, Student, StudentCodeError, Worker, WorkerGone
-from autograder.wire import Opaque
+from autograder.grading.session import Limits, Student, StudentCodeError, Worker, WorkerGone
+from autograder.sandbox.inside.wire import Opaque
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.corpus import nbgrader
+from autograder.authoring.corpus import nbgrader
 from course_steps import notebook_with, released_copy
 
 pytestmark = pytest.mark.slow
@@ -32,7 +32,7 @@ def collected(tmp_path_factory):
         archive.writestr("kimdan_1004_5004_tensors.py", "def make_zeros(rows, cols): ...\n")
     (download / "submission_times.csv").write_text(
         "student_id,timestamp\nsmithalice,2030-01-10 12:00:00 UTC\njonesbob,2030-01-11 23:00:00 UTC\n")
-    log = nbgrader(course, "zip_collect", "tensors", "--collector=autograder.lms.CanvasCollector").stderr
+    log = nbgrader(course, "zip_collect", "tensors", "--collector=autograder.nbgrader.lms.CanvasCollector").stderr
     graded = nbgrader(course, "autograde", "tensors", "--force").stderr
     return course, log, graded
 

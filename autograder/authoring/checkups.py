@@ -14,9 +14,9 @@ import nbformat
 import torch
 from nbclient import NotebookClient
 
-from autograder.authoring import ROOT, runnable, source_notebooks
-from autograder.grade_file import grade_file
-from autograder.submissions import build_notebook, read_case
+from autograder.authoring.solutions import ROOT, runnable, source_notebooks
+from autograder.grading.grade_file import grade_file
+from autograder.authoring.submissions import build_notebook, read_case
 
 NOTEBOOK_SECONDS = 30
 

@@ -18,7 +18,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Float, Integer
 
-from autograder.engine import UNREADABLE_KEY, grade_notebook
+from autograder.grading.engine import UNREADABLE_KEY, grade_notebook
 from autograder import sandbox
 from autograder.sandbox import Limits
 

@@ -15,10 +15,11 @@ import time
 
 import torch
 
-from autograder import sandbox, wire
-from autograder.device import grading_device
+from autograder import sandbox
+from autograder.sandbox.inside import wire
+from autograder.grading.device import grading_device
 from autograder.sandbox import Limits
-from autograder.wire import Handle
+from autograder.sandbox.inside.wire import Handle
 
 __all__ = ["Limits", "Student", "StudentCodeError", "Worker", "WorkerGone"]
 

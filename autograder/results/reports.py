@@ -22,8 +22,8 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
-from autograder import cells
-from autograder.classroom import default_db_url
+from autograder.grading import cells
+from autograder.classroom.grade_class import default_db_url
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")

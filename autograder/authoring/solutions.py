@@ -12,9 +12,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import cells
+from autograder.grading import cells
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[^\n]*\n?", re.MULTILINE)
 MAGIC = re.compile(r"^([ \t]*)([%!].*)$", re.MULTILINE)
 

@@ -35,10 +35,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import cgroups, wire
+from autograder.sandbox.inside import cgroups
+from autograder.sandbox.inside import wire
 
 log = logging.getLogger(__name__)
-WORKER_DIR = Path(__file__).parent
+WORKER_DIR = Path(__file__).parent / "inside"
 KIT_DIR_INSIDE = "/kit"  # where worker.py and the files it imports are seen inside the sandbox
 SCRATCH_INSIDE = "/scratch"
 MiB = 1 << 20

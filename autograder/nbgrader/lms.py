@@ -1,7 +1,7 @@
 """`nbgrader zip_collect` plugins for the submission zips that Canvas and Moodle download.
 
-    nbgrader zip_collect tensors --collector=autograder.lms.CanvasCollector
-    nbgrader zip_collect tensors --collector=autograder.lms.MoodleCollector
+    nbgrader zip_collect tensors --collector=autograder.nbgrader.lms.CanvasCollector
+    nbgrader zip_collect tensors --collector=autograder.nbgrader.lms.MoodleCollector
 
 The zip goes into downloaded/<assignment>/archive/. File names, as each LMS writes them:
   Canvas  smithjohn_123456_7890123_tensors.ipynb, smithjohn_late_123456_7890123_tensors-1.ipynb

@@ -33,8 +33,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell
 
-from autograder import cells
-from autograder.authoring import MARKER, ROOT
+from autograder.grading import cells
+from autograder.authoring.solutions import MARKER, ROOT
 
 SECTION = re.compile(r"^# %% (after )?([\w-]+)[ \t]*$", re.MULTILINE)
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import cells
-from autograder.authoring import MARKER, ROOT, source_notebooks
-from autograder.corpus import Entry
-from autograder.submissions import Case
+from autograder.grading import cells
+from autograder.authoring.solutions import MARKER, ROOT, source_notebooks
+from autograder.authoring.corpus import Entry
+from autograder.authoring.submissions import Case
 
 # What each degenerate answer returns (an expression over the call's `args`)
 RETURNS = {

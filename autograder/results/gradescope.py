@@ -18,9 +18,9 @@ from pathlib import Path, PurePath
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from autograder.classroom import default_db_url
-from autograder.corpus import nbgrader
-from autograder.reports import gradescope_not_graded, gradescope_results
+from autograder.classroom.grade_class import default_db_url
+from autograder.authoring.corpus import nbgrader
+from autograder.results.reports import gradescope_not_graded, gradescope_results
 from autograder.sandbox import Limits, submission_files
 
 STUDENT = "student"  # each container grades one submission; nbgrader needs a student id for it

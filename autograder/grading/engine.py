@@ -4,7 +4,7 @@ The outputs written into each test cell follow nbgrader's rules for scoring
 (`nbgrader.utils.determine_grade`): the first output is an execute_result holding the
 points earned, so nbgrader records partial credit; failures follow as an error output
 whose lines are the messages for the student. `nbgrader autograde` (through
-autograder.nbgrader_plugin) and `python -m autograder grade` both call `grade_notebook`.
+autograder.nbgrader.plugin) and `python -m autograder grade` both call `grade_notebook`.
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from nbformat import NotebookNode, from_dict
 
-from autograder import cells
-from autograder.hidden_tests import TestOutcome, run_notebook_tests
-from autograder.session import Limits, Student, Worker, WorkerGone
+from autograder.grading import cells
+from autograder.grading.hidden_tests import TestOutcome, run_notebook_tests
+from autograder.grading.session import Limits, Student, Worker, WorkerGone
 
 log = logging.getLogger(__name__)
 UNREADABLE_KEY = "kit_unreadable"

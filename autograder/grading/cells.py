@@ -15,7 +15,7 @@ import ast
 import re
 from pathlib import Path
 
-HIDDEN_DIR = Path(__file__).with_name("hidden")
+HIDDEN_DIR = Path(__file__).resolve().parents[1] / "hidden"
 HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*(\n|$)",
                            re.MULTILINE | re.DOTALL)
 ITEM_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")

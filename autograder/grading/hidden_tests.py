@@ -1,7 +1,7 @@
 """Runs an autograded cell's hidden pytest tests against a student's worker.
 
 pytest runs here, in the grader's process; the tests reach the student's code only
-through the `student` fixture (autograder.session.Student). Each test's verdict and the
+through the `student` fixture (autograder.grading.session.Student). Each test's verdict and the
 student-facing message of its failure are collected by a small pytest plugin.
 
 One pytest session serves the whole grading run: it collects the hidden tests once, then
@@ -21,10 +21,10 @@ from typing import Callable
 import pytest
 from _pytest.reports import TestReport
 
-from autograder import cells
+from autograder.grading import cells
 from autograder.checks import CheckFailed
-from autograder.device import grading_device
-from autograder.session import Student, StudentCodeError, WorkerGone
+from autograder.grading.device import grading_device
+from autograder.grading.session import Student, StudentCodeError, WorkerGone
 
 log = logging.getLogger(__name__)
 # Plugins the hidden tests do not use are left out. The unraisable/thread-exception plugins

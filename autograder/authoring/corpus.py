@@ -2,7 +2,7 @@
 
 Cases are the sample class (tests/sample_class/<student>/<assignment>/<notebook>.py), the
 corpus (tests/cases/<assignment>/<case>.py) and the attacks (tests/attacks/<assignment>/<attack>.py,
-graded under tighter limits, see grade_attacks); see autograder.submissions for the format.
+graded under tighter limits, see grade_attacks); see autograder.authoring.submissions for the format.
 `python -m autograder accuracy` and tests/test_grading.py use the same functions, so the
 report and the tests judge the same kind of run.
 """
@@ -21,9 +21,9 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook
 
-from autograder import cells
-from autograder.authoring import ROOT
-from autograder.submissions import Case, build_notebook, read_case, submission_files
+from autograder.grading import cells
+from autograder.authoring.solutions import ROOT
+from autograder.authoring.submissions import Case, build_notebook, read_case, submission_files
 
 COURSE_FILES = ["source", "release", "autograder", "solutions", "nbgrader_config.py"]
 UNREADABLE = ("dave", "tensors")  # tests/sample_class/dave/tensors holds a broken .ipynb, not a case file

@@ -12,11 +12,11 @@ from pathlib import Path
 import nbformat
 from nbgrader.utils import determine_grade
 
-from autograder import cells
-from autograder.authoring import ROOT
-from autograder.engine import grade_notebook
-from autograder.nbgrader_plugin import read_submission
-from autograder.session import Limits
+from autograder.grading import cells
+from autograder.authoring.solutions import ROOT
+from autograder.grading.engine import grade_notebook
+from autograder.nbgrader.plugin import read_submission
+from autograder.grading.session import Limits
 
 
 def find_source(notebook: Path, root: Path = ROOT) -> Path:
