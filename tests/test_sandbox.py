@@ -256,3 +256,62 @@ def test_gpu_memory_over_its_limit_stops_the_notebook(tmp_path):
         greedy.run_cell("import torch, time\nx = torch.ones(2**31, device='cuda')\ntime.sleep(30)", "cell 1")
     greedy.close()
 
+
+def _secret_files() -> list:
+    """What no student may see: the reference solutions, the hidden tests, the source notebooks."""
+    return [*ROOT.glob("solutions/*.py"), *ROOT.glob("autograder/hidden/*.py"), *ROOT.glob("source/*/*.ipynb")]
+
+
+@needs_bubblewrap
+def test_no_file_inside_the_sandbox_is_a_solution_hidden_test_or_source_notebook(tmp_path):
+    """Every file the student's process can reach of a secret file's size is hashed there and
+    compared with the course's secret files, so a copy under any name or path (an installed
+    package, say) is found."""
+    import hashlib
+    secrets = {hashlib.sha256(path.read_bytes()).hexdigest(): str(path.relative_to(ROOT)) for path in _secret_files()
+               if path.stat().st_size > 0}
+    sizes = sorted({path.stat().st_size for path in _secret_files()} - {0})
+    worker = Worker(tmp_path, Limits(cell_seconds=300, call_seconds=300, cpu_seconds=300, notebook_seconds=600))
+    try:
+        out = run(worker, f"""
+import hashlib, os
+secrets = {sorted(secrets)!r}
+sizes = {sizes!r}  # only a file of a secret's size can be a copy of it
+found, seen = [], 0
+for top, dirs, files in os.walk("/"):
+    dirs[:] = [d for d in dirs if os.path.join(top, d) not in ("/proc", "/sys", "/dev")]
+    for name in files:
+        path = os.path.join(top, name)
+        try:
+            if os.path.islink(path) or not os.path.isfile(path):
+                continue
+            seen += 1
+            if os.path.getsize(path) not in sizes:
+                continue
+            with open(path, "rb") as f:
+                digest = hashlib.sha256(f.read()).hexdigest()
+        except OSError:
+            continue
+        if digest in secrets:
+            found.append(path)
+print(seen, found)
+""")
+    finally:
+        worker.close()
+    seen, found = out.split(" ", 1)
+    assert int(seen) > 1000, out  # the walk did reach the Python installation
+    assert found.strip() == "[]", f"visible inside the sandbox: {found} (copies of {sorted(secrets.values())[:5]}...)"
+
+
+def test_an_installed_kit_ships_no_solution_hidden_test_or_source_notebook(tmp_path):
+    """A wheel (what a plain `pip install .` installs into the Python the sandbox shows) holds
+    the engine only: the lesson's secrets stay in the course folder."""
+    import zipfile
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path),
+                    str(ROOT)], check=True, capture_output=True, timeout=300)
+    [wheel] = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(name.startswith("autograder/grading/") for name in names), names
+    leaked = [name for name in names if name.startswith(("solutions/", "autograder/hidden/", "source/"))
+              or name.endswith(".ipynb")]
+    assert leaked == [], leaked

@@ -1,0 +1,256 @@
+"""The kit's command line: `python -m autograder <command>`.
+
+  grade NOTEBOOK [--source NB] [--json OUT]   grade one notebook file, print and save per-cell results
+  solutions [--check]                         regenerate solutions/ from source/ (or check it is current)
+  sample-class ASSIGNMENT                     write the bundled sample class into submitted/
+  report ASSIGNMENT                           print the gradebook's scores per student and cell
+  timings                                     run each source notebook in a fresh kernel, print seconds
+  gpu-check                                   grade the solutions and the sample class on cuda
+  accuracy                                    grade every case through nbgrader, report expected vs actual
+  attacks                                     grade the adversarial corpus through nbgrader, report outcomes
+  grade-class ASSIGNMENT [--workers N] [--shard k/n] [--db URL]   grade every submission, with a progress bar
+                                              (ASSIGNMENT may be a glob: "*" grades every assignment)
+  merge ASSIGNMENT GRADEBOOK.db... [--db URL]  merge shards' gradebooks into the course's
+  summary ASSIGNMENT [--png PATH]             per autograded cell: mean, full marks, common failures
+  gradescope ASSIGNMENT --out DIR             a Gradescope results.json per submission
+  gradescope-run ASSIGNMENT                   Gradescope's run_autograder: grade /autograder/submission
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+
+def cmd_grade(args) -> int:
+    from autograder.grading.grade_file import format_result, grade_file
+
+    result = grade_file(Path(args.notebook), Path(args.source) if args.source else None)
+    print(format_result(result))
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
+        print(f"results written to {args.json}")
+    return 0
+
+
+def cmd_solutions(args) -> int:
+    from autograder.authoring.solutions import solution_module, solution_path, source_notebooks, write_solutions
+
+    if args.check:
+        stale = [solution_path(nb) for nb in source_notebooks()
+                 if not solution_path(nb).exists() or solution_path(nb).read_text() != solution_module(nb)]
+        for path in stale:
+            print(f"{path} differs from its source notebook: run python -m autograder solutions")
+        return 1 if stale else 0
+    for path in write_solutions():
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_sample_class(args) -> int:
+    from autograder.authoring.submissions import build_sample_class
+
+    for path in build_sample_class(args.assignment):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from nbgrader.api import Gradebook
+
+    from autograder.authoring.solutions import ROOT
+
+    with Gradebook(f"sqlite:///{ROOT / 'gradebook.db'}") as gradebook:
+        assignment = gradebook.find_assignment(args.assignment)
+        cell_ids = [cell.name for notebook in assignment.notebooks for cell in notebook.grade_cells]
+        print(f"{'student':<12}" + "".join(f"{c[:18]:>20}" for c in cell_ids) + f"{'total':>10}")
+        for submission in sorted(assignment.submissions, key=lambda s: s.student.id):
+            scores = {g.cell.name: g.score for nb in submission.notebooks for g in nb.grades if g.cell.name in cell_ids}
+            row = "".join(f"{scores.get(c, 0):>20g}" for c in cell_ids)
+            print(f"{submission.student.id:<12}{row}{submission.score:>10g}")
+        print(f"{'max':<12}" + "".join(f"{c.max_score:>20g}" for nb in assignment.notebooks for c in nb.grade_cells)
+              + f"{assignment.max_score:>10g}")
+    return 0
+
+
+def cmd_timings(args) -> int:
+    from autograder.authoring.checkups import timings
+
+    return timings()
+
+
+def cmd_gpu_check(args) -> int:
+    from autograder.authoring.checkups import gpu_check
+
+    return gpu_check()
+
+
+def cmd_accuracy(args) -> int:
+    import tempfile
+
+    from autograder.authoring.corpus import accuracy_rows, copy_course, format_report, grade_corpus
+
+    with tempfile.TemporaryDirectory(prefix="kit-accuracy-") as scratch:
+        course = copy_course(Path(scratch) / "course")
+        print("grading the corpus with nbgrader autograde (a few minutes)...", file=sys.stderr, flush=True)
+        graded = grade_corpus(course)
+        rows = accuracy_rows(course, graded)
+    print(format_report(rows))
+    return 0 if all(row.ok for row in rows) else 1
+
+
+def cmd_attacks(args) -> int:
+    import tempfile
+    import time
+
+    from autograder.authoring.corpus import accuracy_rows, copy_course, format_report, grade_attacks
+
+    with tempfile.TemporaryDirectory(prefix="kit-attacks-") as scratch:
+        course = copy_course(Path(scratch) / "course")
+        print("grading the adversarial corpus with nbgrader autograde, twice (a few minutes)...",
+              file=sys.stderr, flush=True)
+        start = time.monotonic()
+        run = grade_attacks(course)
+        seconds = time.monotonic() - start
+        rows = accuracy_rows(course, run.entries)
+    attacks = [e for e in run.entries if "-then-honest" not in e.student]
+    print(format_report(rows).replace("blanks and attacks earning nothing", "attacks earning nothing"))
+    print(f"{len(attacks)} attacks and {len(run.entries) - len(attacks)} honest students after them, graded "
+          f"twice, in {seconds:.0f} s; peak resident memory: "
+          + ", ".join(f"{role} {mib:.0f} MiB" for role, mib in sorted(run.peak_mib.items())))
+    return 0 if all(row.ok for row in rows) else 1
+
+
+def cmd_grade_class(args) -> int:
+    from autograder.authoring.solutions import ROOT
+    from autograder.classroom.grade_class import grade_class, parse_shard
+
+    result = grade_class(ROOT, args.assignment, workers=args.workers, shard=parse_shard(args.shard),
+                         db_url=args.db, force=not args.keep_graded, logs=args.logs)
+    print(f"{args.assignment}: graded {result.submissions - len(result.failed)} of {result.submissions} "
+          f"submissions in {result.seconds:.1f} s into {result.db_url}")
+    for submission in result.failed:
+        print(f"FAILED: {submission} (see nbgrader's log{' in ' + args.logs if args.logs else ', --logs DIR keeps it'})")
+    return 1 if result.failed else 0
+
+
+def cmd_merge(args) -> int:
+    from autograder.authoring.solutions import ROOT
+    from autograder.classroom.grade_class import default_db_url, merge_gradebook
+
+    failed = 0
+    for path in args.gradebooks:
+        if not Path(path).is_file():  # nbgrader would make an empty gradebook there and merge nothing
+            print(f"{path}: no such gradebook file, skipped", file=sys.stderr)
+            failed += 1
+            continue
+        try:
+            merged = merge_gradebook(f"sqlite:///{Path(path).resolve()}", args.db or default_db_url(ROOT),
+                                     args.assignment)
+        except ValueError as error:
+            print(f"{path}: {error}, skipped", file=sys.stderr)
+            failed += 1
+            continue
+        print(f"{path}: merged {len(merged)} submissions ({', '.join(merged)})")
+    return 1 if failed else 0
+
+
+def cmd_summary(args) -> int:
+    from autograder.authoring.solutions import ROOT
+    from autograder.results.reports import class_summary, format_summary, plot_summary
+
+    rows = class_summary(ROOT, args.assignment, args.db)
+    print(format_summary(args.assignment, rows))
+    if args.png:
+        plot_summary(args.assignment, rows, Path(args.png))
+        print(f"plot written to {args.png}")
+    return 0
+
+
+def cmd_gradescope(args) -> int:
+    from autograder.authoring.solutions import ROOT
+    from autograder.results.reports import write_gradescope
+
+    for path in write_gradescope(ROOT, args.assignment, Path(args.out), args.db, args.student):
+        print(f"wrote {path}")
+    return 0
+
+
+def cmd_gradescope_run(args) -> int:
+    from autograder.authoring.solutions import ROOT
+    from autograder.results.gradescope import grade_submission
+
+    result = grade_submission(ROOT, args.assignment, Path(args.submission), Path(args.results))
+    print(f"{args.results}: {result['output']}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    grade = commands.add_parser("grade", help="grade one notebook file")
+    grade.add_argument("notebook")
+    grade.add_argument("--source", help="the source notebook (default: source/<folder>/<name>.ipynb)")
+    grade.add_argument("--json", help="write the results as JSON to this file")
+    grade.set_defaults(run=cmd_grade)
+    solutions = commands.add_parser("solutions", help="regenerate solutions/ from source/")
+    solutions.add_argument("--check", action="store_true", help="only check that solutions/ is current")
+    solutions.set_defaults(run=cmd_solutions)
+    sample = commands.add_parser("sample-class", help="write the sample class into submitted/")
+    sample.add_argument("assignment")
+    sample.set_defaults(run=cmd_sample_class)
+    report = commands.add_parser("report", help="print the gradebook's scores")
+    report.add_argument("assignment")
+    report.set_defaults(run=cmd_report)
+    commands.add_parser("timings", help="run each source notebook in a fresh kernel").set_defaults(run=cmd_timings)
+    commands.add_parser("accuracy", help="grade every case, report expected vs actual").set_defaults(run=cmd_accuracy)
+    commands.add_parser("attacks", help="grade the adversarial corpus, report outcomes").set_defaults(run=cmd_attacks)
+    commands.add_parser("gpu-check", help="grade solutions and sample class on cuda").set_defaults(run=cmd_gpu_check)
+    db_help = "the gradebook's db_url (default: the course's gradebook.db)"
+    grade_class = commands.add_parser("grade-class", help="grade every submission of an assignment in parallel")
+    grade_class.add_argument("assignment", help='an assignment id, or a glob as for nbgrader: "*" is every assignment')
+    grade_class.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                             help="nbgrader processes at once (default: the number of CPUs)")
+    grade_class.add_argument("--shard", default="0/1", help="grade only part k of n of the class, 0 <= k < n")
+    grade_class.add_argument("--db", help=db_help + "; a new sqlite file becomes this shard's own gradebook")
+    grade_class.add_argument("--keep-graded", action="store_true", help="skip students already autograded (no --force)")
+    grade_class.add_argument("--logs", help="keep each worker's nbgrader log in this folder")
+    grade_class.set_defaults(run=cmd_grade_class)
+    merge = commands.add_parser("merge", help="merge shards' SQLite gradebooks into the course's")
+    merge.add_argument("assignment")
+    merge.add_argument("gradebooks", nargs="+")
+    merge.add_argument("--db", help=db_help)
+    merge.set_defaults(run=cmd_merge)
+    summary = commands.add_parser("summary", help="class summary per autograded cell")
+    summary.add_argument("assignment")
+    summary.add_argument("--png", help="also plot it to this PNG file")
+    summary.add_argument("--db", help=db_help)
+    summary.set_defaults(run=cmd_summary)
+    gradescope = commands.add_parser("gradescope", help="write a Gradescope results.json per submission")
+    gradescope.add_argument("assignment")
+    gradescope.add_argument("--out", required=True,
+                            help="folder for <student>/results.json; with --student, the results.json file itself")
+    gradescope.add_argument("--student", help="only this student")
+    gradescope.add_argument("--db", help=db_help)
+    gradescope.set_defaults(run=cmd_gradescope)
+
+    gradescope_run = commands.add_parser("gradescope-run", help="grade one submission as Gradescope's run_autograder")
+    gradescope_run.add_argument("assignment")
+    gradescope_run.add_argument("--submission", default="/autograder/submission",
+                                help="the student's files (default: Gradescope's /autograder/submission)")
+    gradescope_run.add_argument("--results", default="/autograder/results/results.json",
+                                help="where results.json goes (default: Gradescope's)")
+    gradescope_run.set_defaults(run=cmd_gradescope_run)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,323 @@
+"""The corpus of cases, graded through nbgrader's own CLI in a scratch copy of the course.
+
+Cases are the sample class (tests/sample_class/<student>/<assignment>/<notebook>.py), the
+corpus (tests/cases/<assignment>/<case>.py) and the attacks (tests/attacks/<assignment>/<attack>.py,
+graded under tighter limits, see grade_attacks); see autograder.authoring.submissions for the format.
+`python -m autograder accuracy` and tests/test_grading.py use the same functions, so the
+report and the tests judge the same kind of run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+
+from autograder.grading import cells
+from autograder.authoring.solutions import ROOT
+from autograder.authoring.submissions import Case, build_notebook, read_case, submission_files
+
+COURSE_FILES = ["source", "release", "autograder", "solutions", "nbgrader_config.py"]
+UNREADABLE = ("dave", "tensors")  # tests/sample_class/dave/tensors holds a broken .ipynb, not a case file
+SOURCE_COPY = "source-notebook"  # the student who submits the source notebook itself
+
+
+@dataclass
+class Entry:
+    assignment: str
+    student: str
+    case: Case
+
+    @property
+    def kind(self) -> str:
+        if self.case.base == "release":
+            return "blank or attack"
+        return "mistake" if self.case.expect else "correct variant"
+
+
+def assignments(root: Path = ROOT) -> list[str]:
+    return sorted(path.name for path in (root / "source").iterdir() if path.is_dir())
+
+
+def notebook_of(assignment: str, kind: str = "source", root: Path = ROOT) -> Path:
+    return root / kind / assignment / f"{assignment}.ipynb"
+
+
+def entries(root: Path = ROOT) -> list[Entry]:
+    found = []
+    for assignment in assignments(root):
+        for path in sorted(root.glob(f"tests/sample_class/*/{assignment}/*.py")):
+            found.append(Entry(assignment, path.parent.parent.name, read_case(path)))
+        for path in sorted(root.glob(f"tests/cases/{assignment}/*.py")):
+            found.append(Entry(assignment, path.stem, read_case(path)))
+    return found
+
+
+def attack_entries(root: Path = ROOT) -> list[Entry]:
+    """One student per attack, named by it, and after it in the class list an honest student."""
+    found = []
+    for path in sorted(root.glob("tests/attacks/*/*.py")):
+        found.append(Entry(path.parent.name, path.stem, read_case(path)))
+    return found
+
+
+def honest_students(entry: Entry) -> list[str]:
+    """The honest students graded right after an attack (its `honest-after` count)."""
+    first = f"{entry.student}-then-honest"
+    return [first] + [f"{first}-{k:02d}" for k in range(2, entry.case.honest_after + 1)]
+
+
+def full_points(assignment: str, root: Path = ROOT) -> dict[str, float]:
+    return {cells.nbgrader_meta(c)["grade_id"]: float(cells.nbgrader_meta(c)["points"])
+            for c in nbformat.read(notebook_of(assignment, root=root), as_version=4).cells if cells.is_test_cell(c)}
+
+
+def expected_scores(entry: Entry, root: Path = ROOT) -> dict[str, float]:
+    full = full_points(entry.assignment, root)
+    default = full if entry.case.base == "reference" else dict.fromkeys(full, 0.0)
+    return {**default, **entry.case.expect}
+
+
+def copy_course(target: Path, root: Path = ROOT) -> Path:
+    """A course root with the kit's own files and no submissions or gradebook."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in COURSE_FILES:
+        if (root / name).is_dir():
+            shutil.copytree(root / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(root / name, target / name)
+    return target
+
+
+def nbgrader(course: Path, *args: str, check: bool = True, prefix: tuple[str, ...] = (),
+             env: dict | None = None, peaks: dict[str, float] | None = None) -> subprocess.CompletedProcess:
+    """Run nbgrader's own command line in `course` with this interpreter.
+
+    `prefix` is a command that runs it (another user, a memory cap; it must exec nbgrader in its
+    own process); `env` adds variables. With `peaks`, the peak resident memory (MiB) of the
+    grader's own processes is recorded there (see _watch_peaks)."""
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+               **(env or {}))
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        process = subprocess.Popen([*prefix, sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                                   stdout=out, stderr=err, text=True)
+        try:
+            if peaks is not None:
+                _watch_peaks(process, peaks)
+            process.wait(timeout=3600)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        out.seek(0)
+        err.seek(0)
+        result = subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
+    if check and result.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-5000:]}")
+    return result
+
+
+def _watch_peaks(process: subprocess.Popen, peaks: dict[str, float]) -> None:
+    """Until `process` ends: the highest VmHWM (MiB) of the grader ("grader", nbgrader's process)
+    and of the sandbox's zygote ("zygote", the worker.py whose parent is not a worker), each the
+    largest over its processes; student processes (the zygote's children) are not the grader's."""
+    while process.poll() is None:
+        table = {}
+        for name in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{name}/status") as f:
+                    fields = dict(line.split(":", 1) for line in f if ":" in line)
+                with open(f"/proc/{name}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+                table[int(name)] = (int(fields["PPid"]), int(fields.get("VmHWM", "0 kB").split()[0]),
+                                    len(argv) > 1 and argv[1].endswith(b"worker.py"))
+            except (OSError, KeyError, ValueError):
+                continue
+        below, todo = set(), [process.pid]
+        while todo:
+            pid = todo.pop()
+            below.add(pid)
+            todo += [child for child, (parent, _, _) in table.items() if parent == pid and child not in below]
+        for pid in below:
+            parent, hwm_kib, is_worker = table.get(pid, (0, 0, False))
+            role = "grader" if pid == process.pid else "zygote" if is_worker and not table.get(parent, (0, 0, False))[2] else None
+            if role:
+                peaks[role] = max(peaks.get(role, 0.0), hwm_kib / 1024)
+        time.sleep(0.1)
+
+
+def submit(course: Path, student: str, assignment: str) -> Path:
+    path = course / "submitted" / student / assignment / f"{assignment}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_submission(course: Path, entry: Entry, root: Path = ROOT) -> None:
+    """The student's folder in submitted/ as `entry` describes it (the notebook and any extra files)."""
+    nb = build_notebook(entry.case, notebook_of(entry.assignment, "release", root), notebook_of(entry.assignment, root=root))
+    folder = submit(course, entry.student, entry.assignment).parent
+    for name, data in submission_files(entry.case, nb, f"{entry.assignment}.ipynb").items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+
+
+# The attacks run under tighter limits than the defaults, so that a loop or a bomb costs seconds.
+ATTACK_LIMITS = {"cell_timeout": 15, "call_timeout": 15, "notebook_timeout": 90, "cpu_seconds": 8,
+                 "memory_mb": 1024, "processes": 64, "file_size_mb": 16, "disk_mb": 128}
+
+
+@dataclass
+class AttackRun:
+    entries: list[Entry]     # the attacks, then the honest students
+    log: str                 # nbgrader's log of the run with the attacks
+    statuses: list[int]      # its exit status per assignment
+    peak_mib: dict[str, float]  # the grader's and the zygote's peak memory in that run
+
+
+def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
+                  env: dict | None = None) -> AttackRun:
+    """Grade every attack (and honest students after each) through `nbgrader autograde`, twice.
+
+    First every student submits the reference solution and is graded; then the attacks are
+    submitted and regraded, so a grade that survives from the first run shows up as a failure.
+    `prefix` and `env` are passed to `nbgrader` (another user, a memory cap).
+    """
+    attacks = attack_entries(root)
+    reference = Case(Path("reference"), "reference", {})
+    honest = [Entry(e.assignment, name, reference) for e in attacks for name in honest_students(e)]
+    limits = [f"--GradeWithHiddenTests.{name}={value}" for name, value in ATTACK_LIMITS.items()]
+    sets = sorted({e.assignment for e in attacks})
+    run = {"prefix": prefix, "env": env}
+    for assignment in sets:
+        nbgrader(course, "generate_assignment", assignment, "--force", **run)
+    for entry in attacks + honest:
+        write_submission(course, Entry(entry.assignment, entry.student, reference), root)
+    for assignment in sets:
+        nbgrader(course, "autograde", assignment, "--force", *limits, **run)
+    for entry in attacks:
+        shutil.rmtree(submit(course, entry.student, entry.assignment).parent)
+        write_submission(course, entry, root)
+    peaks: dict[str, float] = {}
+    results = [nbgrader(course, "autograde", assignment, "--force", *limits, check=False, peaks=peaks, **run)
+               for assignment in sets]
+    return AttackRun(attacks + honest, "".join(r.stderr for r in results), [r.returncode for r in results], peaks)
+
+
+def grade_corpus(course: Path, root: Path = ROOT) -> list[Entry]:
+    """Release every set in `course`, submit every case (and the source notebooks), autograde each set."""
+    graded = entries(root)
+    for assignment in assignments(root):
+        shutil.copy(notebook_of(assignment, root=root), submit(course, SOURCE_COPY, assignment))
+    student, assignment = UNREADABLE
+    shutil.copy(root / "tests" / "sample_class" / student / assignment / f"{assignment}.ipynb",
+                submit(course, student, assignment))
+    return grade_entries(course, graded, root, assignments(root))
+
+
+def grade_entries(course: Path, graded: list[Entry], root: Path = ROOT, sets: list[str] | None = None) -> list[Entry]:
+    """Release the sets of `graded` (or `sets`) in `course`, submit every entry, and autograde
+    each set with one nbgrader run, so a whole class costs one start-up per set."""
+    sets = sets or sorted({e.assignment for e in graded})
+    for assignment in sets:
+        nbgrader(course, "generate_assignment", assignment, "--force")
+    for entry in graded:
+        write_submission(course, entry, root)
+    for assignment in sets:
+        nbgrader(course, "autograde", assignment, "--force")
+    return graded
+
+
+def gradebook_scores(course: Path, assignment: str) -> dict[str, dict[str, float]]:
+    """{student: {grade_id: score}} as nbgrader recorded them."""
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {submission.student.id: {grade.cell.name: grade.score
+                                        for notebook in submission.notebooks for grade in notebook.grades
+                                        if grade.cell.cell_type == "code"}
+                for submission in gradebook.find_assignment(assignment).submissions}
+
+
+def cell_outputs(course: Path, student: str, assignment: str, grade_id: str) -> list:
+    nb = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+    return next(c.outputs for c in nb.cells if cells.nbgrader_meta(c).get("grade_id") == grade_id)
+
+
+def cell_feedback(course: Path, student: str, assignment: str, grade_id: str) -> str:
+    return json.dumps(cell_outputs(course, student, assignment, grade_id))
+
+
+def first_message(course: Path, student: str, assignment: str, grade_id: str) -> str:
+    """The first hidden-test message of a cell (the visible checks' note only when there is nothing else)."""
+    for output in cell_outputs(course, student, assignment, grade_id):
+        if output.get("output_type") == "error" and output.get("traceback"):
+            lines = [line.lstrip("- ") for line in output["traceback"]]
+            return next((line for line in lines if not line.startswith("a visible check")), lines[0])
+    return ""
+
+
+@dataclass
+class Row:
+    entry: Entry
+    grade_id: str
+    expected: float
+    actual: float
+    message: str
+    named: bool = False  # a mistake's cell: its feedback holds every text the case `says` for it
+
+    @property
+    def ok(self) -> bool:
+        return abs(self.expected - self.actual) < 0.011
+
+
+def accuracy_rows(course: Path, graded: list[Entry], root: Path = ROOT) -> list[Row]:
+    rows = []
+    scores = {assignment: gradebook_scores(course, assignment) for assignment in {e.assignment for e in graded}}
+    for entry in graded:
+        actual = scores[entry.assignment].get(entry.student, {})
+        for grade_id, expected in expected_scores(entry, root).items():
+            marked = entry.kind == "mistake" and grade_id in entry.case.expect
+            message = first_message(course, entry.student, entry.assignment, grade_id) if marked else ""
+            says = [text for said_id, text in entry.case.says if said_id == grade_id]
+            named = marked and bool(says) and all(
+                text in cell_feedback(course, entry.student, entry.assignment, grade_id) for text in says)
+            rows.append(Row(entry, grade_id, expected, actual.get(grade_id, float("nan")), message, named))
+    return rows
+
+
+def summary(rows: list[Row]) -> str:
+    by_case: dict[tuple, list[Row]] = {}
+    for row in rows:
+        by_case.setdefault((row.entry.assignment, row.entry.student), []).append(row)
+    variants = [r for r in by_case.values() if r[0].entry.kind == "correct variant"]
+    mistakes = [r for r in by_case.values() if r[0].entry.kind == "mistake"]
+    others = [r for r in by_case.values() if r[0].entry.kind == "blank or attack"]
+    good = lambda group: sum(all(row.ok for row in case) for case in group)  # noqa: E731
+    named = sum(all(row.named for row in case if row.grade_id in row.entry.case.expect) for case in mistakes)
+    return (f"correct variants at full marks: {good(variants)}/{len(variants)}, "
+            f"mistakes losing their points: {good(mistakes)}/{len(mistakes)}, "
+            f"mistakes named in feedback: {named}/{len(mistakes)}\n"
+            f"blanks and attacks earning nothing: {good(others)}/{len(others)}")
+
+
+def format_report(rows: list[Row]) -> str:
+    """One line per correct variant, blank or attack (its total); one per marked cell of a mistake."""
+    lines = [f"{'set':<16} {'case':<38} {'cell':<22} {'expected':>8} {'actual':>8}  message"]
+    by_case: dict[tuple, list[Row]] = {}
+    for row in rows:
+        by_case.setdefault((row.entry.assignment, row.entry.student), []).append(row)
+    for (assignment, student), case_rows in by_case.items():
+        entry = case_rows[0].entry
+        shown = [r for r in case_rows if r.grade_id in entry.case.expect or not r.ok] if entry.kind == "mistake" \
+            else [Row(entry, "(all cells)", sum(r.expected for r in case_rows), sum(r.actual for r in case_rows), "")]
+        for row in shown:
+            mark = "" if row.ok and all(r.ok for r in case_rows) else "  <-- DIFFERS"
+            lines.append(f"{assignment:<16} {student:<38} {row.grade_id:<22} {row.expected:>8g} {row.actual:>8g}"
+                         f"  {row.message[:100]}{mark}")
+    return "\n".join(lines + ["", summary(rows)])

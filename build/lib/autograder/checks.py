@@ -1,0 +1,208 @@
+"""Comparisons for hidden tests, each failing with a message a student can act on.
+
+All of them run in the grader's process on plain data that came back from the worker.
+Tolerances fit float32 on CPU and GPU: kernels differ in summation order, not in meaning.
+
+They fail closed: NaN, inf, None, an opaque object, a wrong type, shape, dtype or device fail
+with a message, so that a comparison that is False for NaN never passes an answer. A hidden
+test compares through these helpers only, and checks a side property (two calls agree, two
+seeds differ) only after the answer itself has passed.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import torch
+
+from autograder.sandbox.inside.wire import Handle, Opaque
+
+FLOAT_TOLERANCE = {torch.float16: (1e-3, 1e-3), torch.bfloat16: (1.6e-2, 1e-2),
+                   torch.float32: (1e-4, 1e-5), torch.float64: (1e-7, 1e-7)}
+
+
+_COMPUTED: dict[tuple, object] = {}
+
+
+def computed_once(function):
+    """Cache a reference computation for the whole grading run.
+
+    Every student is compared with the same reference result on the same hidden inputs, so
+    it is computed for the first notebook only. Arguments must be hashable (seeds, sizes,
+    rates, devices), and callers must not modify what comes back. The cache lives here, not
+    in the test module, so it outlives a re-import of the hidden tests.
+    """
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def cached(*args, **kwargs):
+        key = (name, args, tuple(sorted(kwargs.items())))
+        if key not in _COMPUTED:
+            _COMPUTED[key] = function(*args, **kwargs)
+        return _COMPUTED[key]
+
+    return cached
+
+
+class CheckFailed(AssertionError):
+    """A hidden test's verdict; its text is shown to the student as is."""
+
+
+def fail(message: str):
+    raise CheckFailed(message)
+
+
+def kind_of(value) -> str:
+    if isinstance(value, Opaque):
+        return value.type_name
+    if isinstance(value, Handle):
+        return value.type_name
+    if value is None:
+        return "None"
+    return type(value).__name__
+
+
+def constant_factor(got: torch.Tensor, want: torch.Tensor) -> float | None:
+    """The c with got = c * want (c not 1), when there is one: the signature of a missing 1/2,
+    a flipped sign, or a sum where a mean belongs."""
+    got, want = got.detach().to("cpu", torch.float64), want.detach().to("cpu", torch.float64)
+    nonzero = want.abs() > 1e-12
+    if got.shape != want.shape or not bool(nonzero.any()) or not bool(torch.isfinite(got).all()):
+        return None
+    c = (got[nonzero] / want[nonzero]).median().item()
+    if not math.isfinite(c) or abs(c - 1) < 1e-6 or abs(c) < 1e-12:
+        return None
+    return c if bool(torch.allclose(got, c * want, rtol=1e-4, atol=1e-7)) else None
+
+
+def name_factor(c: float, sizes: dict[str, int] | None = None) -> str:
+    """A constant factor in the student's terms; `sizes` names counts such as {"m": 10}."""
+    known = [(-1.0, "the sign of your result is flipped"),
+             (2.0, "your result is twice the expected value: is a factor 1/2 missing?"),
+             (0.5, "your result is half the expected value: is there a 1/2 too many?")]
+    for name, n in (sizes or {}).items():
+        known += [(float(n), f"your result is {name} = {n} times the expected value: a sum where a mean (1/{name}) belongs?"),
+                  (1.0 / n, f"your result is 1/{name} of the expected value: a mean where a sum belongs?"),
+                  (float(n * n), f"your result is {name}\u00b2 times the expected value"),
+                  (1.0 / (n * n), f"your result is 1/{name}\u00b2 of the expected value")]
+    for value, words in known:
+        if abs(c - value) <= 1e-4 * abs(value):
+            return words
+    return f"your result is {c:.4g} times the expected value"
+
+
+def expect_tensor_like(actual, expected: torch.Tensor, what: str, *, check_dtype: bool = True,
+                       check_device: bool = True) -> torch.Tensor:
+    """`actual` must be a tensor of `expected`'s shape, dtype and device (values not compared)."""
+    if not isinstance(actual, torch.Tensor):
+        fail(f"{what}: expected a torch.Tensor, got {kind_of(actual)}")
+    if tuple(actual.shape) != tuple(expected.shape):
+        transposed = (actual.dim() == 2 and tuple(actual.shape) == tuple(expected.shape)[::-1]
+                      and not actual.is_meta and not expected.is_meta
+                      and bool(torch.allclose(actual.detach().cpu().double(), expected.detach().cpu().double().T)))
+        fail(f"{what}: expected shape {tuple(expected.shape)}, got {tuple(actual.shape)}"
+             + (" (your result is the expected one transposed)" if transposed else ""))
+    if check_dtype and actual.dtype != expected.dtype:
+        fail(f"{what}: expected dtype {expected.dtype}, got {actual.dtype}")
+    if check_device and actual.device.type != expected.device.type:
+        fail(f"{what}: your tensor is on {actual.device.type}, expected {expected.device.type}")
+    return actual
+
+
+def expect_tensor(actual, expected: torch.Tensor, what: str, *, check_dtype: bool = True,
+                  check_device: bool = True, rtol: float | None = None, atol: float | None = None,
+                  sizes: dict[str, int] | None = None):
+    """`actual` must be a tensor equal to `expected` in shape, dtype, device and values (on the
+    meta device, which holds no values, the rest)."""
+    expect_tensor_like(actual, expected, what, check_dtype=check_dtype, check_device=check_device)
+    if expected.device.type != "meta":
+        expect_values(actual, expected, what, rtol=rtol, atol=atol, sizes=sizes)
+
+
+def expect_values(actual: torch.Tensor, expected: torch.Tensor, what: str, *,
+                  rtol: float | None = None, atol: float | None = None, sizes: dict[str, int] | None = None):
+    """Values equal within the float tolerance of `expected`'s dtype (exact for integers); a
+    result off by a constant factor is named (see name_factor)."""
+    default_rtol, default_atol = FLOAT_TOLERANCE.get(expected.dtype, (0.0, 0.0))
+    rtol = default_rtol if rtol is None else rtol
+    atol = default_atol if atol is None else atol
+    if actual.device.type == "meta":
+        fail(f"{what}: your tensor is on the meta device, which holds no values")
+    got = actual.detach().to("cpu", torch.float64)
+    want = expected.detach().to("cpu", torch.float64)
+    if torch.isnan(got).any() and not torch.isnan(want).any():
+        fail(f"{what}: your result contains NaN (uninitialised memory, or a division by zero?)")
+    if torch.isinf(got).any() and not torch.isinf(want).any():
+        fail(f"{what}: your result contains an infinite value (an overflow, or a division by zero?)")
+    close = torch.isclose(got, want, rtol=rtol, atol=atol, equal_nan=True)
+    if bool(close.all()):
+        return
+    factor = constant_factor(got, want)
+    if factor is not None:
+        fail(f"{what}: {name_factor(factor, sizes)}")
+    wrong = (~close).nonzero()[0].tolist()
+    index = tuple(wrong)
+    fail(f"{what}: {int((~close).sum())} of {close.numel()} values are wrong; "
+         f"at index {index if len(index) != 1 else index[0]} expected {want[index].item():.6g}, "
+         f"got {got[index].item():.6g}")
+
+
+def expect_number(actual, expected: float, what: str, *, rtol: float = 1e-4, atol: float = 1e-6,
+                  sizes: dict[str, int] | None = None) -> float:
+    """A finite int or float (or a one-element tensor) within the tolerance of `expected`; one
+    off by a constant factor is named (see name_factor)."""
+    actual = expect_finite(actual, what)
+    if not abs(actual - expected) <= atol + rtol * abs(expected):
+        factor = constant_factor(torch.tensor(actual), torch.tensor(float(expected)))
+        named = f" ({name_factor(factor, sizes)})" if factor is not None else ""
+        fail(f"{what}: expected {expected:.6g}, got {actual:.6g}{named}")
+    return actual
+
+
+def expect_finite(actual, what: str) -> float:
+    """A finite int or float (or a one-element tensor on a device with values), as a float."""
+    if isinstance(actual, torch.Tensor) and actual.numel() == 1 and actual.device.type != "meta":
+        actual = actual.item()
+    if type(actual) not in (int, float):  # not bool: True is no answer to "how many"
+        fail(f"{what}: expected a number, got {kind_of(actual)}")
+    if not math.isfinite(actual):
+        fail(f"{what}: expected a finite number, got {actual}")
+    return float(actual)
+
+
+def expect_in_range(actual: torch.Tensor, low: float, high: float, what: str, hint: str = ""):
+    """Every value of a tensor in [low, high) (NaN is in no range)."""
+    values = actual.detach().to("cpu", torch.float64)
+    inside = (values >= low) & (values < high)
+    if not bool(inside.all()):
+        fail(f"{what}: values should lie in [{low:g}, {high:g}), got some from {values.min().item():.3g} to "
+             f"{values.max().item():.3g}{hint}")
+
+
+def expect_sequence(actual, length: int, what: str, names: str = "") -> list:
+    """A list or a tuple (either: the task leaves it open) of `length` items, as a list."""
+    if type(actual) not in (tuple, list) or len(actual) != length:
+        shown = f"{kind_of(actual)} of length {len(actual)}" if type(actual) in (tuple, list) else kind_of(actual)
+        fail(f"{what}: expected {names or f'{length} values'} (a tuple or list), got {shown}")
+    return list(actual)
+
+
+def expect_text(actual, what: str, *, max_chars: int) -> str:
+    """`actual` must be a str of at most `max_chars` characters, so the grader's work on it stays bounded."""
+    if type(actual) is not str:
+        fail(f"{what}: expected text (str), got {kind_of(actual)}")
+    if len(actual) > max_chars:
+        fail(f"{what}: expected at most {max_chars} characters, got {len(actual)}")
+    return actual
+
+
+def expect_equal(actual, expected, what: str):
+    """Exactly `expected`, of its type (no NaN: NaN equals nothing)."""
+    if type(actual) is not type(expected) or actual != expected:
+        fail(f"{what}: expected {expected!r:.200}, got {actual!r:.200}")
+
+
+def expect_property(holds: bool, what: str, message: str):
+    """A side property of an answer that passed its own checks (the caller checks those first)."""
+    if holds is not True:
+        fail(f"{what}: {message}")

@@ -1,0 +1,1 @@
+"""A whole class: nbgrader autograde in parallel, on shards, into one gradebook."""

@@ -1,0 +1,340 @@
+"""Grading a whole class: every submission of an assignment, across workers and machines.
+
+`grade_class(course, assignment, workers=N, shard=(k, n))` grades the students of
+submitted/<student>/<assignment>/ with nbgrader's own `nbgrader autograde`, the kit's engine
+plugged in through nbgrader_config.py as always. `assignment` is an assignment id or, as for
+`nbgrader autograde`, a glob: "*" grades every assignment in one nbgrader run per worker.
+
+- The students are the sorted ids that have submitted the assignment. Shard k of n (0 <= k < n)
+  is every n-th of them starting at the k-th, so n machines (a Slurm array, a Kubernetes indexed
+  Job) split a class without talking to each other.
+- Each of the N workers is one `nbgrader autograde ASSIGNMENT` process for its part of the shard
+  (everyone else is left out with `--CourseDirectory.student_id_exclude`), so nbgrader's start-up
+  is paid once per worker, not once per student or per assignment.
+- SQLite gradebook: each worker writes its own copy of the gradebook, and this process merges a
+  finished worker's copy into the gradebook with nbgrader's Gradebook API, one writer at a time,
+  so no two processes ever write the same SQLite file. A server gradebook (PostgreSQL, any
+  `db_url` that is not sqlite) takes the workers' writes directly.
+- Progress (done/total, rate, ETA, failures) comes from nbgrader's log lines; each worker's full
+  log is kept in `logs` when asked for.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from nbgrader.api import Gradebook, MissingEntry
+
+
+def default_db_url(course: Path) -> str:
+    return f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
+
+
+def sqlite_path(db_url: str) -> Path | None:
+    """The file of a sqlite:/// URL, None for a server database."""
+    return Path(db_url[len("sqlite:///"):]) if db_url.startswith("sqlite:///") else None
+
+
+def submissions(course: Path, assignment: str) -> list[tuple[str, str]]:
+    """The sorted (student, assignment) folders of submitted/ that `assignment` (an id or a glob) names."""
+    submitted = Path(course) / "submitted"
+    if not submitted.is_dir():
+        return []
+    return sorted((student.name, folder.name) for student in submitted.iterdir()
+                  if student.is_dir() and not student.name.startswith(".")
+                  for folder in student.iterdir() if folder.is_dir() and fnmatch.fnmatchcase(folder.name, assignment))
+
+
+def students(course: Path, assignment: str) -> list[str]:
+    """The sorted ids of the students who submitted `assignment` (an id or a glob)."""
+    return sorted({student for student, _ in submissions(course, assignment)})
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'k/n' -> (k, n), with 0 <= k < n."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match or not 0 <= int(match.group(1)) < int(match.group(2)):
+        raise ValueError(f"--shard wants k/n with 0 <= k < n (a Slurm or Kubernetes index), not {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def split(ids: list[str], k: int, n: int) -> list[str]:
+    """Part k of n of `ids`: every n-th id starting at the k-th (the parts are disjoint and cover all)."""
+    return sorted(ids)[k::n]
+
+
+# ----------------------------------------------------------------------------- gradebooks
+
+def copy_gradebook(source_url: str, target: Path, assignments: list[str], keep: list[str]) -> str:
+    """Copy a gradebook into SQLite file `target`, without the submissions of `assignments` by anyone not in `keep`.
+
+    The copy holds the assignment as `nbgrader generate_assignment` recorded it (cells, checksums,
+    sources), so `nbgrader autograde` runs against it as against the original; merging the copy
+    back then moves exactly the `keep` students' submissions.
+    """
+    source = sqlite_path(source_url)
+    if source is None:
+        raise ValueError(f"only a SQLite gradebook is copied, not {source_url}")
+    if not source.exists():
+        raise ValueError(f"no gradebook at {source}: run `nbgrader generate_assignment` first")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)  # a consistent snapshot, even while someone writes the source
+    finally:
+        src.close()
+        dst.close()
+    with Gradebook(f"sqlite:///{target}") as gradebook:
+        for assignment in assignments:
+            try:
+                recorded = gradebook.find_assignment(assignment).submissions
+            except MissingEntry:
+                raise ValueError(f"{assignment} is not in {source}: run `nbgrader generate_assignment {assignment}` first")
+            for student in [s.student.id for s in recorded if s.student.id not in keep]:
+                gradebook.remove_submission(assignment, student)
+    return f"sqlite:///{target}"
+
+
+def merge_gradebook(source_url: str, target_url: str, assignment: str) -> list[str]:
+    """Copy every submission of `assignment` (an id or a glob) in `source_url` into `target_url`.
+
+    Returns the merged submissions: the students, or student/assignment when a glob named several.
+
+    Per submission: the student, timestamp and extension; per notebook the flag and late penalty;
+    per cell its grade (auto, manual, extra credit, needs-manual-grade) and comment. Rows are found
+    by name, so the two gradebooks need not share ids.
+    """
+    merged = []
+    with Gradebook(source_url) as src, Gradebook(target_url) as dst:
+        matching = sorted(a.name for a in src.assignments if fnmatch.fnmatchcase(a.name, assignment))
+        if not matching:
+            known = ", ".join(sorted(a.name for a in src.assignments)) or "none"
+            raise ValueError(f"no assignment matches {assignment!r} in {source_url} (it has: {known})")
+        # A shard may have graded no one (more shards than students): nothing to merge, not an error.
+        names = [name for name in matching if src.find_assignment(name).submissions]
+        for name in names:
+            merged += [student if len(names) == 1 else f"{student}/{name}"
+                       for student in _merge_assignment(src, dst, name, target_url)]
+    return merged
+
+
+def _merge_assignment(src: Gradebook, dst: Gradebook, assignment: str, target_url: str) -> list[str]:
+    merged = []
+    try:
+        dst.find_assignment(assignment)
+    except MissingEntry:
+        raise ValueError(f"{assignment} is not in {target_url}: run `nbgrader generate_assignment` with it first")
+    for sub in sorted(src.find_assignment(assignment).submissions, key=lambda s: s.student.id):
+        student = sub.student
+        dst.update_or_create_student(student.id, first_name=student.first_name, last_name=student.last_name,
+                                     email=student.email, lms_user_id=student.lms_user_id)
+        dst.update_or_create_submission(assignment, student.id, timestamp=sub.timestamp, extension=sub.extension)
+        for notebook in sub.notebooks:
+            target_nb = dst.find_submission_notebook(notebook.name, assignment, student.id)
+            target_nb.flagged = notebook.flagged
+            target_nb.late_submission_penalty = notebook.late_submission_penalty
+            for grade in notebook.grades:
+                target = dst.find_grade(grade.name, notebook.name, assignment, student.id)
+                for column in ("auto_score", "manual_score", "extra_credit", "needs_manual_grade"):
+                    setattr(target, column, getattr(grade, column))
+            for comment in notebook.comments:
+                target = dst.find_comment(comment.name, notebook.name, assignment, student.id)
+                target.auto_comment, target.manual_comment = comment.auto_comment, comment.manual_comment
+        dst.db.commit()
+        merged.append(student.id)
+    return merged
+
+
+# ----------------------------------------------------------------------------- progress
+
+class Progress:
+    """A text progress bar on a stream: redrawn in place on a terminal, one line per student elsewhere."""
+
+    def __init__(self, total: int, label: str, stream: TextIO = sys.stderr, width: int = 28):
+        self.total, self.label, self.stream, self.width = total, label, stream, width
+        self.done, self.failed = 0, []
+        self.start = time.monotonic()
+        self.tty = stream.isatty()
+        self.lock = threading.Lock()
+
+    def line(self, last: str = "") -> str:
+        elapsed = time.monotonic() - self.start
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        eta = (self.total - self.done) / rate if rate > 0 else None
+        filled = self.width * self.done // self.total if self.total else self.width
+        bar = "#" * filled + "-" * (self.width - filled)
+        eta_text = "--:--" if eta is None else f"{int(eta) // 60}:{int(eta) % 60:02d}"
+        text = (f"{self.label} [{bar}] {self.done}/{self.total}  {rate * 60:.1f}/min  ETA {eta_text}  "
+                f"failures {len(self.failed)}")
+        return f"{text}  {last}" if last else text
+
+    def finish_one(self, student: str, ok: bool) -> None:
+        with self.lock:
+            self.done += 1
+            if not ok:
+                self.failed.append(student)
+            self.draw(f"{student} {'graded' if ok else 'FAILED'}")
+
+    def draw(self, last: str = "") -> None:
+        if self.tty:
+            self.stream.write("\r\033[K" + self.line(last))
+        else:
+            self.stream.write(self.line(last) + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+# ----------------------------------------------------------------------------- workers
+
+@dataclass
+class Worker:
+    number: int
+    students: list[str]
+    submissions: dict[tuple[str, str], str]  # (student, assignment) -> its name in the progress bar
+    db_url: str
+    log: Path
+    returncode: int | None = None
+    finished: dict[tuple[str, str], bool] = field(default_factory=dict)  # graded without an nbgrader error
+
+
+def _submission_of(folder: str) -> tuple[str, str]:
+    """(student, assignment) of a submitted/ or autograded/ folder named in nbgrader's log."""
+    parts = Path(folder.strip()).parts
+    return (parts[-2], parts[-1]) if len(parts) >= 2 else ("", "")
+
+
+def watch(worker: Worker, lines, progress: Progress, log: TextIO) -> None:
+    """Follow one nbgrader process's log: a submission starts at 'Sanitizing', ends at the file permissions."""
+    current = None
+
+    def finish(submission, ok):
+        if submission in worker.submissions and submission not in worker.finished:
+            worker.finished[submission] = ok
+            progress.finish_one(worker.submissions[submission], ok)
+
+    for line in lines:
+        log.write(line)
+        if "Sanitizing " in line and current is None:
+            current = _submission_of(line.split("Sanitizing ", 1)[1].rsplit("/", 1)[0])
+        elif "Setting destination file permissions" in line and current:
+            finish(current, True)
+            current = None
+        elif "Skipping existing assignment: " in line:
+            finish(_submission_of(line.split("Skipping existing assignment: ", 1)[1]), True)
+        elif "There was an error processing assignment: " in line:
+            finish(_submission_of(line.split("There was an error processing assignment: ", 1)[1]), False)
+            current = None
+
+
+def run_worker(course: Path, assignment: str, worker: Worker, everyone: list[str], progress: Progress,
+               force: bool, threads: int) -> Worker:
+    others = [s for s in everyone if s not in worker.students]
+    command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--log-level=INFO",  # the progress reads it
+               f"--CourseDirectory.db_url={worker.db_url}"]
+    if others:
+        command.append(f"--CourseDirectory.student_id_exclude={','.join(others)}")
+    if force:
+        command.append("--force")
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.setdefault("OMP_NUM_THREADS", str(threads))  # N workers share the cores instead of fighting for them
+    with open(worker.log, "w") as log:
+        log.write("$ " + " ".join(command) + "\n")
+        process = subprocess.Popen(command, cwd=course, env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+        watch(worker, process.stdout, progress, log)
+        worker.returncode = process.wait()
+    for (student, name), label in worker.submissions.items():  # whatever the log did not say (a crash, say)
+        if (student, name) not in worker.finished:
+            ok = worker.returncode == 0 and (Path(course) / "autograded" / student / name).is_dir()
+            worker.finished[(student, name)] = ok
+            progress.finish_one(label, ok)
+    return worker
+
+
+@dataclass
+class Result:
+    assignment: str
+    students: list[str]
+    failed: list[str]  # as named in the progress bar: the student, or student/assignment for a glob
+    seconds: float
+    db_url: str
+    submissions: int = 0
+
+
+def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[int, int] = (0, 1),
+                db_url: str | None = None, force: bool = True, logs: Path | None = None,
+                stream: TextIO = sys.stderr) -> Result:
+    """Grade shard `shard` of the class across `workers` nbgrader processes into `db_url`.
+
+    `db_url` defaults to the course's gradebook.db. A SQLite `db_url` that does not exist yet is
+    made as a copy of the course's gradebook holding the assignment (a shard's own gradebook,
+    merged later with `merge_gradebook`); a server database must already hold the assignment.
+    """
+    course = Path(course).resolve()
+    db_url = db_url or default_db_url(course)
+    everyone = students(course, assignment)
+    mine = split(everyone, *shard)
+    pairs = [(student, name) for student, name in submissions(course, assignment) if student in mine]
+    assignments = sorted({name for _, name in pairs})
+    label = (lambda student, name: student) if len(assignments) == 1 else (lambda student, name: f"{student}/{name}")
+    progress = Progress(len(pairs), f"{assignment}" + (f" shard {shard[0]}/{shard[1]}" if shard[1] > 1 else ""), stream)
+    start = time.monotonic()
+    if not mine:
+        return Result(assignment, [], [], 0.0, db_url, 0)
+    workers = max(1, min(workers, len(mine)))
+    parts = [split(mine, i, workers) for i in range(workers)]
+    target = sqlite_path(db_url)
+    if target is not None and not target.exists():
+        copy_gradebook(default_db_url(course), target, assignments, keep=mine)
+    with Gradebook(db_url) as gradebook:
+        for name in assignments:
+            try:
+                gradebook.find_assignment(name)
+            except MissingEntry:
+                raise ValueError(f"{name} is not in the gradebook {db_url}: "
+                                 f"run `nbgrader generate_assignment {name}` with it first")
+    scratch = Path(tempfile.mkdtemp(prefix=f"kit-grade-{assignment}-"))
+    try:
+        log_dir = Path(logs) if logs else scratch
+        log_dir.mkdir(parents=True, exist_ok=True)
+        pool = []
+        for number, part in enumerate(parts):
+            worker_url = db_url if target is None else copy_gradebook(db_url, scratch / f"worker-{number}.db",
+                                                                      assignments, keep=part)
+            pool.append(Worker(number, part, {(s, a): label(s, a) for s, a in pairs if s in part}, worker_url,
+                               log_dir / f"worker-{number}.log"))
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        progress.draw("starting")
+        with ThreadPoolExecutor(max_workers=workers) as executor:
+            futures = [executor.submit(run_worker, course, assignment, w, everyone, progress, force, threads)
+                       for w in pool]
+            for future in as_completed(futures):
+                worker = future.result()
+                if target is not None:  # this process is the gradebook's only writer
+                    for name in assignments:
+                        merge_gradebook(worker.db_url, db_url, name)
+                if worker.returncode != 0:
+                    tail = worker.log.read_text(errors="replace").splitlines()[-15:]
+                    progress.stream.write("\n" + f"worker {worker.number} ({', '.join(worker.students)}) exited "
+                                          f"{worker.returncode}; the end of its log:\n  " + "\n  ".join(tail) + "\n")
+        progress.close()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    failed = sorted(w.submissions[key] for w in pool for key, ok in w.finished.items() if not ok)
+    return Result(assignment, mine, failed, time.monotonic() - start, db_url, len(pairs))

@@ -1,0 +1,288 @@
+"""Grade one notebook: run its cells in a worker, score each autograded test cell by its hidden tests.
+
+The outputs written into each test cell follow nbgrader's rules for scoring
+(`nbgrader.utils.determine_grade`): the first output is an execute_result holding the
+points earned, so nbgrader records partial credit; failures follow as an error output
+whose lines are the messages for the student. `nbgrader autograde` (through
+autograder.nbgrader.plugin) and `python -m autograder grade` both call `grade_notebook`.
+"""
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass, field
+
+from nbformat import NotebookNode, from_dict
+
+from autograder.grading import cells
+from autograder.grading.hidden_tests import TestOutcome, run_notebook_tests
+from autograder.grading.session import Limits, Student, Worker, WorkerGone
+
+log = logging.getLogger(__name__)
+UNREADABLE_KEY = "kit_unreadable"
+
+
+@dataclass
+class CellGrade:
+    grade_id: str
+    items: list[str]
+    max_points: float
+    tests: list[TestOutcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> int:
+        return sum(t.passed for t in self.tests)
+
+    @property
+    def score(self) -> float:
+        """Each test's share of the points; a side test's only when every core test passed, so
+        that side properties cannot add up to credit for a wrong answer."""
+        if not self.tests:
+            return 0.0
+        core_right = all(t.passed for t in self.tests if not t.side)
+        counted = sum(t.passed and (core_right or not t.side) for t in self.tests)
+        return round(self.max_points * counted / len(self.tests), 2)
+
+    @property
+    def messages(self) -> list[str]:
+        """Notes, then each distinct failure message once."""
+        return list(dict.fromkeys(self.notes + [t.message for t in self.tests if not t.passed]))
+
+
+def _score_outputs(grade: CellGrade) -> list[dict]:
+    """The execute_result that nbgrader reads as this cell's points."""
+    summary = (f"Hidden tests: {grade.passed} of {len(grade.tests)} passed, "
+               f"{grade.score:g} of {grade.max_points:g} points")
+    return [{"output_type": "execute_result", "execution_count": None, "metadata": {},
+             "data": {"text/plain": f"{grade.score:g}", "text/html": f"<p>{html.escape(summary)}</p>"}}]
+
+
+def _failure_output(grade: CellGrade) -> list[dict]:
+    if not grade.messages:
+        return []
+    failed = len(grade.tests) - grade.passed
+    return [{"output_type": "error", "ename": "Not passed",
+             "evalue": f"{failed} of {len(grade.tests)} hidden tests failed" if grade.tests else "not graded",
+             "traceback": [f"- {m}" for m in grade.messages]}]
+
+
+def _visible_outputs(outputs: list) -> list[dict]:
+    """Keep what the student's code printed or drew; only the kit writes error outputs into test cells."""
+    return [o for o in outputs if type(o) is dict and o.get("output_type") in ("stream", "display_data")]
+
+
+# What the grader keeps of the outputs that come from the student's process. The worker caps
+# its own outputs too, but the worker runs student code and may send anything.
+MAX_CELL_OUTPUT_CHARS = 2_000_000
+MAX_NOTEBOOK_OUTPUT_CHARS = 20_000_000
+MAX_OUTPUTS_PER_CELL = 200
+
+
+def _json_size(value, budget: int) -> int:
+    """Characters of `value` as JSON if it is JSON data (str keys, finite numbers) within `budget`, else -1."""
+    if value is None or type(value) is bool:
+        return 5
+    if type(value) is int:
+        return len(str(value))
+    if type(value) is float:
+        return 24 if value == value and abs(value) != float("inf") else -1
+    if type(value) is str:
+        return len(value) + 2
+    if type(value) in (list, dict):
+        total = 2
+        for key, item in (value.items() if type(value) is dict else enumerate(value)):
+            if type(value) is dict and type(key) is not str:
+                return -1
+            size = _json_size(item, budget - total)
+            if size < 0:
+                return -1
+            total += size + (len(key) + 3 if type(value) is dict else 1)
+            if total > budget:
+                return -1
+        return total
+    return -1
+
+
+def _clean_output(out, budget: int) -> tuple[dict | None, int]:
+    """One output from the worker as a valid nbformat output, and its size; None if it is not one."""
+    if type(out) is not dict:
+        return None, 0
+    kind = out.get("output_type")
+    if kind == "stream" and out.get("name") in ("stdout", "stderr") and type(out.get("text")) is str:
+        return {"output_type": kind, "name": out["name"], "text": out["text"]}, len(out["text"])
+    if kind in ("display_data", "execute_result") and type(out.get("data")) is dict:
+        data, size = {}, 0
+        for mime, value in out["data"].items():
+            if type(mime) is not str or "/" not in mime or len(mime) > 100:
+                continue
+            # JSON mime types may carry JSON data; every other one is text (images are base64)
+            value_size = len(value) if type(value) is str else \
+                _json_size(value, budget - size) if mime.endswith("json") else -1
+            if 0 <= value_size <= budget - size:
+                data[mime], size = value, size + value_size
+        entry = {"output_type": kind, "data": data, "metadata": {}}
+        if kind == "execute_result":
+            entry["execution_count"] = None
+        return entry, size
+    if kind == "error":
+        ename, evalue, traceback = out.get("ename"), out.get("evalue"), out.get("traceback")
+        lines = [line for line in traceback if type(line) is str] if type(traceback) is list else []
+        entry = {"output_type": kind, "ename": ename if type(ename) is str else "Error",
+                 "evalue": evalue if type(evalue) is str else "", "traceback": lines}
+        return entry, len(entry["ename"]) + len(entry["evalue"]) + sum(len(line) for line in lines)
+    return None, 0
+
+
+def _clean_outputs(outputs, budget: int) -> tuple[list[dict], int]:
+    """Outputs that came from the worker, reduced to valid nbformat outputs within `budget` characters.
+
+    Returns the outputs and the characters they take; what does not fit is replaced by a note.
+    """
+    kept, used = [], 0
+    budget = min(budget, MAX_CELL_OUTPUT_CHARS)
+    for out in (outputs if type(outputs) is list else [])[:MAX_OUTPUTS_PER_CELL + 1]:
+        entry, size = _clean_output(out, budget - used)
+        if entry is None:
+            continue
+        if used + size > budget or len(kept) >= MAX_OUTPUTS_PER_CELL:
+            kept.append({"output_type": "stream", "name": "stderr",
+                         "text": "[the rest of this cell's output was cut: it is over the grader's limit]\n"})
+            break
+        kept.append(entry)
+        used += size
+    return kept, used
+
+
+def _error_fields(error) -> dict | None:
+    """The error a cell raised, as the worker reported it: ename and evalue as short text."""
+    if type(error) is not dict:
+        return None
+    ename, evalue = error.get("ename"), error.get("evalue")
+    return {"ename": ename[:200] if type(ename) is str else "Error",
+            "evalue": evalue[:2000] if type(evalue) is str else ""}
+
+
+# Seconds past the notebook's own time limit that its hidden tests may take in the grader.
+GRACE_SECONDS = 30.0
+
+
+def grade_notebook(nb: NotebookNode, workdir: str, limits: Limits | None = None,
+                   usage: dict | None = None) -> list[CellGrade]:
+    """Run `nb`'s code cells in order in a fresh worker started in `workdir`, and grade its test cells.
+
+    Cell outputs are replaced in place. Returns one CellGrade per autograded test cell.
+    `usage`, if given, receives how the student's process ended (cpu_seconds, peak_mib, ...).
+    Whatever goes wrong on the grader's side while handling the notebook scores every test
+    cell 0 with the reason, so the submission is still recorded and no earlier grade stays.
+    Only an authoring error (the course's own mistake) stops grading.
+    """
+    unreadable = nb.metadata.get(UNREADABLE_KEY)
+    worker = None
+    try:
+        worker = None if unreadable else Worker(workdir, limits)
+        run = _NotebookRun(nb, worker, f"your notebook file could not be read: {unreadable}" if unreadable else None)
+        steps = [(index, grade.items) for index, grade in run.grades.items() if grade.items]
+        if steps and run.stopped is None:
+            for index, outcomes in run_notebook_tests(steps, Student(worker), run.run_through,
+                                                      worker.deadline + GRACE_SECONDS).items():
+                run.grades[index].tests = outcomes
+        run.run_through(len(nb.cells))
+        return run.finish()
+    except cells.AuthoringError:
+        raise
+    except Exception as exc:
+        log.exception("grading this notebook failed on the grader's side; every test cell scores 0")
+        if worker is not None:  # the hidden tests' thread may still be using it
+            worker.abandon("the grader stopped grading this notebook")
+        return _not_graded(nb, f"the grader failed while handling your notebook ({type(exc).__name__}); "
+                               f"tell your instructor")
+    finally:
+        if worker is not None:
+            worker.close()
+            if usage is not None:
+                usage.update(worker.ending or {})
+
+
+def _cell_grade(index: int, cell) -> CellGrade:
+    """The grade of autograded test cell `index`, before its hidden tests run."""
+    meta = cells.nbgrader_meta(cell)
+    return CellGrade(meta.get("grade_id", f"cell {index + 1}"), cells.split_hidden(cell.source)[1],
+                     float(meta.get("points", 0)))
+
+
+def _not_graded(nb: NotebookNode, reason: str) -> list[CellGrade]:
+    """Every test cell at 0 with `reason`; nothing of the student's outputs is kept."""
+    grades = []
+    for index, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        cell.outputs = []
+        if cells.is_test_cell(cell):
+            grade = _cell_grade(index, cell)
+            grade.notes.append(f"not graded: {reason}")
+            cell.outputs = [from_dict(o) for o in _score_outputs(grade) + _failure_output(grade)]
+            grades.append(grade)
+    return grades
+
+
+class _NotebookRun:
+    """The notebook's cells, run one after another as the hidden tests reach them."""
+
+    def __init__(self, nb: NotebookNode, worker: Worker | None, stopped: str | None):
+        self.nb, self.worker, self.stopped = nb, worker, stopped
+        self.next_cell = 0
+        self.output_budget = MAX_NOTEBOOK_OUTPUT_CHARS
+        self.results: dict[int, tuple[list, dict | None]] = {}
+        self.grades: dict[int, CellGrade] = {}
+        for index, cell in enumerate(nb.cells):
+            if cells.is_test_cell(cell):
+                self.grades[index] = _cell_grade(index, cell)
+
+    def run_through(self, last: int) -> bool:
+        """Run the cells up to and including `last`; False once the student's process is gone."""
+        while self.next_cell <= min(last, len(self.nb.cells) - 1):
+            index, cell = self.next_cell, self.nb.cells[self.next_cell]
+            self.next_cell += 1
+            if cell.cell_type != "code":
+                continue
+            if self.stopped is not None:
+                if index in self.grades:
+                    self.grades[index].notes.append(f"not graded: {self.stopped}")
+                self.results[index] = ([], None)
+                continue
+            code = cells.split_hidden(cell.source)[0] if index in self.grades else cell.source
+            try:
+                reply = self.worker.run_cell(code, f"cell {index + 1}")
+                outputs, used = _clean_outputs(reply.get("outputs"), self.output_budget)
+                self.output_budget -= used
+                self.results[index] = (outputs, _error_fields(reply.get("error")))
+            except WorkerGone as gone:
+                self.stopped = str(gone)
+                self.results[index] = ([{"output_type": "error", "ename": "Stopped", "evalue": self.stopped,
+                                         "traceback": [self.stopped]}], None)
+                if index in self.grades:
+                    self.grades[index].notes.append(f"not graded: {self.stopped}")
+        if self.worker is not None and self.worker.gone and self.stopped is None:
+            self.stopped = self.worker.gone  # lost during the hidden tests of the cell before
+        return self.stopped is None
+
+    def finish(self) -> list[CellGrade]:
+        """Write each cell's outputs (test cells: points, then the student's output, then messages)."""
+        for index, cell in enumerate(self.nb.cells):
+            if cell.cell_type != "code":
+                continue
+            outputs, error = self.results.get(index, ([], None))
+            grade = self.grades.get(index)
+            if grade is None:
+                cell.outputs = [from_dict(o) for o in outputs]
+                continue
+            if not grade.notes:
+                if error is not None and error["ename"] != "NotImplementedError":
+                    grade.notes.append(f"a visible check in this cell failed: "
+                                       f"{error['ename']}: {error['evalue'][:500]}")
+                if not grade.items:
+                    grade.notes.append("this test cell names no hidden tests (instructor: add grade(...))")
+            cell.outputs = [from_dict(o) for o in
+                            _score_outputs(grade) + _visible_outputs(outputs) + _failure_output(grade)]
+        return list(self.grades.values())

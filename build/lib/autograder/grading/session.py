@@ -1,0 +1,259 @@
+"""The grader's side of the process boundary: start a worker, run cells in it, call student code.
+
+`Worker` owns the student's process (forked in the sandbox, see sandbox.py). `Student` is what hidden tests receive as their
+`student` fixture: it calls the student's functions and classes in the worker and
+returns plain data, or raises `StudentCodeError` / `WorkerGone` with a message written
+for the student.
+"""
+from __future__ import annotations
+
+import inspect
+import os
+import signal
+import textwrap
+import time
+
+import torch
+
+from autograder import sandbox
+from autograder.sandbox.inside import wire
+from autograder.grading.device import grading_device
+from autograder.sandbox import Limits
+from autograder.sandbox.inside.wire import Handle
+
+__all__ = ["Limits", "Student", "StudentCodeError", "Worker", "WorkerGone"]
+
+
+class WorkerGone(Exception):
+    """The student's process ended or ran past its time; nothing more can run in it."""
+
+
+class StudentCodeError(Exception):
+    """The student's code raised an exception while the grader called it."""
+
+    def __init__(self, what: str, error: dict):
+        self.name = what.split("(")[0]
+        ename, evalue, where = (error.get(key) for key in ("ename", "evalue", "where"))
+        # the worker's report is untrusted: text of bounded length, or nothing
+        self.what = what
+        self.ename = ename[:200] if type(ename) is str else "Error"
+        self.evalue = evalue[:2000] if type(evalue) is str else ""
+        self.where = where[:500] if type(where) is str else ""
+        super().__init__(self.student_message())
+
+    def student_message(self) -> str:
+        if self.ename == "NotImplementedError":
+            return (f"{self.name} is not implemented yet: replace `raise NotImplementedError()` "
+                    f"with your code")
+        if self.ename == "NameError" and self.evalue.startswith("name '"):
+            name = self.evalue.split("'")[1]
+            return (f"{name} is not defined in your notebook: keep the name {name} "
+                    f"(was it renamed or deleted, or did the cell that defines it fail?)")
+        where = f" at {self.where}" if self.where else ""
+        return f"{self.what} raised {self.ename}: {self.evalue}{where}"
+
+
+class Worker:
+    """One student process, forked by the sandbox's zygote, that runs one notebook.
+
+    Files of `workdir` (the submission folder) are copied into the process's scratch folder.
+    """
+
+    def __init__(self, workdir: str | os.PathLike, limits: Limits | None = None):
+        self.limits = limits or Limits()
+        self.gone: str | None = None
+        self.ending: dict | None = None
+        self.deadline = time.monotonic() + self.limits.notebook_seconds
+        to_worker_r, self._to_worker = os.pipe()
+        self._from_worker, from_worker_w = os.pipe()
+        try:
+            self.zygote = sandbox.zygote(self.limits)
+            self.pid = self.zygote.fork(sandbox.submission_files(workdir, self.limits.files_mb << 20),
+                                        to_worker_r, from_worker_w, limit_data=grading_device().type != "cuda")
+        except sandbox.ZygoteGone as exc:
+            self.pid, self.gone = None, f"your notebook could not be started: {exc}"
+        finally:
+            os.close(to_worker_r)
+            os.close(from_worker_w)
+
+    def request(self, message: dict, timeout: float, doing: str) -> dict:
+        """Send one request and return the validated reply; WorkerGone if the process is lost."""
+        if self.gone:
+            raise WorkerGone(self.gone)
+        left = self.deadline - time.monotonic()
+        whole_notebook = left < timeout
+        timeout = max(0.0, min(timeout, left))
+        try:
+            wire.send(self._to_worker, message)
+            reply = wire.from_plain(wire.receive(self._from_worker, timeout, self.limits.max_reply_bytes))
+        except wire.WireTimeout:
+            self.end()
+            limit = (f"your notebook ran past its {self.limits.notebook_seconds:g} s in all" if whole_notebook
+                     else f"your code ran past {timeout:g} s {doing}")
+            self.gone = f"{limit}, so it was stopped"
+            raise WorkerGone(self.gone) from None
+        except wire.WireInvalid as exc:
+            self.end()
+            self.gone = f"the answer from your notebook's process {doing} was not understood ({exc}), so it was stopped"
+            raise WorkerGone(self.gone) from None
+        except (wire.WireError, OSError):
+            self.end()
+            self.gone = f"your notebook's process ended {doing} ({self._exit_reason()})"
+            raise WorkerGone(self.gone) from None
+        if type(reply) is not dict or type(reply.get("ok")) is not bool:
+            self.end()
+            self.gone = f"the answer from your notebook's process {doing} was not understood, so it was stopped"
+            raise WorkerGone(self.gone)
+        return reply
+
+    def _exit_reason(self) -> str:
+        ending = self.ending or {}
+        code, cpu = ending.get("exit_code"), ending.get("cpu_seconds") or 0
+        if ending.get("reason"):
+            return str(ending["reason"])
+        if code is None:
+            return "the grading sandbox stopped"
+        if code < 0 and cpu >= self.limits.cpu_seconds - 1:
+            return f"it used more than its {self.limits.cpu_seconds} s of CPU time"
+        if code < 0:
+            return f"killed by signal {signal.Signals(-code).name}"
+        return f"exit code {code}"
+
+    def run_cell(self, code: str, label: str) -> dict:
+        return self.request({"op": "run_cell", "code": code}, self.limits.cell_seconds, f"in {label}")
+
+    def end(self, wait: bool = True) -> None:
+        """Stop the process and everything it started; remember how it ended.
+
+        Without `wait` (a normal close), the zygote answers before the process is torn down."""
+        if self.pid is None or self.ending is not None:
+            return
+        try:
+            self.ending = self.zygote.end(self.pid, wait=wait)
+        except sandbox.ZygoteGone as exc:
+            self.ending = {"exit_code": None, "reason": None, "error": str(exc)}
+
+    def abandon(self, reason: str) -> None:
+        """Stop the process for good while another thread may still be waiting on its pipes.
+
+        The pipes stay open (they only see the end of the process): closed, their numbers could
+        be reused by the next notebook's pipes, which that thread would then read."""
+        self.gone = self.gone or reason
+        self._abandoned = True
+        self.end()
+
+    def close(self) -> None:
+        self.end(wait=self.gone is None)
+        if getattr(self, "_abandoned", False):
+            return
+        for fd in (self._to_worker, self._from_worker):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+def describe(value) -> str:
+    """A short, student-readable rendering of an argument."""
+    if isinstance(value, torch.Tensor):
+        return f"<tensor of shape {tuple(value.shape)}>"
+    if isinstance(value, Handle):
+        return repr(value)
+    if isinstance(value, (list, tuple)) and len(value) > 4:
+        return f"<{type(value).__name__} of {len(value)} items>"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def describe_call(target, args=(), kwargs=None) -> str:
+    name = target if isinstance(target, str) else repr(target).strip("<>").replace("remote ", "")
+    parts = [describe(a) for a in args] + [f"{k}={describe(v)}" for k, v in (kwargs or {}).items()]
+    return f"{name}({', '.join(parts)})"
+
+
+def _encode(value):
+    if isinstance(value, Handle):
+        return wire.handle_ref(value)
+    if type(value) in (list, tuple):
+        return type(value)(_encode(v) for v in value)
+    if type(value) is dict:
+        return {k: _encode(v) for k, v in value.items()}
+    return value
+
+
+def _target(target) -> dict:
+    if isinstance(target, str):
+        return {"name": target}
+    return wire.handle_ref(target)
+
+
+class Student:
+    """The student's notebook as the hidden tests see it: calls in, plain data out.
+
+    Every call seeds torch and random with `seed` first, so a submission graded twice
+    gets the same results whatever the student seeds.
+    """
+
+    def __init__(self, worker: Worker, seed: int = 0, fake_devices: dict | None = None):
+        self.worker, self.seed, self.fake_devices = worker, seed, fake_devices
+
+    def with_seed(self, seed: int) -> "Student":
+        """The same student, calling with another seed (to see whether results are random)."""
+        return Student(self.worker, seed, self.fake_devices)
+
+    def with_devices(self, *, cuda: bool, mps: bool) -> "Student":
+        """The same student, with torch.cuda.is_available() and torch.backends.mps.is_available()
+        answering `cuda` and `mps` during each call."""
+        return Student(self.worker, self.seed, {"cuda": cuda, "mps": mps})
+
+    def _call(self, target, args, kwargs, *, call: bool, keep: bool, what: str):
+        request = {"op": "call", "target": _target(target), "args": _encode(list(args)),
+                   "kwargs": _encode(dict(kwargs)), "call": call, "keep": keep, "seed": self.seed,
+                   "fake_devices": self.fake_devices}
+        reply = self.worker.request(request, self.worker.limits.call_seconds, f"while running {what}")
+        if not reply["ok"]:
+            error = reply.get("error")
+            raise StudentCodeError(what, error if type(error) is dict else {})
+        if keep:
+            handle = reply.get("handle")
+            if not isinstance(handle, Handle):
+                raise WorkerGone(f"the answer from your notebook's process for {what} was not understood")
+            return handle
+        return reply.get("value")
+
+    def call(self, target, *args, **kwargs):
+        """Call a student function (by name) or object (by Handle) and return its result as plain data."""
+        what = describe_call(target, args, kwargs)
+        return self._call(target, args, kwargs, call=True, keep=False, what=what)
+
+    def keep(self, target, *args, **kwargs) -> Handle:
+        """Like call, but the result stays in the worker and a Handle to it comes back."""
+        what = describe_call(target, args, kwargs)
+        return self._call(target, args, kwargs, call=True, keep=True, what=what)
+
+    def get(self, target):
+        """A student variable (by name) or an attribute (by Handle) as plain data."""
+        what = target if isinstance(target, str) else repr(target).strip("<>")
+        return self._call(target, (), {}, call=False, keep=False, what=what)
+
+    def define(self, code: str, name: str) -> Handle:
+        """Run the grader's `code` (torch and nn imported) in the worker, in a namespace of its
+        own, and keep what it names there: a function or a class for student code to use, so
+        that a task is graded apart from the student's other answers."""
+        reply = self.worker.request({"op": "define", "code": code, "name": name},
+                                    self.worker.limits.call_seconds, "while receiving test code")
+        if not reply["ok"] or not isinstance(reply.get("handle"), Handle):
+            raise WorkerGone("your notebook's process could not receive the test code")
+        return reply["handle"]
+
+    def define_reference(self, obj) -> Handle:
+        """`define` with the source of a reference function or class (solutions/)."""
+        return self.define(textwrap.dedent(inspect.getsource(obj)), obj.__name__)
+
+    def put(self, value) -> Handle:
+        """Place `value` in the worker and keep it there, so a test can see what student code does to it."""
+        reply = self.worker.request({"op": "put", "value": _encode(value)},
+                                    self.worker.limits.call_seconds, "while receiving test data")
+        if not reply["ok"] or not isinstance(reply.get("handle"), Handle):
+            raise WorkerGone("your notebook's process could not receive the test data")
+        return reply["handle"]

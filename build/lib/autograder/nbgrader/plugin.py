@@ -1,0 +1,146 @@
+"""The kit's parts that plug into nbgrader (see nbgrader_config.py).
+
+- GradeWithHiddenTests replaces nbgrader's Execute preprocessor in `nbgrader autograde`.
+- KeepKnownCellIds runs first when a submission is sanitized: nbgrader metadata that names
+  no cell of the gradebook, or a cell already named later in the notebook, is dropped, so
+  forged or duplicated test cells neither crash nbgrader nor earn points.
+- TolerantNotebookExporter reads submissions; a file that is not a readable notebook
+  becomes the release notebook marked unreadable, so the student is graded 0 with the
+  reason instead of nbgrader dropping the submission and keeping an older grade.
+"""
+from __future__ import annotations
+
+import os
+
+import nbformat
+from nbconvert.exporters import NotebookExporter
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Float, Integer
+
+from autograder.grading.engine import UNREADABLE_KEY, grade_notebook
+from autograder import sandbox
+from autograder.sandbox import Limits
+
+
+class GradeWithHiddenTests(NbGraderPreprocessor):
+    """Run the notebook in a sandboxed worker process and score its test cells by their hidden tests.
+
+    The limits below are per notebook; a limit hit is shown in the student's feedback.
+    """
+
+    cell_timeout = Float(60.0, help="Seconds (wall clock) one notebook cell may run.").tag(config=True)
+    call_timeout = Float(60.0, help="Seconds (wall clock) one call of student code by a hidden test may run.").tag(config=True)
+    notebook_timeout = Float(600.0, help="Seconds (wall clock) for the whole notebook: cells and hidden tests.").tag(config=True)
+    cpu_seconds = Integer(600, help="CPU seconds the notebook's process may use (a hard rlimit).").tag(config=True)
+    memory_mb = Integer(2048, help="MiB of resident memory for all the notebook's processes.").tag(config=True)
+    gpu_memory_mb = Integer(16384, help="MiB of GPU memory for the notebook, on a grader with NVIDIA GPUs.").tag(config=True)
+    processes = Integer(256, help="Processes plus threads the notebook may run at once.").tag(config=True)
+    file_size_mb = Integer(256, help="MiB for one file written by student code.").tag(config=True)
+    disk_mb = Integer(1024, help="MiB for all files in the notebook's scratch folder.").tag(config=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        sandbox.zygote(self.limits())  # starts now; its imports overlap nbgrader's first steps
+
+    def limits(self) -> Limits:
+        return Limits(cell_seconds=self.cell_timeout, call_seconds=self.call_timeout,
+                      notebook_seconds=self.notebook_timeout, cpu_seconds=self.cpu_seconds,
+                      memory_mb=self.memory_mb, gpu_memory_mb=self.gpu_memory_mb, processes=self.processes, file_size_mb=self.file_size_mb,
+                      disk_mb=self.disk_mb)
+
+    def preprocess(self, nb, resources):
+        workdir = resources.get("metadata", {}).get("path") or "."
+        usage = {}
+        grades = grade_notebook(nb, workdir, self.limits(), usage)
+        if usage.get("peak_mib"):
+            self.log.info("student's process: peak memory %.0f MiB, CPU %.2f s", usage["peak_mib"],
+                          usage.get("cpu_seconds") or 0)
+        for grade in grades:
+            self.log.info("%s: %g / %g (%d of %d hidden tests passed)", grade.grade_id, grade.score,
+                          grade.max_points, grade.passed, len(grade.tests))
+        return nb, resources
+
+
+class KeepKnownCellIds(NbGraderPreprocessor):
+    """Drop nbgrader metadata that is malformed, unknown to the gradebook, or a duplicate.
+
+    As nbgrader's DeduplicateIds does, the last cell with a grade_id keeps it. The cells whose
+    metadata is dropped stay in the notebook as ordinary cells; OverwriteCells then restores
+    the real test cells, re-adding any that are missing.
+    """
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        try:
+            with Gradebook(info["db_url"]) as gradebook:
+                known = {c.name for c in gradebook.find_notebook(info["notebook"], info["assignment"]).source_cells}
+        except MissingEntry:
+            return nb, resources
+        seen = set()
+        for cell in reversed(nb.cells):
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is None:
+                continue
+            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+            if isinstance(grade_id, str) and grade_id in known and grade_id not in seen:
+                seen.add(grade_id)
+                continue
+            self.log.warning("Dropping nbgrader metadata of a cell (grade_id %r): %s", grade_id,
+                             "already used by a later cell" if grade_id in seen else "not a cell of this assignment")
+            del cell.metadata["nbgrader"]
+        return nb, resources
+
+
+def read_submission(data: bytes | str, fallback_path: str | None, max_bytes: int = 50 << 20):
+    """A notebook from `data`, or the fallback notebook marked with why `data` could not be read.
+
+    Outputs do not count for grading (every cell is run again), so a notebook that is only
+    invalid because of its outputs (binary junk, wrong types) is read without them.
+    """
+    if len(data) > max_bytes:
+        reason = f"the file is {len(data) / 2**20:.0f} MiB, over the limit of {max_bytes >> 20} MiB"
+    else:
+        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+        try:
+            return _parse(text)
+        except Exception as exc:  # any unreadable file is the same outcome: 0 points and the reason
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+    if not fallback_path or not os.path.exists(fallback_path):
+        raise ValueError(f"the notebook could not be read ({reason}) and there is no release notebook to stand in")
+    nb = nbformat.read(fallback_path, as_version=4)
+    nb.metadata[UNREADABLE_KEY] = reason
+    return nb
+
+
+def _parse(text: str):
+    invalid = {}
+    nb = nbformat.reads(text, as_version=4, capture_validation_error=invalid)
+    if invalid:
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        nbformat.validate(nb)
+    return nb
+
+
+class TolerantNotebookExporter(NotebookExporter):
+    max_notebook_mb = Integer(50, help="Submitted notebooks over this size (MiB) are not read.").tag(config=True)
+
+    def from_file(self, file_stream, resources=None, **kw):
+        # the bytes under nbconvert's UTF-8 text stream: a file that is not UTF-8 is still read
+        stream = getattr(file_stream, "buffer", file_stream)
+        data = stream.read(self.max_notebook_mb * 2**20 + 1)
+        nb = read_submission(data, self._release_notebook(resources), self.max_notebook_mb << 20)
+        if UNREADABLE_KEY in nb.metadata:
+            self.log.warning("Submission %s could not be read: %s", resources.get("metadata", {}).get("name"),
+                             nb.metadata[UNREADABLE_KEY])
+        return self.from_notebook_node(nb, resources, **kw)
+
+    def _release_notebook(self, resources) -> str | None:
+        info = (resources or {}).get("nbgrader", {})
+        coursedir = getattr(self.parent, "coursedir", None)
+        if coursedir is None or "assignment" not in info or "notebook" not in info:
+            return None
+        folder = coursedir.format_path(coursedir.release_directory, ".", info["assignment"])
+        return os.path.join(folder, info["notebook"] + ".ipynb")

@@ -1,0 +1,1 @@
+"""What grading produced, written out: class summaries, CSV and Gradescope results."""

@@ -1,0 +1,96 @@
+"""The kit as a Gradescope autograder: one submission in, one results.json out.
+
+Gradescope runs `run_autograder` in a fresh container per submission, with the student's files
+in /autograder/submission and the result expected in /autograder/results/results.json
+(https://gradescope-autograders.readthedocs.io/en/latest/specs/). `grade_submission` puts the
+notebooks where nbgrader looks for a submission, grades them with `nbgrader autograde` (the kit's
+engine, sandbox and hidden tests, as for any class) and writes the gradebook's result in
+Gradescope's format. Whatever is wrong with the submission, a results.json is written that says
+what, because Gradescope shows a student nothing but "autograder failed" otherwise; an assignment
+the course does not have is the instructor's mistake and stops with a message.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path, PurePath
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from autograder.classroom.grade_class import default_db_url
+from autograder.authoring.corpus import nbgrader
+from autograder.results.reports import gradescope_not_graded, gradescope_results
+from autograder.sandbox import Limits, submission_files
+
+STUDENT = "student"  # each container grades one submission; nbgrader needs a student id for it
+
+
+def expected_notebooks(course: Path, assignment: str) -> list[str]:
+    """The assignment's notebook names, from the gradebook; the assignment is released first if it is not there."""
+    if not (course / "source" / assignment).is_dir():
+        known = ", ".join(sorted(p.name for p in (course / "source").iterdir() if p.is_dir()))
+        raise ValueError(f"no assignment {assignment!r} in {course / 'source'} (it has: {known})")
+
+    def recorded() -> list[str] | None:
+        with Gradebook(default_db_url(course)) as gradebook:
+            try:
+                return sorted(notebook.name for notebook in gradebook.find_assignment(assignment).notebooks)
+            except MissingEntry:
+                return None
+
+    names = recorded()
+    if names is None:
+        nbgrader(course, "generate_assignment", assignment, "--force")
+        names = recorded()
+    return names
+
+
+def match_notebooks(submission: Path, expected: list[str]) -> tuple[dict[str, bytes], list[str]]:
+    """{notebook name: submitted notebook} and notes for the student on files found under other names or not at all.
+
+    The submission's files are read as for the sandbox (`sandbox.submission_files`): regular files
+    only, so a link (to the course's solutions, say) is not the student's work. An exact name wins,
+    at the shallowest depth; a lone notebook is taken for a lone expected one whatever its name
+    (Gradescope keeps the uploaded name, such as `tensors (1).ipynb`).
+    """
+    files = submission_files(submission, Limits().files_mb << 20) if submission.is_dir() else {}
+    found = sorted((PurePath(name) for name in files if name.endswith(".ipynb")),
+                   key=lambda path: (len(path.parts), str(path)))
+    matched, notes = {}, []
+    for name in expected:
+        exact = [path for path in found if path.name == f"{name}.ipynb"]
+        if exact:
+            matched[name] = files[str(exact[0])]
+        elif len(expected) == 1 and len(found) == 1:
+            matched[name] = files[str(found[0])]
+            notes.append(f"Graded {found[0].name} as {name}.ipynb.")
+        else:
+            others = ", ".join(path.name for path in found) or "no notebook at all"
+            notes.append(f"{name}.ipynb is not in your submission (it has {others}): its cells score 0.")
+    return matched, notes
+
+
+def grade_submission(course: Path, assignment: str, submission: Path, results: Path) -> dict:
+    """Grade the notebooks in `submission` as `assignment` and write `results` (Gradescope's results.json)."""
+    matched, notes = match_notebooks(submission, expected_notebooks(course, assignment))
+    folder = course / "submitted" / STUDENT / assignment
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name, data in matched.items():
+        (folder / f"{name}.ipynb").write_bytes(data)
+    if not matched:
+        result = gradescope_not_graded(course, assignment, " ".join(notes))
+    else:
+        run = nbgrader(course, "autograde", assignment, "--student", STUDENT, "--force", check=False)
+        try:
+            result = gradescope_results(course, assignment, STUDENT)
+        except ValueError:  # nbgrader recorded no grade: its log goes to the instructors' view, not the student's
+            print(run.stderr[-5000:], file=sys.stderr)
+            result = gradescope_not_graded(course, assignment, "The grader could not grade this submission "
+                                           f"(nbgrader exited with {run.returncode}); your instructor can see why.")
+        if notes:
+            result["output"] = " ".join([*notes, result["output"]])
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(result, indent=2) + "\n")
+    return result
