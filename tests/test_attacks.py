@@ -21,8 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.authoring.solutions import corpus
+from autograder.authoring import corpus
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
 
 ATTACKS = {e.student: e for e in corpus.attack_entries(ROOT)}
 # What the whole grading run may use: the grader (1 GiB), a student's process at the attack

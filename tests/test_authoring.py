@@ -20,6 +20,7 @@ def test_there_are_source_notebooks():
     assert SOURCES, "no notebooks under source/"
 
 
+@pytest.mark.slow  # nbgrader generate_assignment for every set
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
 def test_release_matches_a_fresh_generate_assignment(released_course, source):
     fresh = released_course / "release" / source.parent.name / source.name

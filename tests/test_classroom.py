@@ -22,6 +22,8 @@ from autograder.authoring.corpus import cell_feedback, copy_course, nbgrader
 from autograder.results.reports import grade_cells, scores
 from autograder.authoring.submissions import build_sample_class
 
+pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "tensors"
 UNGRADABLE = "eve"

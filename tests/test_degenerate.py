@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from autograder.authoring.solutions import corpus
-from autograder.authoring.solutions import degenerate
+from autograder.authoring import corpus
+from autograder.authoring import degenerate
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
 
 ENTRIES = {(e.assignment, e.student): e for e in degenerate.entries(ROOT)}
 

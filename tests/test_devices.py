@@ -6,6 +6,8 @@ from autograder.grading.device import available, grading_device
 from autograder.grading.grade_file import grade_file
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
+
 
 @pytest.mark.parametrize("kind", ["cpu", "cuda", "mps"])
 @pytest.mark.parametrize("source", source_notebooks(ROOT), ids=lambda p: p.stem)

@@ -17,6 +17,8 @@ import pytest
 from autograder.authoring.corpus import copy_course, full_points, notebook_of
 from autograder.authoring.submissions import Case, build_notebook
 
+pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
+
 ASSIGNMENT = "tensors"
 
 

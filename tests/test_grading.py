@@ -13,10 +13,12 @@ import sys
 
 import pytest
 
-from autograder.authoring.solutions import corpus
+from autograder.authoring import corpus
 from autograder.authoring.corpus import SOURCE_COPY, UNREADABLE, gradebook_scores
 from autograder.grading.grade_file import grade_file
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
 
 ASSIGNMENTS = corpus.assignments(ROOT)
 ENTRIES = {(e.assignment, e.student): e for e in corpus.entries(ROOT)}

@@ -10,6 +10,8 @@ from autograder.authoring.solutions import runnable, source_notebooks
 from autograder.authoring.checkups import NOTEBOOK_SECONDS
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
+
 PICTURES = {"autograd": "image/svg+xml", "building_blocks": "image/png", "training": "image/png"}
 
 

@@ -21,6 +21,8 @@ from autograder.authoring.corpus import cell_feedback, copy_course, first_messag
 from autograder.results.reports import Cell, cell_messages, class_summary, format_summary, gradescope_results, plot_summary
 from autograder.authoring.submissions import build_sample_class
 
+pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENT = "tensors"
 

@@ -306,9 +306,12 @@ print(seen, found)
 def test_an_installed_kit_ships_no_solution_hidden_test_or_source_notebook(tmp_path):
     """A wheel (what a plain `pip install .` installs into the Python the sandbox shows) holds
     the engine only: the lesson's secrets stay in the course folder."""
+    import shutil
     import zipfile
+    source = tmp_path / "kit"  # built from a copy: setuptools leaves build/ in the tree it builds
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "build", "*.egg-info"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path),
-                    str(ROOT)], check=True, capture_output=True, timeout=300)
+                    str(source)], check=True, capture_output=True, timeout=300)
     [wheel] = tmp_path.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert any(name.startswith("autograder/grading/") for name in names), names

@@ -10,11 +10,13 @@ from __future__ import annotations
 import pytest
 
 from autograder.grading import cells
-from autograder.authoring.solutions import corpus
-from autograder.authoring.solutions import degenerate
+from autograder.authoring import corpus
+from autograder.authoring import degenerate
 from autograder.grading.session import Limits, Worker
 from autograder.authoring.submissions import Case, build_notebook, read_case
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
 
 LIMITS = Limits(cell_seconds=120, notebook_seconds=600)
 

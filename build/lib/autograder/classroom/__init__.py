@@ -1,1 +1,0 @@
-"""A whole class: nbgrader autograde in parallel, on shards, into one gradebook."""

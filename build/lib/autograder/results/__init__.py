@@ -1,1 +1,0 @@
-"""What grading produced, written out: class summaries, CSV and Gradescope results."""

@@ -1,1 +1,0 @@
-"""The only code bound into the sandbox: the worker and the files it imports."""
