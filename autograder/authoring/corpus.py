@@ -12,8 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +20,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from autograder.grading import cells
+from autograder.nbgrader.command import nbgrader as run_nbgrader
 from autograder.authoring.solutions import ROOT
 from autograder.authoring.submissions import Case, build_notebook, read_case, submission_files
 
@@ -99,30 +98,10 @@ def copy_course(target: Path, root: Path = ROOT) -> Path:
 
 def nbgrader(course: Path, *args: str, check: bool = True, prefix: tuple[str, ...] = (),
              env: dict | None = None, peaks: dict[str, float] | None = None) -> subprocess.CompletedProcess:
-    """Run nbgrader's own command line in `course` with this interpreter.
-
-    `prefix` is a command that runs it (another user, a memory cap; it must exec nbgrader in its
-    own process); `env` adds variables. With `peaks`, the peak resident memory (MiB) of the
-    grader's own processes is recorded there (see _watch_peaks)."""
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-               **(env or {}))
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        process = subprocess.Popen([*prefix, sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                                   stdout=out, stderr=err, text=True)
-        try:
-            if peaks is not None:
-                _watch_peaks(process, peaks)
-            process.wait(timeout=3600)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-        out.seek(0)
-        err.seek(0)
-        result = subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
-    if check and result.returncode != 0:
-        raise RuntimeError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-5000:]}")
-    return result
+    """nbgrader's command line in `course` (autograder.nbgrader.command); with `peaks`, the peak
+    resident memory (MiB) of the grader's own processes is recorded there (see _watch_peaks)."""
+    watch = (lambda process: _watch_peaks(process, peaks)) if peaks is not None else None
+    return run_nbgrader(course, *args, check=check, prefix=prefix, env=env, while_running=watch)
 
 
 def _watch_peaks(process: subprocess.Popen, peaks: dict[str, float]) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path, PurePath
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.classroom.grade_class import default_db_url
-from autograder.authoring.corpus import nbgrader
+from autograder.nbgrader.command import nbgrader
 from autograder.results.reports import gradescope_not_graded, gradescope_results
 from autograder.sandbox import Limits, submission_files
 
