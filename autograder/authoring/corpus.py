@@ -22,7 +22,7 @@ from nbgrader.api import Gradebook
 from autograder.grading import cells
 from autograder.nbgrader.command import nbgrader as run_nbgrader
 from autograder.authoring.solutions import ROOT
-from autograder.authoring.submissions import Case, build_notebook, read_case, submission_files
+from autograder.authoring.submissions import Case, build_notebook, read_case, case_files
 
 COURSE_FILES = ["source", "release", "autograder", "solutions", "nbgrader_config.py"]
 UNREADABLE = ("dave", "tensors")  # tests/sample_class/dave/tensors holds a broken .ipynb, not a case file
@@ -143,7 +143,7 @@ def write_submission(course: Path, entry: Entry, root: Path = ROOT) -> None:
     """The student's folder in submitted/ as `entry` describes it (the notebook and any extra files)."""
     nb = build_notebook(entry.case, notebook_of(entry.assignment, "release", root), notebook_of(entry.assignment, root=root))
     folder = submit(course, entry.student, entry.assignment).parent
-    for name, data in submission_files(entry.case, nb, f"{entry.assignment}.ipynb").items():
+    for name, data in case_files(entry.case, nb, f"{entry.assignment}.ipynb").items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
 

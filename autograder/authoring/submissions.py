@@ -202,7 +202,7 @@ FILE_FORMS = {"invalid-json": _invalid_json, "nbformat-3": _nbformat_3, "wrong-k
               "huge": _huge, "binary-outputs": _binary_outputs}
 
 
-def submission_files(case: Case, nb, notebook_name: str) -> dict[str, bytes]:
+def case_files(case: Case, nb, notebook_name: str) -> dict[str, bytes]:
     """The files a student folder holds for `case`: the notebook (in its form) and any extra files."""
     form = FILE_FORMS.get(case.file_form)
     files = {notebook_name: form(nb) if form else nbformat.writes(nb).encode()}

@@ -203,7 +203,7 @@ class Progress:
 # ----------------------------------------------------------------------------- workers
 
 @dataclass
-class Worker:
+class AutogradeProcess:
     number: int
     students: list[str]
     submissions: dict[tuple[str, str], str]  # (student, assignment) -> its name in the progress bar
@@ -219,7 +219,7 @@ def _submission_of(folder: str) -> tuple[str, str]:
     return (parts[-2], parts[-1]) if len(parts) >= 2 else ("", "")
 
 
-def watch(worker: Worker, lines, progress: Progress, log: TextIO) -> None:
+def watch(worker: AutogradeProcess, lines, progress: Progress, log: TextIO) -> None:
     """Follow one nbgrader process's log: a submission starts at 'Sanitizing', ends at the file permissions."""
     current = None
 
@@ -242,8 +242,8 @@ def watch(worker: Worker, lines, progress: Progress, log: TextIO) -> None:
             current = None
 
 
-def run_worker(course: Path, assignment: str, worker: Worker, everyone: list[str], progress: Progress,
-               force: bool, threads: int) -> Worker:
+def run_worker(course: Path, assignment: str, worker: AutogradeProcess, everyone: list[str], progress: Progress,
+               force: bool, threads: int) -> AutogradeProcess:
     others = [s for s in everyone if s not in worker.students]
     command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--log-level=INFO",  # the progress reads it
                f"--CourseDirectory.db_url={worker.db_url}"]
@@ -317,7 +317,7 @@ def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[in
         for number, part in enumerate(parts):
             worker_url = db_url if target is None else copy_gradebook(db_url, scratch / f"worker-{number}.db",
                                                                       assignments, keep=part)
-            pool.append(Worker(number, part, {(s, a): label(s, a) for s, a in pairs if s in part}, worker_url,
+            pool.append(AutogradeProcess(number, part, {(s, a): label(s, a) for s, a in pairs if s in part}, worker_url,
                                log_dir / f"worker-{number}.log"))
         threads = max(1, (os.cpu_count() or 1) // workers)
         progress.draw("starting")

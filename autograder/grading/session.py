@@ -68,7 +68,7 @@ class Worker:
         self._from_worker, from_worker_w = os.pipe()
         try:
             self.zygote = sandbox.zygote(self.limits)
-            self.pid = self.zygote.fork(sandbox.submission_files(workdir, self.limits.files_mb << 20),
+            self.pid = self.zygote.fork(sandbox.read_submission_folder(workdir, self.limits.files_mb << 20),
                                         to_worker_r, from_worker_w, limit_data=grading_device().type != "cuda")
         except sandbox.ZygoteGone as exc:
             self.pid, self.gone = None, f"your notebook could not be started: {exc}"

@@ -21,7 +21,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from autograder.classroom.grade_class import default_db_url
 from autograder.nbgrader.command import nbgrader
 from autograder.results.reports import gradescope_not_graded, gradescope_results
-from autograder.sandbox import Limits, submission_files
+from autograder.sandbox import Limits, read_submission_folder
 
 STUDENT = "student"  # each container grades one submission; nbgrader needs a student id for it
 
@@ -49,12 +49,12 @@ def expected_notebooks(course: Path, assignment: str) -> list[str]:
 def match_notebooks(submission: Path, expected: list[str]) -> tuple[dict[str, bytes], list[str]]:
     """{notebook name: submitted notebook} and notes for the student on files found under other names or not at all.
 
-    The submission's files are read as for the sandbox (`sandbox.submission_files`): regular files
+    The submission's files are read as for the sandbox (`sandbox.read_submission_folder`): regular files
     only, so a link (to the course's solutions, say) is not the student's work. An exact name wins,
     at the shallowest depth; a lone notebook is taken for a lone expected one whatever its name
     (Gradescope keeps the uploaded name, such as `tensors (1).ipynb`).
     """
-    files = submission_files(submission, Limits().files_mb << 20) if submission.is_dir() else {}
+    files = read_submission_folder(submission, Limits().files_mb << 20) if submission.is_dir() else {}
     found = sorted((PurePath(name) for name in files if name.endswith(".ipynb")),
                    key=lambda path: (len(path.parts), str(path)))
     matched, notes = {}, []

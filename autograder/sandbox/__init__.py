@@ -188,7 +188,7 @@ def worker_env() -> dict:
     return env
 
 
-def submission_files(folder: str | os.PathLike, limit_bytes: int, limit_count: int = 1000) -> dict[str, bytes]:
+def read_submission_folder(folder: str | os.PathLike, limit_bytes: int, limit_count: int = 1000) -> dict[str, bytes]:
     """The regular files of a submission folder (no links), up to `limit_bytes` and `limit_count` in all."""
     files, total = {}, 0
     for top, dirs, names in os.walk(folder):
@@ -211,7 +211,7 @@ class ZygoteGone(Exception):
     """The zygote stopped answering; the next notebook starts a new one."""
 
 
-class Zygote:
+class ZygoteHandle:
     """The grader's handle on one zygote process."""
 
     _uids = itertools.count()
@@ -319,17 +319,17 @@ class Zygote:
                 shutil.rmtree(self._scratch_root, ignore_errors=True)
 
 
-_zygote: Zygote | None = None
+_zygote: ZygoteHandle | None = None
 
 
-def zygote(limits: Limits) -> Zygote:
+def zygote(limits: Limits) -> ZygoteHandle:
     """The zygote of this grading run, started (or restarted) on first use."""
     global _zygote
     if _zygote is not None and (not _zygote.alive or _zygote.limits != limits):
         _zygote.close()
         _zygote = None
     if _zygote is None:
-        _zygote = Zygote(limits)
+        _zygote = ZygoteHandle(limits)
     return _zygote
 
 
