@@ -171,7 +171,9 @@ def expect_finite(actual, what: str) -> float:
 
 
 def expect_in_range(actual: torch.Tensor, low: float, high: float, what: str, hint: str = ""):
-    """Every value of a tensor in [low, high) (NaN is in no range)."""
+    """Every value of a tensor in [low, high) (NaN is in no range; a meta tensor has no values)."""
+    if actual.is_meta:
+        fail(f"{what}: your tensor is on the meta device, which holds no values")
     values = actual.detach().to("cpu", torch.float64)
     inside = (values >= low) & (values < high)
     if not bool(inside.all()):

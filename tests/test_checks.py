@@ -69,3 +69,10 @@ def test_a_meta_answer_is_graded_on_shape_dtype_and_device_only():
     expect_tensor(torch.empty(2, 3, device="meta"), torch.empty(2, 3, device="meta"), "t")
     with pytest.raises(CheckFailed, match="expected shape"):
         expect_tensor(torch.empty(3, 2, device="meta"), torch.empty(2, 3, device="meta"), "t")
+
+
+def test_a_range_check_fails_closed_on_nan_and_meta():
+    from autograder.checks import expect_in_range
+    for answer in (torch.tensor([0.5, float("nan")]), torch.empty(2, device="meta")):
+        with pytest.raises(CheckFailed):
+            expect_in_range(answer, 0, 1, "r")
