@@ -634,7 +634,7 @@ class Zygote:
                 self.children[pid]["status"] = _ending(status, usage)
                 if self.children[pid]["ended"]:  # answered for already: only the cleaning up is left
                     self.clean_up(self.children.pop(pid))
-        self.stale_cgroups = [cgroup for cgroup in self.stale_cgroups if not cgroup.remove(kill=True)]
+        self.stale_cgroups = [cgroup for cgroup in self.stale_cgroups if not self.retry_removal(cgroup)]
         live = [pid for pid in live if pid in self.children and self.children[pid]["status"] is None]
         if not live:
             return
@@ -672,6 +672,13 @@ class Zygote:
         child = self.children.get(pid)
         if child and child["cgroup"] is not None:  # whatever the notebook started, however
             child["cgroup"].kill()
+
+    @staticmethod
+    def retry_removal(cgroup):
+        """One try per watch, without waiting: remove(kill=True) sleeps between its tries, which
+        the watch loop must not do."""
+        cgroup.kill()
+        return cgroup.remove()
 
     def clean_up(self, child):
         """Remove an ended child's scratch folder and cgroup."""
