@@ -15,7 +15,7 @@ from autograder.grading.session import Limits, Student, Worker, WorkerGone
 needs_bubblewrap = pytest.mark.skipif(not sandbox.protections().bubblewrap,
                                       reason="bubblewrap is not usable on this machine: no filesystem sandbox")
 needs_root = pytest.mark.skipif(not sandbox.protections().own_uid,
-                                reason="a uid per notebook needs bubblewrap and a grader running as root")
+                                reason="a uid per notebook needs bubblewrap and a grader running as root or with subordinate uids")
 SMALL = Limits(cell_seconds=20, call_seconds=20, cpu_seconds=4, memory_mb=600, processes=64, file_size_mb=8,
                disk_mb=64)
 
@@ -318,3 +318,55 @@ def test_an_installed_kit_ships_no_solution_hidden_test_or_source_notebook(tmp_p
     leaked = [name for name in names if name.startswith(("solutions/", "autograder/hidden/", "source/"))
               or name.endswith(".ipynb")]
     assert leaked == [], leaked
+
+
+GRADER_USER = os.environ.get("KIT_TEST_GRADER_USER", "kit-grader")
+
+
+def _has_subordinate_uids(user: str) -> bool:
+    try:
+        with open("/etc/subuid") as f:
+            return any(line.startswith(f"{user}:") for line in f)
+    except OSError:
+        return False
+
+
+@needs_bubblewrap
+def test_a_grader_without_root_runs_each_notebook_as_a_subordinate_uid_of_its_own(tmp_path):
+    """As on an instructor's laptop: the grader is a plain user with a subordinate uid range."""
+    import pwd
+    import shutil
+    import tempfile
+    try:
+        user = pwd.getpwnam(GRADER_USER)
+    except KeyError:
+        pytest.skip(f"needs a user {GRADER_USER!r} to grade as (.ci/run creates it)")
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("needs a root test run to switch to the unprivileged grader")
+    if not (_has_subordinate_uids(GRADER_USER) and shutil.which("newuidmap")):
+        pytest.skip(f"{GRADER_USER!r} has no subordinate uids or newuidmap is missing (.ci/run and ./kit setup add them)")
+    folder = tempfile.mkdtemp(prefix="kit-subuid-")
+    os.chown(folder, user.pw_uid, user.pw_gid)
+    script = ("import json, sys\n"
+              "from autograder.grading.session import Worker\n"
+              "uids = []\n"
+              "for _ in range(3):\n"
+              "    worker = Worker(sys.argv[1])\n"
+              "    reply = worker.run_cell('import os\\nprint(os.getuid(), os.getgid(), open(\"/proc/self/uid_map\").read().split())', 'cell 1')\n"
+              "    uids.append(''.join(o.get('text', '') for o in reply['outputs']))\n"
+              "    worker.close()\n"
+              "print(json.dumps(uids))\n")
+    try:
+        result = subprocess.run(["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups",
+                                 sys.executable, "-c", script, folder], cwd=ROOT, capture_output=True, text=True,
+                                timeout=300, env=dict(os.environ, HOME=folder))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "runs as the grader's own user" not in result.stderr, result.stderr[-2000:]
+    printed = json.loads(result.stdout.splitlines()[-1])
+    uids = [line.split()[0] for line in printed]
+    assert len(set(uids)) == 3 and "0" not in uids and str(user.pw_uid) not in uids, printed
+    # The notebook's uid is one of the grader's subordinate uids on the host, not the grader's own.
+    first_map = printed[0].split("[", 1)[1]
+    assert f"'{user.pw_uid}'" in first_map and "'1'" in first_map, printed

@@ -7,8 +7,10 @@ each notebook, so a notebook starts in milliseconds instead of seconds. The sand
   installation and the two worker files are visible, read-only; nothing of the course
   (autograder/, solutions/, source/, the gradebook, other submissions). The child's only
   writable place is its own scratch folder on a size-limited tmpfs.
-- when the grader runs as root, each child runs as its own unprivileged uid, with no
-  capabilities and no_new_privs, so children cannot signal, trace or read one another.
+- each child runs as a uid of its own, unique within the grading run, with no capabilities and
+  no_new_privs, so children cannot signal, trace or read one another: a uid of the machine's
+  when the grader runs as root; without root, one of the grader user's subordinate uids
+  (/etc/subuid, mapped by newuidmap into a user namespace the sandbox runs in).
 - per child: rlimits on CPU time (soft = hard, so SIGXCPU cannot be caught into more time),
   file size, processes and data; a cgroup of its own where the machine allows it
   (cgroups.py), in which the kernel caps memory (with the scratch files) and processes; the
@@ -76,9 +78,52 @@ class Limits:
 
 
 @dataclass
+class SubordinateIds:
+    """The grader user's subordinate uid and gid ranges, which newuidmap maps for a grader without root."""
+
+    uid_start: int
+    gid_start: int
+    count: int
+
+    @classmethod
+    def find(cls) -> "SubordinateIds | None":
+        if not (shutil.which("newuidmap") and shutil.which("newgidmap")):
+            return None
+        import pwd
+        names = {str(os.geteuid())}
+        try:
+            names.add(pwd.getpwuid(os.geteuid()).pw_name)
+        except KeyError:
+            pass
+        uids, gids = _first_range("/etc/subuid", names), _first_range("/etc/subgid", names)
+        if uids is None or gids is None or min(uids[1], gids[1]) < 2:
+            return None
+        return cls(uids[0], gids[0], min(uids[1], gids[1]))
+
+    def unshare_command(self) -> list[str]:
+        """Run what follows as root of a new user namespace, with inner ids 1..count mapped to the ranges."""
+        return ["unshare", "--map-user=0", "--map-group=0",
+                f"--map-users={self.uid_start},1,{self.count}", f"--map-groups={self.gid_start},1,{self.count}", "--"]
+
+
+def _first_range(path: str, names: set[str]) -> tuple[int, int] | None:
+    """(start, count) of the first range of /etc/subuid or /etc/subgid that belongs to one of `names`."""
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        fields = line.strip().split(":")
+        if len(fields) == 3 and fields[0] in names and fields[1].isdigit() and fields[2].isdigit():
+            return int(fields[1]), int(fields[2])
+    return None
+
+
+@dataclass
 class Protections:
     bubblewrap: bool
     own_uid: bool
+    subordinate: SubordinateIds | None = None  # the uids of a grader without root
 
     def missing(self) -> list[str]:
         gaps = []
@@ -87,10 +132,19 @@ class Protections:
                         "files (solutions, hidden tests, gradebook), write outside its scratch folder "
                         "and use the network; install Debian's 'bubblewrap'")
         if not self.own_uid:
-            gaps.append("without root, every notebook runs as the grader's own user: the process limit "
-                        "is only watched (not an rlimit)" + ("" if self.bubblewrap else
-                        ", and files of that user are readable"))
+            gaps.append("without root, and without subordinate uids for this user (Debian's 'uidmap' and a "
+                        "range in /etc/subuid and /etc/subgid), every notebook runs as the grader's own "
+                        "user: the process limit is only watched (not an rlimit)" + (
+                            "" if self.bubblewrap else ", and files of that user are readable"))
         return gaps
+
+
+def _subordinate_ids_work(ids: SubordinateIds) -> bool:
+    probe = subprocess.run([*ids.unshare_command(), "bwrap", "--ro-bind", "/", "/", "--unshare-pid", "true"],
+                           capture_output=True, timeout=30)
+    if probe.returncode != 0:
+        log.warning("subordinate uids of this user could not be mapped: %s", probe.stderr.decode(errors="replace")[:300])
+    return probe.returncode == 0
 
 
 def _bubblewrap_works() -> bool:
@@ -118,7 +172,11 @@ def protections() -> Protections:
         bubblewrap = os.environ.get("KIT_NO_SANDBOX") != "1" and _bubblewrap_works()
         # Without bubblewrap's view of the filesystem another uid may not reach Python itself
         # (under /root, say), so a uid per notebook needs both.
-        _protections = Protections(bubblewrap=bubblewrap, own_uid=bubblewrap and os.geteuid() == 0)
+        subordinate = SubordinateIds.find() if bubblewrap and os.geteuid() != 0 else None
+        if subordinate is not None and not _subordinate_ids_work(subordinate):
+            subordinate = None
+        _protections = Protections(bubblewrap=bubblewrap, own_uid=bubblewrap and (os.geteuid() == 0 or subordinate is not None),
+                                   subordinate=subordinate)
         for gap in _protections.missing():
             _warn_once(gap)
     return _protections
@@ -137,10 +195,15 @@ def _parents(path: str) -> list[str]:
     return [arg for parent in parents for arg in ("--perms", "0755", "--dir", str(parent))]
 
 
-def bubblewrap_command(limits: Limits, run_cgroups: cgroups.RunCgroups | None) -> list[str]:
+def bubblewrap_command(limits: Limits, run_cgroups: cgroups.RunCgroups | None,
+                       subordinate: SubordinateIds | None = None) -> list[str]:
     command = ["bwrap", "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid",
                "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
-    if os.geteuid() != 0:
+    if subordinate is not None:
+        # bubblewrap runs as root of a user namespace in which uids 1..count are the grader's
+        # subordinate uids: the zygote gives each notebook one of them, as a root grader would.
+        command = subordinate.unshare_command() + command
+    elif os.geteuid() != 0:
         # A grader without root: the zygote gets capabilities in a user namespace of its own, so
         # that it can give each notebook pid and mount namespaces; children drop them all.
         command += ["--unshare-user", "--cap-add", "ALL"]
@@ -223,7 +286,8 @@ class ZygoteHandle:
         self._sock, child_sock = socket.socketpair()
         self.cgroups, self.cgroups_why = cgroups.RunCgroups.create(f"kit-run-{os.getpid()}-{next(self._runs)}")
         if self.protections.bubblewrap:
-            prefix, script, scratch = bubblewrap_command(limits, self.cgroups), f"{KIT_DIR_INSIDE}/worker.py", SCRATCH_INSIDE
+            prefix = bubblewrap_command(limits, self.cgroups, self.protections.subordinate)
+            script, scratch = f"{KIT_DIR_INSIDE}/worker.py", SCRATCH_INSIDE
             mode = "sandboxed"
             seen = self.cgroups.inside() if self.cgroups else None
         else:
@@ -287,9 +351,15 @@ class ZygoteHandle:
     def fork(self, files: dict[str, bytes], request_fd: int, reply_fd: int, limit_data: bool) -> int:
         """Start a child that serves one notebook on the given pipe ends; its pid in the sandbox."""
         number = next(self._uids)
-        # A uid of its own per notebook, unique within this grading run (100,000 notebooks), and
-        # apart from those of other grading runs on the machine unless their pids collide.
-        uid = UID_BASE + (os.getpid() % 20_000) * 100_000 + number % 100_000 if self.protections.own_uid else None
+        # A uid of its own per notebook, unique within this grading run (100,000 notebooks, or the
+        # size of the subordinate range), and apart from those of other grading runs on the machine
+        # unless their pids collide (with root; the subordinate range is shared by a user's runs).
+        if not self.protections.own_uid:
+            uid = None
+        elif self.protections.subordinate is not None:
+            uid = 1 + number % self.protections.subordinate.count
+        else:
+            uid = UID_BASE + (os.getpid() % 20_000) * 100_000 + number % 100_000
         # base64 text: bytes are not plain data on the wire
         files = {name: base64.b64encode(data).decode() for name, data in files.items()}
         request = {"op": "fork", "scratch_root": self.scratch_root, "uid": uid, "files": files,
