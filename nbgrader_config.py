@@ -2,7 +2,7 @@
 
 `nbgrader autograde` grades with the kit's engine instead of nbgrader's stock Execute
 preprocessor: student code runs in a separate worker process, and each autograded
-cell's points come from its hidden pytest tests in autograder/hidden/.
+cell's points come from its hidden pytest tests in hidden_tests/ (c.GradeWithHiddenTests.hidden_tests).
 """
 import os
 import sys

@@ -1,15 +1,18 @@
 """source/ is the single truth: release/ and solutions/ are generated from it and must not drift."""
-import importlib
 import json
+import re
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.grading import cells
+from autograder.grading.hidden_tests import HIDDEN_TESTS
 from autograder.authoring.solutions import MARKER, solution_module, solution_path, source_notebooks
 from conftest import ROOT
 
 SOURCES = source_notebooks(ROOT)
+HIDDEN = ROOT / HIDDEN_TESTS
 
 
 def release_path(source):
@@ -64,16 +67,16 @@ def test_every_test_cell_names_existing_hidden_tests(source):
         grade_id = cells.nbgrader_meta(cell)["grade_id"]
         assert items, f"test cell {grade_id} names no hidden tests"
         for item in items:
-            path, class_name = cells.item_node_id(item).split("::")
-            module = importlib.import_module(f"autograder.hidden.{path.rsplit('/', 1)[1][:-3]}")
-            assert hasattr(module, class_name), f"{grade_id}: item {item} has no class {class_name} in {path}"
+            path, class_name = cells.item_class(item, HIDDEN)
+            assert re.search(rf"^class {class_name}\b", Path(path).read_text(), re.MULTILINE), \
+                f"{grade_id}: item {item} has no class {class_name} in {path}"
 
 
 def test_hidden_region_accepts_only_grade_calls():
     visible, items = cells.split_hidden('assert True\n### BEGIN HIDDEN TESTS\ngrade("tensors.zeros")\n'
                                         '### END HIDDEN TESTS\n')
     assert visible == "assert True\n" and items == ["tensors.zeros"]
-    assert cells.item_node_id("tensors.row_view").endswith("test_tensors.py::TestRowView")
+    assert cells.item_class("tensors.row_view", HIDDEN) == (str(HIDDEN / "test_tensors.py"), "TestRowView")
     for bad in ['import os\ngrade("tensors.zeros")', "grade(name)", 'grade("Zeros")', "grade(", 'check("a.b")']:
         with pytest.raises(cells.AuthoringError):
             cells.split_hidden(f"### BEGIN HIDDEN TESTS\n{bad}\n### END HIDDEN TESTS\n")

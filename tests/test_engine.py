@@ -13,6 +13,7 @@ from autograder.authoring.solutions import ROOT
 from autograder.sandbox.inside.wire import Handle, Opaque
 
 SOURCE = ROOT / "source" / "tensors" / "tensors.ipynb"
+HIDDEN = ROOT / hidden_tests.HIDDEN_TESTS
 
 
 def test_malformed_outputs_become_valid_notebook_outputs_or_nothing():
@@ -60,9 +61,9 @@ def test_a_failure_on_the_graders_side_scores_every_cell_0_with_the_reason(monke
     def broken(*args, **kwargs):
         raise TypeError("a bug in the grader")
 
-    monkeypatch.setattr(engine, "run_notebook_tests", broken)
+    monkeypatch.setattr(engine.hidden_tests(HIDDEN), "run", broken)
     nb = nbformat.read(SOURCE, as_version=4)
-    grades = engine.grade_notebook(nb, str(tmp_path))
+    grades = engine.grade_notebook(nb, str(tmp_path), HIDDEN)
     assert grades and all(g.score == 0 for g in grades)
     assert set(_points(nb).values()) == {"0"}
     assert all("the grader failed while handling your notebook (TypeError)" in g.messages[0] for g in grades)
@@ -72,12 +73,12 @@ def test_a_failure_on_the_graders_side_scores_every_cell_0_with_the_reason(monke
 def test_hidden_tests_past_the_time_limit_in_the_grader_score_0(monkeypatch, tmp_path):
     monkeypatch.setattr(engine, "GRACE_SECONDS", -10_000.0)  # the deadline has passed before the first test
     nb = nbformat.read(SOURCE, as_version=4)
-    grades = engine.grade_notebook(nb, str(tmp_path))
+    grades = engine.grade_notebook(nb, str(tmp_path), HIDDEN)
     assert all(g.score == 0 for g in grades)
     assert "HiddenTestsTimeout" in grades[0].messages[0]
     monkeypatch.undo()
     nb = nbformat.read(SOURCE, as_version=4)  # the next notebook gets a fresh pytest session and full marks
-    regraded = engine.grade_notebook(nb, str(tmp_path))
+    regraded = engine.grade_notebook(nb, str(tmp_path), HIDDEN)
     assert all(g.score == g.max_points for g in regraded), [g.messages for g in regraded]
 
 
@@ -87,6 +88,6 @@ def test_an_authoring_error_still_stops_grading(monkeypatch, tmp_path):
     def missing(*args, **kwargs):
         raise AuthoringError("no hidden tests were collected")
 
-    monkeypatch.setattr(engine, "run_notebook_tests", missing)
+    monkeypatch.setattr(engine.hidden_tests(HIDDEN), "check", missing)
     with pytest.raises(AuthoringError):
-        engine.grade_notebook(nbformat.read(SOURCE, as_version=4), str(tmp_path))
+        engine.grade_notebook(nbformat.read(SOURCE, as_version=4), str(tmp_path), HIDDEN)

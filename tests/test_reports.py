@@ -104,7 +104,7 @@ def test_gradescope_results_match_the_gradebook(graded):
                 assert message and message.removeprefix("- ") in test["output"]
         assert results["score"] == pytest.approx(sum(cell_scores.values()), abs=0.01)
         text = json.dumps(results)
-        for secret in ["BEGIN HIDDEN", "grade(", "autograder/hidden", str(graded)]:
+        for secret in ["BEGIN HIDDEN", "grade(", "hidden_tests", str(graded)]:
             assert secret not in text, f"{secret!r} leaked into {student}'s results.json"
 
 

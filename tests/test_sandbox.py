@@ -37,7 +37,7 @@ def run(worker, code):
 
 
 @needs_bubblewrap
-@pytest.mark.parametrize("path", ["solutions/tensors.py", "autograder/hidden/test_tensors.py",
+@pytest.mark.parametrize("path", ["solutions/tensors.py", "hidden_tests/test_tensors.py",
                                   "source/tensors/tensors.ipynb", "nbgrader_config.py"])
 def test_course_files_are_out_of_sight(worker, path):
     assert run(worker, f"print(open({str(ROOT / path)!r}).read()[:20])").startswith(
@@ -259,7 +259,7 @@ def test_gpu_memory_over_its_limit_stops_the_notebook(tmp_path):
 
 def _secret_files() -> list:
     """What no student may see: the reference solutions, the hidden tests, the source notebooks."""
-    return [*ROOT.glob("solutions/*.py"), *ROOT.glob("autograder/hidden/*.py"), *ROOT.glob("source/*/*.ipynb")]
+    return [*ROOT.glob("solutions/*.py"), *ROOT.glob("hidden_tests/*.py"), *ROOT.glob("source/*/*.ipynb")]
 
 
 @needs_bubblewrap
@@ -315,7 +315,7 @@ def test_an_installed_kit_ships_no_solution_hidden_test_or_source_notebook(tmp_p
     [wheel] = tmp_path.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert any(name.startswith("autograder/grading/") for name in names), names
-    leaked = [name for name in names if name.startswith(("solutions/", "autograder/hidden/", "source/"))
+    leaked = [name for name in names if name.startswith(("solutions/", "hidden_tests/", "source/"))
               or name.endswith(".ipynb")]
     assert leaked == [], leaked
 

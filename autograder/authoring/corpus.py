@@ -24,7 +24,7 @@ from autograder.nbgrader.command import nbgrader as run_nbgrader
 from autograder.authoring.solutions import ROOT
 from autograder.authoring.submissions import Case, build_notebook, read_case, case_files
 
-COURSE_FILES = ["source", "release", "autograder", "solutions", "nbgrader_config.py"]
+COURSE_FILES = ["source", "release", "autograder", "hidden_tests", "solutions", "nbgrader_config.py"]
 UNREADABLE = ("dave", "tensors")  # tests/sample_class/dave/tensors holds a broken .ipynb, not a case file
 SOURCE_COPY = "source-notebook"  # the student who submits the source notebook itself
 

@@ -7,7 +7,8 @@ names the items to grade, nothing else:
     grade("tensors.zeros")
     ### END HIDDEN TESTS
 
-Item `tensors.zeros` is the class `TestZeros` in `autograder/hidden/test_tensors.py`.
+Item `tensors.zeros` is the class `TestZeros` in `test_tensors.py` of the course's hidden tests
+folder (GradeWithHiddenTests.hidden_tests; `hidden_tests/` in the course root by default).
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ import ast
 import re
 from pathlib import Path
 
-HIDDEN_DIR = Path(__file__).resolve().parents[1] / "hidden"
 HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*(\n|$)",
                            re.MULTILINE | re.DOTALL)
 ITEM_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
@@ -62,14 +62,8 @@ def parse_items(region: str) -> list[str]:
     return items
 
 
-def item_node_id(item: str) -> str:
-    """The pytest node id of an item's hidden tests."""
+def item_class(item: str, folder: Path) -> tuple[str, str]:
+    """(test file, class name) of an item's hidden tests in `folder`, as pytest's collected items name them."""
     exercise_set, name = item.split(".")
     class_name = "Test" + "".join(part.capitalize() for part in name.split("_"))
-    return f"{HIDDEN_DIR / f'test_{exercise_set}.py'}::{class_name}"
-
-
-def item_class(item: str) -> tuple[str, str]:
-    """(test file, class name) of an item, as pytest's collected items name them."""
-    path, class_name = item_node_id(item).split("::")
-    return path, class_name
+    return str(Path(folder) / f"test_{exercise_set}.py"), class_name

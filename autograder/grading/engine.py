@@ -1,5 +1,8 @@
 """Grade one notebook: run its cells in a worker, score each autograded test cell by its hidden tests.
 
+The engine drives: it runs the notebook's cells in order and, at each test cell, asks the hidden
+tests (hidden_tests.HiddenTests) for that cell's results before it goes on.
+
 The outputs written into each test cell follow nbgrader's rules for scoring
 (`nbgrader.utils.determine_grade`): the first output is an execute_result holding the
 points earned, so nbgrader records partial credit; failures follow as an error output
@@ -10,12 +13,13 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from dataclasses import dataclass, field
 
 from nbformat import NotebookNode, from_dict
 
 from autograder.grading import cells
-from autograder.grading.hidden_tests import TestOutcome, run_notebook_tests
+from autograder.grading.hidden_tests import TestOutcome, hidden_tests
 from autograder.grading.session import Limits, Student, Worker, WorkerGone
 
 log = logging.getLogger(__name__)
@@ -167,9 +171,10 @@ def _error_fields(error) -> dict | None:
 GRACE_SECONDS = 30.0
 
 
-def grade_notebook(nb: NotebookNode, workdir: str, limits: Limits | None = None,
+def grade_notebook(nb: NotebookNode, workdir: str, hidden: str | os.PathLike, limits: Limits | None = None,
                    usage: dict | None = None) -> list[CellGrade]:
-    """Run `nb`'s code cells in order in a fresh worker started in `workdir`, and grade its test cells.
+    """Run `nb`'s code cells in order in a fresh worker started in `workdir`, and grade its test
+    cells by the hidden tests in folder `hidden`.
 
     Cell outputs are replaced in place. Returns one CellGrade per autograded test cell.
     `usage`, if given, receives how the student's process ended (cpu_seconds, peak_mib, ...).
@@ -182,11 +187,12 @@ def grade_notebook(nb: NotebookNode, workdir: str, limits: Limits | None = None,
     try:
         worker = None if unreadable else Worker(workdir, limits)
         run = _NotebookRun(nb, worker, f"your notebook file could not be read: {unreadable}" if unreadable else None)
-        steps = [(index, grade.items) for index, grade in run.grades.items() if grade.items]
-        if steps and run.stopped is None:
-            for index, outcomes in run_notebook_tests(steps, Student(worker), run.run_through,
-                                                      worker.deadline + GRACE_SECONDS).items():
-                run.grades[index].tests = outcomes
+        tests = hidden_tests(hidden)
+        tests.check([item for grade in run.grades.values() for item in grade.items])
+        student = Student(worker) if worker is not None else None
+        for index, grade in run.grades.items():
+            if grade.items and run.run_through(index):
+                grade.tests = tests.run(grade.items, student, worker.deadline + GRACE_SECONDS)
         run.run_through(len(nb.cells))
         return run.finish()
     except cells.AuthoringError:

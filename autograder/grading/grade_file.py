@@ -15,6 +15,7 @@ from nbgrader.utils import determine_grade
 from autograder.grading import cells
 from autograder.authoring.solutions import ROOT
 from autograder.grading.engine import grade_notebook
+from autograder.grading.hidden_tests import HIDDEN_TESTS
 from autograder.nbgrader.plugin import read_submission
 from autograder.grading.session import Limits
 
@@ -54,16 +55,16 @@ def restore_protected_cells(nb, source_nb) -> None:
             previous = grade_id
 
 
-def grade_file(path: Path, source: Path | None = None, limits: Limits | None = None) -> dict:
-    """Grade the notebook at `path` and return per-cell results as plain data."""
+def grade_file(path: Path, source: Path | None = None, limits: Limits | None = None, root: Path = ROOT) -> dict:
+    """Grade the notebook at `path` by the hidden tests of course `root`; per-cell results as plain data."""
     path = Path(path).resolve()
-    source = Path(source) if source else find_source(path)
-    release = ROOT / "release" / source.parent.name / source.name
+    source = Path(source) if source else find_source(path, root)
+    release = root / "release" / source.parent.name / source.name
     nb = read_submission(path.read_bytes(),
                          str(release if release.exists() else source))
     restore_protected_cells(nb, nbformat.read(source, as_version=4))
     # the files beside the notebook are copied (within limits) into the sandbox's scratch folder
-    grades = {g.grade_id: g for g in grade_notebook(nb, str(path.parent), limits)}
+    grades = {g.grade_id: g for g in grade_notebook(nb, str(path.parent), root / HIDDEN_TESTS, limits)}
     results = []
     for cell in nb.cells:
         grade_id = cells.nbgrader_meta(cell).get("grade_id")

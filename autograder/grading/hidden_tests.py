@@ -1,12 +1,16 @@
-"""Runs an autograded cell's hidden pytest tests against a student's worker.
+"""Runs the hidden pytest tests of one autograded cell against a student's worker.
 
-pytest runs here, in the grader's process; the tests reach the student's code only
-through the `student` fixture (autograder.grading.session.Student). Each test's verdict and the
-student-facing message of its failure are collected by a small pytest plugin.
+The hidden tests live with the lesson, outside the engine: a folder (GradeWithHiddenTests.hidden_tests)
+with one `test_<set>.py` per exercise set and a `pytest.ini`. pytest runs here, in the grader's
+process; the tests reach the student's code only through the `student` fixture
+(autograder.grading.session.Student). Each test's verdict and the student-facing message of its
+failure are collected by a small pytest plugin.
 
-One pytest session serves the whole grading run: it collects the hidden tests once, then
-waits in its own thread for notebooks and runs the items each one names, as pytest-xdist's
-workers do. Starting a session per notebook cost more than a blank notebook's tests.
+The engine drives: it runs the notebook up to a test cell, then asks for that cell's results with
+`HiddenTests.run`. pytest needs its own run loop, so one pytest session per folder serves the whole
+grading run from a thread: it collects the hidden tests once, then runs the items of each request
+it is handed, as pytest-xdist's workers do. Starting a session per notebook cost more than a blank
+notebook's tests.
 """
 from __future__ import annotations
 
@@ -16,10 +20,9 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from pathlib import Path
 
 import pytest
-from _pytest.reports import TestReport
 
 from autograder.grading import cells
 from autograder.checks import CheckFailed
@@ -33,8 +36,11 @@ log = logging.getLogger(__name__)
 UNUSED_PLUGINS = ["terminal", "cacheprovider", "randomly", "unraisableexception", "threadexception",
                   "doctest", "junitxml", "pastebin", "legacypath", "tmpdir", "setuponly", "setupplan",
                   "faulthandler", "logging", "subtests", "anyio", "platformdirs.pytest_plugin"]
+HIDDEN_TESTS = "hidden_tests"  # the folder of the hidden tests in a course root, unless configured otherwise
+# importlib: the hidden tests are imported by path, not as a package on sys.path, so the folders
+# of two courses (or a course and the kit's own tests) never clash over module names.
 PYTEST_ARGS = [*(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")), "--capture=no",
-               "-c", str(cells.HIDDEN_DIR / "pytest.ini"), "--rootdir", str(cells.HIDDEN_DIR)]
+               "--import-mode=importlib"]
 
 
 class HiddenTestsTimeout(Exception):
@@ -61,57 +67,63 @@ def student_message(exc: BaseException, test_name: str) -> str:
 
 
 @dataclass
-class _Notebook:
-    """One notebook's request to the session: which items to run for which cell."""
-    steps: list[tuple[int, list]]  # (cell index, pytest items) in notebook order
+class _Request:
+    """One cell's hidden tests to run against one student."""
+    items: list  # pytest items, in file order
     student: Student
-    run_through: Callable[[int], bool]
-    outcomes: dict[int, list[TestOutcome]] = field(default_factory=dict)
+    outcomes: list[TestOutcome] = field(default_factory=list)
     error: BaseException | None = None
     done: threading.Event = field(default_factory=threading.Event)
 
 
-class _Session:
-    """A pytest plugin: the long-lived session that runs each notebook's hidden tests."""
+class HiddenTests:
+    """The hidden tests of one folder, collected once by a long-lived pytest session in a thread."""
 
-    def __init__(self):
+    def __init__(self, folder: Path):
+        self.folder = Path(folder).resolve()
         self.pid = os.getpid()
         self.items: dict[tuple[str, str], list] = {}  # (test file, class) -> its items, in file order
         self.collect_errors: list[str] = []
         self.exit_code = None
         self.abandoned = False
-        self._notebook: _Notebook | None = None
-        self._cell: int | None = None
+        self._request: _Request | None = None
         self._ready = threading.Event()
-        self._queue: queue.Queue[_Notebook | None] = queue.Queue()
+        self._queue: queue.Queue[_Request | None] = queue.Queue()
+        if not (self.folder / "pytest.ini").is_file():
+            raise cells.AuthoringError(f"no hidden tests at {self.folder} (a folder with pytest.ini and "
+                                       f"test_<set>.py; set c.GradeWithHiddenTests.hidden_tests)")
         self._thread = threading.Thread(target=self._main, name="hidden-tests", daemon=True)
         self._thread.start()
         self._ready.wait()
 
     def _main(self):
         try:
-            self.exit_code = pytest.main([*PYTEST_ARGS, str(cells.HIDDEN_DIR)], plugins=[self])
+            self.exit_code = pytest.main([*PYTEST_ARGS, "-c", str(self.folder / "pytest.ini"),
+                                          "--rootdir", str(self.folder), str(self.folder)], plugins=[self])
         finally:
             self._ready.set()  # also when pytest stopped before its run loop
 
-    # --- the grader's side
+    # --- the engine's side
 
-    def run(self, steps: list[tuple[int, list[str]]], student: Student,
-            run_through: Callable[[int], bool], deadline: float) -> dict[int, list[TestOutcome]]:
+    def check(self, items: list[str]) -> None:
+        """Raise AuthoringError unless every item has hidden tests in this folder."""
         if not self._thread.is_alive():
-            raise cells.AuthoringError(f"the hidden tests could not be collected (pytest exit {self.exit_code}): "
-                                       f"{' '.join(self.collect_errors)[:2000]}")
-        wanted = [[self._key(*cells.item_class(item)) for item in items] for _, items in steps]
-        missing = [name for keys, (_, items) in zip(wanted, steps) for key, name in zip(keys, items)
-                   if key not in self.items]
+            raise cells.AuthoringError(f"the hidden tests in {self.folder} could not be collected (pytest exit "
+                                       f"{self.exit_code}): {' '.join(self.collect_errors)[:2000]}")
+        missing = [item for item in items if self._key(*cells.item_class(item, self.folder)) not in self.items]
         if missing:
-            names = ", ".join(item for _, items in steps for item in items)
-            raise cells.AuthoringError(f"no hidden tests were collected for {', '.join(missing)} (of {names}): "
+            raise cells.AuthoringError(f"no hidden tests were collected for {', '.join(missing)} in {self.folder}: "
                                        f"{' '.join(self.collect_errors)[:2000]}")
-        notebook = _Notebook([(cell, [i for key in dict.fromkeys(keys) for i in self.items[key]])
-                              for (cell, _), keys in zip(steps, wanted)], student, run_through)
-        self._queue.put(notebook)
-        while not notebook.done.wait(min(1.0, max(0.0, deadline - time.monotonic()))):
+
+    def run(self, items: list[str], student: Student, deadline: float) -> list[TestOutcome]:
+        """The outcomes of `items`' hidden tests against `student`, in file order.
+
+        Past `deadline` (time.monotonic()) HiddenTestsTimeout is raised."""
+        self.check(items)
+        keys = dict.fromkeys(self._key(*cells.item_class(item, self.folder)) for item in items)
+        request = _Request([test for key in keys for test in self.items[key]], student)
+        self._queue.put(request)
+        while not request.done.wait(min(1.0, max(0.0, deadline - time.monotonic()))):
             if not self._thread.is_alive():
                 raise RuntimeError("the hidden tests' pytest session stopped")
             if time.monotonic() >= deadline:
@@ -119,9 +131,9 @@ class _Session:
                 # next notebook starts a new one.
                 self.abandoned = True
                 raise HiddenTestsTimeout("the hidden tests ran past the notebook's time limit in the grader")
-        if notebook.error is not None:
-            raise notebook.error
-        return notebook.outcomes
+        if request.error is not None:
+            raise request.error
+        return request.outcomes
 
     @staticmethod
     def _key(path, class_name) -> tuple[str, str]:
@@ -134,30 +146,22 @@ class _Session:
         for item in session.items:
             self.items.setdefault(self._key(item.path, item.cls.__name__ if item.cls else ""), []).append(item)
         self._ready.set()
-        while (notebook := self._queue.get()) is not None:
+        while (request := self._queue.get()) is not None:
             try:
-                self._notebook = notebook
-                self._run(notebook)
-            except BaseException as exc:  # reported to the grader's thread, which raises it
-                notebook.error = exc
+                self._request = request
+                for index, item in enumerate(request.items):
+                    nextitem = request.items[index + 1] if index + 1 < len(request.items) else None  # None: all fixtures torn down
+                    item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+            except BaseException as exc:  # reported to the engine's thread, which raises it
+                request.error = exc
             finally:
-                self._notebook = None
-                notebook.done.set()
+                self._request = None
+                request.done.set()
         return True
-
-    def _run(self, notebook: _Notebook):
-        """Each cell's items in order, after running the notebook up to that cell; a lost worker skips the rest."""
-        for cell, items in notebook.steps:
-            self._cell = cell
-            if not notebook.run_through(cell):
-                continue
-            for index, item in enumerate(items):
-                nextitem = items[index + 1] if index + 1 < len(items) else None  # None: all fixtures torn down
-                item.ihook.pytest_runtest_protocol(item=item, nextitem=nextitem)
 
     @pytest.fixture(name="student")
     def student_fixture(self):
-        return self._notebook.student
+        return self._request.student
 
     @pytest.fixture(name="device")
     def device_fixture(self):
@@ -170,10 +174,10 @@ class _Session:
         if excinfo is not None and excinfo.errisinstance(pytest.skip.Exception):
             return None  # pytest's own report
         if call.when == "call" or (excinfo is not None and call.when == "setup"):
-            outcomes = self._notebook.outcomes.setdefault(self._cell, [])
+            outcomes = self._request.outcomes
             message = "" if excinfo is None else student_message(excinfo.value, item.name)
             outcomes.append(TestOutcome(item.name, excinfo is None, message, item.get_closest_marker("side") is not None))
-        return TestReport(item.nodeid, item.location, {}, "passed" if excinfo is None else "failed",
+        return pytest.TestReport(item.nodeid, item.location, {}, "passed" if excinfo is None else "failed",
                           None if excinfo is None else repr(excinfo.value)[:500], call.when,
                           duration=call.duration, start=call.start, stop=call.stop)
 
@@ -182,19 +186,13 @@ class _Session:
             self.collect_errors.append(str(report.longrepr))
 
 
-_session: _Session | None = None
+_sessions: dict[Path, HiddenTests] = {}
 
 
-def run_notebook_tests(steps: list[tuple[int, list[str]]], student: Student,
-                       run_through: Callable[[int], bool], deadline: float) -> dict[int, list[TestOutcome]]:
-    """Run the hidden tests of every test cell in notebook order, in the grading run's pytest session.
-
-    `steps` are (cell index, items) in notebook order. Before the first test of a cell,
-    `run_through(cell index)` runs the notebook up to and including that cell; when it says
-    False (the student's process is gone) that cell's tests are not run. Returns each cell's
-    test outcomes, in file order. Past `deadline` (time.monotonic()) HiddenTestsTimeout is raised.
-    """
-    global _session
-    if _session is None or _session.pid != os.getpid() or _session.abandoned:  # a forked grader starts its own
-        _session = _Session()
-    return _session.run(steps, student, run_through, deadline)
+def hidden_tests(folder: str | os.PathLike) -> HiddenTests:
+    """The grading run's session over the hidden tests in `folder`; a forked grader starts its own."""
+    folder = Path(folder).resolve()
+    session = _sessions.get(folder)
+    if session is None or session.pid != os.getpid() or session.abandoned:
+        session = _sessions[folder] = HiddenTests(folder)
+    return session

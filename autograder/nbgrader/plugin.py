@@ -16,9 +16,10 @@ import nbformat
 from nbconvert.exporters import NotebookExporter
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Float, Integer
+from traitlets import Float, Integer, Unicode
 
 from autograder.grading.engine import UNREADABLE_KEY, grade_notebook
+from autograder.grading.hidden_tests import HIDDEN_TESTS
 from autograder import sandbox
 from autograder.sandbox import Limits
 
@@ -28,6 +29,9 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
 
     The limits below are per notebook; a limit hit is shown in the student's feedback.
     """
+
+    hidden_tests = Unicode(HIDDEN_TESTS, help="Folder of the course's hidden tests (test_<set>.py, pytest.ini), "
+                                              "relative to the course root unless absolute.").tag(config=True)
 
     cell_timeout = Float(60.0, help="Seconds (wall clock) one notebook cell may run.").tag(config=True)
     call_timeout = Float(60.0, help="Seconds (wall clock) one call of student code by a hidden test may run.").tag(config=True)
@@ -49,10 +53,20 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
                       memory_mb=self.memory_mb, gpu_memory_mb=self.gpu_memory_mb, processes=self.processes, file_size_mb=self.file_size_mb,
                       disk_mb=self.disk_mb)
 
+    def hidden_tests_folder(self) -> str:
+        """The hidden tests' folder, a relative one taken from the course root (CourseDirectory.root)."""
+        if os.path.isabs(self.hidden_tests):
+            return self.hidden_tests
+        owner = self.parent  # nbconvert's exporter, whose parent is nbgrader's converter
+        while owner is not None and getattr(owner, "coursedir", None) is None:
+            owner = getattr(owner, "parent", None)
+        root = owner.coursedir.root if owner is not None else os.getcwd()
+        return os.path.join(root, self.hidden_tests)
+
     def preprocess(self, nb, resources):
         workdir = resources.get("metadata", {}).get("path") or "."
         usage = {}
-        grades = grade_notebook(nb, workdir, self.limits(), usage)
+        grades = grade_notebook(nb, workdir, self.hidden_tests_folder(), self.limits(), usage)
         if usage.get("peak_mib"):
             self.log.info("student's process: peak memory %.0f MiB, CPU %.2f s", usage["peak_mib"],
                           usage.get("cpu_seconds") or 0)

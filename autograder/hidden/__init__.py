@@ -1,1 +1,0 @@
-"""Hidden tests: one module per exercise set, one class per graded item. Never released to students."""
