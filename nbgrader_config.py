@@ -59,9 +59,13 @@ c.Autograde.autograde_preprocessors = [
 # Feedback shows the student-facing messages, never the hidden regions of test cells.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
-# How long the grader waits for a student's code (seconds).
-c.GradeWithHiddenTests.cell_timeout = 60
-c.GradeWithHiddenTests.call_timeout = 60
+# The hidden tests of the course (a folder with pytest.ini and test_<set>.py).
+c.GradeWithHiddenTests.hidden_tests = os.path.join(c.CourseDirectory.root, "hidden_tests")
+
+# What one notebook may use (autograder.sandbox.Limits; docs/threat-model.md has the table), for
+# example how long the grader waits for a student's code, in seconds.
+c.Limits.cell_seconds = 60
+c.Limits.call_seconds = 60
 
 # Late policy (autograder/nbgrader/late.py): a notebook submitted after the assignment's due date
 # (`nbgrader db assignment add <assignment> --duedate=...`) loses 10% of its score for every

@@ -370,3 +370,23 @@ def test_a_grader_without_root_runs_each_notebook_as_a_subordinate_uid_of_its_ow
     # The notebook's uid is one of the grader's subordinate uids on the host, not the grader's own.
     first_map = printed[0].split("[", 1)[1]
     assert f"'{user.pw_uid}'" in first_map and "'1'" in first_map, printed
+
+
+def test_the_limits_table_of_the_threat_model_names_every_limit_with_its_default():
+    """Limits are declared once (sandbox.Limits); the documentation's table follows them."""
+    import re
+    table = dict(re.findall(r"^\| `(\w+)` \| ([^|]+)\|", (ROOT / "docs" / "threat-model.md").read_text(), re.MULTILINE))
+    limits = Limits()
+    for name, value in limits.values().items():
+        assert name in table, f"docs/threat-model.md has no row for Limits.{name}"
+        assert table[name].startswith(f"{value:g} "), f"Limits.{name} is {value:g}, the table says {table[name]!r}"
+    assert set(table) <= set(limits.values()), set(table) - set(limits.values())
+
+
+def test_limits_are_read_from_nbgrader_configuration():
+    from traitlets.config import Config
+    config = Config()
+    config.Limits.cell_seconds = 7.5
+    config.Limits.memory_mb = 300
+    limits = Limits(config=config)
+    assert (limits.cell_seconds, limits.memory_mb, limits.disk_mb) == (7.5, 300, 1024)

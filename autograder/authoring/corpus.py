@@ -149,7 +149,7 @@ def write_submission(course: Path, entry: Entry, root: Path = ROOT) -> None:
 
 
 # The attacks run under tighter limits than the defaults, so that a loop or a bomb costs seconds.
-ATTACK_LIMITS = {"cell_timeout": 15, "call_timeout": 15, "notebook_timeout": 90, "cpu_seconds": 8,
+ATTACK_LIMITS = {"cell_seconds": 15, "call_seconds": 15, "notebook_seconds": 90, "cpu_seconds": 8,
                  "memory_mb": 1024, "processes": 64, "file_size_mb": 16, "disk_mb": 128}
 
 
@@ -172,7 +172,7 @@ def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
     attacks = attack_entries(root)
     reference = Case(Path("reference"), "reference", {})
     honest = [Entry(e.assignment, name, reference) for e in attacks for name in honest_students(e)]
-    limits = [f"--GradeWithHiddenTests.{name}={value}" for name, value in ATTACK_LIMITS.items()]
+    limits = [f"--Limits.{name}={value}" for name, value in ATTACK_LIMITS.items()]
     sets = sorted({e.assignment for e in attacks})
     run = {"prefix": prefix, "env": env}
     for assignment in sets:

@@ -85,7 +85,7 @@ class Worker:
         timeout = max(0.0, min(timeout, left))
         try:
             wire.send(self._to_worker, message)
-            reply = wire.from_plain(wire.receive(self._from_worker, timeout, self.limits.max_reply_bytes))
+            reply = wire.from_plain(wire.receive(self._from_worker, timeout, self.limits.max_reply_mb << 20))
         except wire.WireTimeout:
             self.end()
             limit = (f"your notebook ran past its {self.limits.notebook_seconds:g} s in all" if whole_notebook

@@ -16,7 +16,7 @@ import nbformat
 from nbconvert.exporters import NotebookExporter
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Float, Integer, Unicode
+from traitlets import Integer, Unicode
 
 from autograder.grading.engine import UNREADABLE_KEY, grade_notebook
 from autograder.grading.hidden_tests import HIDDEN_TESTS
@@ -27,31 +27,17 @@ from autograder.sandbox import Limits
 class GradeWithHiddenTests(NbGraderPreprocessor):
     """Run the notebook in a sandboxed worker process and score its test cells by their hidden tests.
 
-    The limits below are per notebook; a limit hit is shown in the student's feedback.
+    Its limits per notebook are sandbox.Limits (`c.Limits.*`); a limit hit is shown in the
+    student's feedback.
     """
 
     hidden_tests = Unicode(HIDDEN_TESTS, help="Folder of the course's hidden tests (test_<set>.py, pytest.ini), "
                                               "relative to the course root unless absolute.").tag(config=True)
 
-    cell_timeout = Float(60.0, help="Seconds (wall clock) one notebook cell may run.").tag(config=True)
-    call_timeout = Float(60.0, help="Seconds (wall clock) one call of student code by a hidden test may run.").tag(config=True)
-    notebook_timeout = Float(600.0, help="Seconds (wall clock) for the whole notebook: cells and hidden tests.").tag(config=True)
-    cpu_seconds = Integer(600, help="CPU seconds the notebook's process may use (a hard rlimit).").tag(config=True)
-    memory_mb = Integer(2048, help="MiB of resident memory for all the notebook's processes.").tag(config=True)
-    gpu_memory_mb = Integer(16384, help="MiB of GPU memory for the notebook, on a grader with NVIDIA GPUs.").tag(config=True)
-    processes = Integer(256, help="Processes plus threads the notebook may run at once.").tag(config=True)
-    file_size_mb = Integer(256, help="MiB for one file written by student code.").tag(config=True)
-    disk_mb = Integer(1024, help="MiB for all files in the notebook's scratch folder.").tag(config=True)
-
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        sandbox.zygote(self.limits())  # starts now; its imports overlap nbgrader's first steps
-
-    def limits(self) -> Limits:
-        return Limits(cell_seconds=self.cell_timeout, call_seconds=self.call_timeout,
-                      notebook_seconds=self.notebook_timeout, cpu_seconds=self.cpu_seconds,
-                      memory_mb=self.memory_mb, gpu_memory_mb=self.gpu_memory_mb, processes=self.processes, file_size_mb=self.file_size_mb,
-                      disk_mb=self.disk_mb)
+        self.limits = Limits(parent=self)  # c.Limits in nbgrader_config.py
+        sandbox.zygote(self.limits)  # starts now; its imports overlap nbgrader's first steps
 
     def hidden_tests_folder(self) -> str:
         """The hidden tests' folder, a relative one taken from the course root (CourseDirectory.root)."""
@@ -66,7 +52,7 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         workdir = resources.get("metadata", {}).get("path") or "."
         usage = {}
-        grades = grade_notebook(nb, workdir, self.hidden_tests_folder(), self.limits(), usage)
+        grades = grade_notebook(nb, workdir, self.hidden_tests_folder(), self.limits, usage)
         if usage.get("peak_mib"):
             self.log.info("student's process: peak memory %.0f MiB, CPU %.2f s", usage["peak_mib"],
                           usage.get("cpu_seconds") or 0)

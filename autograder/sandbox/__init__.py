@@ -37,6 +37,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from traitlets import Float, Integer
+from traitlets.config import Configurable
+
 from autograder.sandbox.inside import cgroups
 from autograder.sandbox.inside import wire
 
@@ -48,22 +51,37 @@ MiB = 1 << 20
 UID_BASE = 100_000
 
 
-@dataclass
-class Limits:
-    """What a student's notebook may use. Set from nbgrader_config.py (GradeWithHiddenTests)."""
+class Limits(Configurable):
+    """What a student's notebook may use: the one place the limits are declared.
 
-    cell_seconds: float = 60.0       # wall clock for one cell
-    call_seconds: float = 60.0       # wall clock for one call of student code by a hidden test
-    notebook_seconds: float = 600.0  # wall clock for the whole notebook, cells and hidden tests
-    cpu_seconds: int = 600           # CPU time of the notebook's process (all its threads)
-    memory_mb: int = 2048            # resident memory of all the notebook's processes
-    gpu_memory_mb: int = 16384       # memory on the GPUs, where there are GPUs (see gpu_memory.py)
-    processes: int = 256             # processes and threads the notebook may have at once
-    file_size_mb: int = 256          # one file written by the student's code
-    disk_mb: int = 1024              # everything in the scratch folder (with bubblewrap)
-    files_mb: int = 64               # files of the submission folder copied into the scratch folder
-    start_seconds: float = 120.0     # the zygote's imports, once per grading run
-    max_reply_bytes: int = 64 * MiB  # one answer from the student's process
+    Set in nbgrader_config.py (`c.Limits.cell_seconds = 60`) or on nbgrader's command line
+    (`--Limits.cell_seconds=60`); `Limits(cell_seconds=20)` in code. What a student is told when
+    a limit is hit is in docs/threat-model.md, whose table a test keeps in step with these traits.
+    """
+
+    cell_seconds = Float(60.0, help="Seconds (wall clock) one notebook cell may run.").tag(config=True)
+    call_seconds = Float(60.0, help="Seconds (wall clock) one call of student code by a hidden test may run."
+                         ).tag(config=True)
+    notebook_seconds = Float(600.0, help="Seconds (wall clock) for the whole notebook: cells and hidden tests."
+                             ).tag(config=True)
+    cpu_seconds = Integer(600, help="CPU seconds of the notebook's processes (RLIMIT_CPU, soft = hard)."
+                          ).tag(config=True)
+    memory_mb = Integer(2048, help="MiB of resident memory for all the notebook's processes.").tag(config=True)
+    gpu_memory_mb = Integer(16384, help="MiB of GPU memory for the notebook, on a grader with NVIDIA GPUs "
+                                        "(see inside/gpu_memory.py).").tag(config=True)
+    processes = Integer(256, help="Processes plus threads the notebook may run at once.").tag(config=True)
+    file_size_mb = Integer(256, help="MiB for one file written by student code (RLIMIT_FSIZE).").tag(config=True)
+    disk_mb = Integer(1024, help="MiB for all files in the notebook's scratch folder (a tmpfs).").tag(config=True)
+    files_mb = Integer(64, help="MiB of the submission folder's files copied into the scratch folder."
+                       ).tag(config=True)
+    start_seconds = Float(120.0, help="Seconds for the sandbox's imports, once per grading run.").tag(config=True)
+    max_reply_mb = Integer(64, help="MiB of one answer from the student's process.").tag(config=True)
+
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in sorted(self.class_trait_names(config=True))}
+
+    def __repr__(self) -> str:
+        return f"Limits({', '.join(f'{k}={v!r}' for k, v in self.values().items())})"
 
     def for_child(self, uid, limit_data: bool) -> dict:
         return {"cpu_seconds": int(self.cpu_seconds), "file_bytes": self.file_size_mb * MiB,
@@ -395,7 +413,7 @@ _zygote: ZygoteHandle | None = None
 def zygote(limits: Limits) -> ZygoteHandle:
     """The zygote of this grading run, started (or restarted) on first use."""
     global _zygote
-    if _zygote is not None and (not _zygote.alive or _zygote.limits != limits):
+    if _zygote is not None and (not _zygote.alive or _zygote.limits.values() != limits.values()):
         _zygote.close()
         _zygote = None
     if _zygote is None:
