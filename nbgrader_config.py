@@ -16,14 +16,14 @@ from nbgrader.preprocessors import (  # noqa: E402
     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
 
-from autograder.nbgrader import gradebook_engine  # noqa: E402
+from autograder.nbgrader import gradebook  # noqa: E402
 from autograder.nbgrader.plugin import GradeWithHiddenTests, KeepKnownCellIds  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
 # nbgrader opens the gradebook about nine times per submission, each time with a new database
 # engine and a check of every table; within one run the first open's engine is reused.
-gradebook_engine.share_engines()
+gradebook.share_engines()
 
 c.CourseDirectory.course_id = "deep-learning-fundamentals"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))

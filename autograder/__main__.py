@@ -25,10 +25,11 @@ from pathlib import Path
 
 
 def cmd_grade(args) -> int:
-    from autograder.grading.grade_file import format_result, grade_file
+    from autograder.grading.grade_file import grade_file
+    from autograder.results.writers import as_text
 
     result = grade_file(Path(args.notebook), Path(args.source) if args.source else None)
-    print(format_result(result))
+    print(as_text(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
         print(f"results written to {args.json}")
@@ -138,7 +139,8 @@ def cmd_grade_class(args) -> int:
 
 def cmd_merge(args) -> int:
     from autograder.authoring.solutions import ROOT
-    from autograder.classroom.grade_class import default_db_url, merge_gradebook
+    from autograder.classroom.grade_class import merge_gradebook
+    from autograder.nbgrader.gradebook import default_db_url
 
     failed = 0
     for path in args.gradebooks:
@@ -159,9 +161,9 @@ def cmd_merge(args) -> int:
 
 def cmd_summary(args) -> int:
     from autograder.authoring.solutions import ROOT
-    from autograder.results.reports import class_summary, format_summary, plot_summary
+    from autograder.results.writers import assignment_summary, format_summary, plot_summary
 
-    rows = class_summary(ROOT, args.assignment, args.db)
+    rows = assignment_summary(ROOT, args.assignment, args.db)
     print(format_summary(args.assignment, rows))
     if args.png:
         plot_summary(args.assignment, rows, Path(args.png))
@@ -171,9 +173,12 @@ def cmd_summary(args) -> int:
 
 def cmd_gradescope(args) -> int:
     from autograder.authoring.solutions import ROOT
-    from autograder.results.reports import write_gradescope
+    from autograder.results.model import read_assignment, read_submission
+    from autograder.results.writers import write_gradescope
 
-    for path in write_gradescope(ROOT, args.assignment, Path(args.out), args.db, args.student):
+    results = ([read_submission(ROOT, args.assignment, args.student, args.db)] if args.student
+               else read_assignment(ROOT, args.assignment, args.db))
+    for path in write_gradescope(results, Path(args.out), single=bool(args.student)):
         print(f"wrote {path}")
     return 0
 

@@ -50,7 +50,7 @@ def test_failure_messages_are_shown(graded):
 def test_no_hidden_test_code(graded):
     _, page = graded
     assert 'grade("' not in html.unescape(page) and "HIDDEN TESTS" not in page
-    hidden = ast.parse((ROOT / "autograder" / "hidden" / "test_tensors.py").read_text())
+    hidden = ast.parse((ROOT / "hidden_tests" / "test_tensors.py").read_text())
     names = {node.name for node in ast.walk(hidden) if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     assert names, "found no hidden test names to look for"
     leaked = sorted(name for name in names if name in page)

@@ -1,4 +1,4 @@
-"""Reports on a graded class (autograder.results.reports): Gradescope results.json and the class summary.
+"""The results model and its writers (autograder.results): Gradescope results.json and the class summary.
 
 The sample class is graded once on `tensors`; every figure is checked against the gradebook and
 the autograded notebooks, never against numbers written here.
@@ -18,7 +18,12 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from autograder.classroom.grade_class import grade_class
 from autograder.authoring.corpus import cell_feedback, copy_course, first_message, gradebook_scores, nbgrader
-from autograder.results.reports import Cell, cell_messages, class_summary, format_summary, gradescope_results, plot_summary
+from autograder.results.model import GradeCell, read_cell, read_submission
+from autograder.results.writers import as_gradescope, assignment_summary as class_summary, format_summary, plot_summary
+
+
+def gradescope_results(course, assignment, student):
+    return as_gradescope(read_submission(course, assignment, student))
 from autograder.authoring.submissions import build_sample_class
 
 pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
@@ -116,9 +121,26 @@ def test_messages_show_no_traceback_of_other_errors(tmp_path):
     path = tmp_path / "autograded" / "s" / "a" / "nb.ipynb"
     path.parent.mkdir(parents=True)
     nbformat.write(new_notebook(cells=[cell]), path)
-    failures, output = cell_messages(tmp_path, "s", "a", Cell("nb", "c1", 1))
-    assert failures == ["AssertionError: wrong in ./x"]
-    assert "secret" not in output and "hidden_value" not in output and str(tmp_path) not in output
+    result = read_cell(tmp_path, "s", "a", GradeCell("nb", "c1", 1), 0.0)
+    assert result.messages == ["AssertionError: wrong in ./x"]
+    assert "secret" not in result.shown and "hidden_value" not in result.shown and str(tmp_path) not in result.shown
+
+
+def test_messages_are_read_from_the_record_the_engine_wrote_not_from_text(tmp_path):
+    """A cell's messages come from the CellResult in its first output; printed look-alikes are only shown."""
+    from autograder.results.model import CellResult
+    from autograder.results.writers import notebook_outputs
+    written = CellResult("c1", 0.5, 1, ["make_zeros returned ones"], 1, 2, ["tensors.zeros"])
+    printed = new_output("stream", name="stdout", text="- Not passed: everything is fine\n")
+    cell = new_code_cell("check()", metadata={"nbgrader": {"grade": True, "grade_id": "c1", "points": 1}})
+    cell.outputs = [nbformat.from_dict(o) for o in notebook_outputs(written, [printed])]
+    path = tmp_path / "autograded" / "s" / "a" / "nb.ipynb"
+    path.parent.mkdir(parents=True)
+    nbformat.write(new_notebook(cells=[cell]), path)
+    result = read_cell(tmp_path, "s", "a", GradeCell("nb", "c1", 1), 0.5)
+    assert (result.messages, result.tests_passed, result.tests_total, result.items) == \
+        (["make_zeros returned ones"], 1, 2, ["tensors.zeros"])
+    assert "1 of 2 passed" in result.shown and "everything is fine" in result.shown
 
 
 def test_command_line_writes_the_reports(graded, tmp_path):

@@ -8,19 +8,21 @@ plugged in through nbgrader_config.py as always. `assignment` is an assignment i
 - The students are the sorted ids that have submitted the assignment. Shard k of n (0 <= k < n)
   is every n-th of them starting at the k-th, so n machines (a Slurm array, a Kubernetes indexed
   Job) split a class without talking to each other.
-- Each of the N workers is one `nbgrader autograde ASSIGNMENT` process for its part of the shard
-  (everyone else is left out with `--CourseDirectory.student_id_exclude`), so nbgrader's start-up
-  is paid once per worker, not once per student or per assignment.
+- Each of the N workers is one process (autograde_worker.py) that grades its part of the shard
+  submission by submission through nbgrader's API (`NbGraderAPI.autograde`, which runs
+  `nbgrader autograde` for one student and says whether it succeeded), so start-up (imports, the
+  sandbox, the hidden tests) is paid once per worker, not once per student or per assignment.
 - SQLite gradebook: each worker writes its own copy of the gradebook, and this process merges a
   finished worker's copy into the gradebook with nbgrader's Gradebook API, one writer at a time,
   so no two processes ever write the same SQLite file. A server gradebook (PostgreSQL, any
   `db_url` that is not sqlite) takes the workers' writes directly.
-- Progress (done/total, rate, ETA, failures) comes from nbgrader's log lines; each worker's full
-  log is kept in `logs` when asked for.
+- Progress (tqdm: done/total, rate, ETA, failures) counts the API's answers; each worker's log
+  (nbgrader's log of every submission) is kept in `logs` when asked for.
 """
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import re
 import shutil
@@ -36,15 +38,10 @@ from pathlib import Path
 from typing import TextIO
 
 from nbgrader.api import Gradebook, MissingEntry
+from tqdm import tqdm
 
-
-def default_db_url(course: Path) -> str:
-    return f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
-
-
-def sqlite_path(db_url: str) -> Path | None:
-    """The file of a sqlite:/// URL, None for a server database."""
-    return Path(db_url[len("sqlite:///"):]) if db_url.startswith("sqlite:///") else None
+from autograder.classroom.autograde_worker import RESULT
+from autograder.nbgrader.gradebook import default_db_url, sqlite_path
 
 
 def submissions(course: Path, assignment: str) -> list[tuple[str, str]]:
@@ -159,51 +156,17 @@ def _merge_assignment(src: Gradebook, dst: Gradebook, assignment: str, target_ur
 
 # ----------------------------------------------------------------------------- progress
 
-class Progress:
-    """A text progress bar on a stream: redrawn in place on a terminal, one line per student elsewhere."""
-
-    def __init__(self, total: int, label: str, stream: TextIO = sys.stderr, width: int = 28):
-        self.total, self.label, self.stream, self.width = total, label, stream, width
-        self.done, self.failed = 0, []
-        self.start = time.monotonic()
-        self.tty = stream.isatty()
-        self.lock = threading.Lock()
-
-    def line(self, last: str = "") -> str:
-        elapsed = time.monotonic() - self.start
-        rate = self.done / elapsed if elapsed > 0 else 0.0
-        eta = (self.total - self.done) / rate if rate > 0 else None
-        filled = self.width * self.done // self.total if self.total else self.width
-        bar = "#" * filled + "-" * (self.width - filled)
-        eta_text = "--:--" if eta is None else f"{int(eta) // 60}:{int(eta) % 60:02d}"
-        text = (f"{self.label} [{bar}] {self.done}/{self.total}  {rate * 60:.1f}/min  ETA {eta_text}  "
-                f"failures {len(self.failed)}")
-        return f"{text}  {last}" if last else text
-
-    def finish_one(self, student: str, ok: bool) -> None:
-        with self.lock:
-            self.done += 1
-            if not ok:
-                self.failed.append(student)
-            self.draw(f"{student} {'graded' if ok else 'FAILED'}")
-
-    def draw(self, last: str = "") -> None:
-        if self.tty:
-            self.stream.write("\r\033[K" + self.line(last))
-        else:
-            self.stream.write(self.line(last) + "\n")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
+def progress_bar(total: int, label: str, stream: TextIO):
+    """tqdm's bar: done/total, rate and ETA, with the failures so far and the last submission."""
+    return tqdm(total=total, desc=label, file=stream, unit="nb", dynamic_ncols=True, mininterval=0,
+                postfix={"failures": 0})
 
 
 # ----------------------------------------------------------------------------- workers
 
 @dataclass
 class AutogradeProcess:
+    """One worker: a process that autogrades its submissions one by one through nbgrader's API."""
     number: int
     students: list[str]
     submissions: dict[tuple[str, str], str]  # (student, assignment) -> its name in the progress bar
@@ -213,57 +176,45 @@ class AutogradeProcess:
     finished: dict[tuple[str, str], bool] = field(default_factory=dict)  # graded without an nbgrader error
 
 
-def _submission_of(folder: str) -> tuple[str, str]:
-    """(student, assignment) of a submitted/ or autograded/ folder named in nbgrader's log."""
-    parts = Path(folder.strip()).parts
-    return (parts[-2], parts[-1]) if len(parts) >= 2 else ("", "")
+class _Counter:
+    """The progress bar and the failures, shared by the workers' threads."""
+
+    def __init__(self, bar):
+        self.bar, self.failed, self.lock = bar, [], threading.Lock()
+
+    def finish_one(self, label: str, ok: bool) -> None:
+        with self.lock:
+            if not ok:
+                self.failed.append(label)
+            self.bar.set_postfix_str(f"failures={len(self.failed)}, {label} {'graded' if ok else 'FAILED'}",
+                                     refresh=False)
+            self.bar.update(1)
 
 
-def watch(worker: AutogradeProcess, lines, progress: Progress, log: TextIO) -> None:
-    """Follow one nbgrader process's log: a submission starts at 'Sanitizing', ends at the file permissions."""
-    current = None
-
-    def finish(submission, ok):
-        if submission in worker.submissions and submission not in worker.finished:
-            worker.finished[submission] = ok
-            progress.finish_one(worker.submissions[submission], ok)
-
-    for line in lines:
-        log.write(line)
-        if "Sanitizing " in line and current is None:
-            current = _submission_of(line.split("Sanitizing ", 1)[1].rsplit("/", 1)[0])
-        elif "Setting destination file permissions" in line and current:
-            finish(current, True)
-            current = None
-        elif "Skipping existing assignment: " in line:
-            finish(_submission_of(line.split("Skipping existing assignment: ", 1)[1]), True)
-        elif "There was an error processing assignment: " in line:
-            finish(_submission_of(line.split("There was an error processing assignment: ", 1)[1]), False)
-            current = None
-
-
-def run_worker(course: Path, assignment: str, worker: AutogradeProcess, everyone: list[str], progress: Progress,
-               force: bool, threads: int) -> AutogradeProcess:
-    others = [s for s in everyone if s not in worker.students]
-    command = [sys.executable, "-m", "nbgrader", "autograde", assignment, "--log-level=INFO",  # the progress reads it
-               f"--CourseDirectory.db_url={worker.db_url}"]
-    if others:
-        command.append(f"--CourseDirectory.student_id_exclude={','.join(others)}")
-    if force:
-        command.append("--force")
+def run_worker(course: Path, worker: AutogradeProcess, counter: _Counter, force: bool,
+               threads: int) -> AutogradeProcess:
+    command = [sys.executable, "-m", "autograder.classroom.autograde_worker", str(course), worker.db_url,
+               "1" if force else "0", *(f"{student}/{name}" for student, name in worker.submissions)]
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     env.setdefault("OMP_NUM_THREADS", str(threads))  # N workers share the cores instead of fighting for them
     with open(worker.log, "w") as log:
-        log.write("$ " + " ".join(command) + "\n")
+        log.write("$ " + " ".join(command[:6]) + (" ..." if len(command) > 6 else "") + "\n")
+        log.flush()
         process = subprocess.Popen(command, cwd=course, env=env, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
-        watch(worker, process.stdout, progress, log)
+                                   stdout=subprocess.PIPE, stderr=log, text=True, errors="replace")
+        for line in process.stdout:
+            if not line.startswith(RESULT):
+                continue
+            result = json.loads(line[len(RESULT):])
+            key = (result["student"], result["assignment"])
+            if key in worker.submissions and key not in worker.finished:
+                worker.finished[key] = result["success"] is True
+                counter.finish_one(worker.submissions[key], worker.finished[key])
         worker.returncode = process.wait()
-    for (student, name), label in worker.submissions.items():  # whatever the log did not say (a crash, say)
-        if (student, name) not in worker.finished:
-            ok = worker.returncode == 0 and (Path(course) / "autograded" / student / name).is_dir()
-            worker.finished[(student, name)] = ok
-            progress.finish_one(label, ok)
+    for key, label in worker.submissions.items():  # the worker ended before reporting them (a crash, say)
+        if key not in worker.finished:
+            worker.finished[key] = False
+            counter.finish_one(label, False)
     return worker
 
 
@@ -293,7 +244,6 @@ def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[in
     pairs = [(student, name) for student, name in submissions(course, assignment) if student in mine]
     assignments = sorted({name for _, name in pairs})
     label = (lambda student, name: student) if len(assignments) == 1 else (lambda student, name: f"{student}/{name}")
-    progress = Progress(len(pairs), f"{assignment}" + (f" shard {shard[0]}/{shard[1]}" if shard[1] > 1 else ""), stream)
     start = time.monotonic()
     if not mine:
         return Result(assignment, [], [], 0.0, db_url, 0)
@@ -320,10 +270,10 @@ def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[in
             pool.append(AutogradeProcess(number, part, {(s, a): label(s, a) for s, a in pairs if s in part}, worker_url,
                                log_dir / f"worker-{number}.log"))
         threads = max(1, (os.cpu_count() or 1) // workers)
-        progress.draw("starting")
-        with ThreadPoolExecutor(max_workers=workers) as executor:
-            futures = [executor.submit(run_worker, course, assignment, w, everyone, progress, force, threads)
-                       for w in pool]
+        bar = progress_bar(len(pairs), assignment + (f" shard {shard[0]}/{shard[1]}" if shard[1] > 1 else ""), stream)
+        counter = _Counter(bar)
+        with bar, ThreadPoolExecutor(max_workers=workers) as executor:
+            futures = [executor.submit(run_worker, course, w, counter, force, threads) for w in pool]
             for future in as_completed(futures):
                 worker = future.result()
                 if target is not None:  # this process is the gradebook's only writer
@@ -331,9 +281,8 @@ def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[in
                         merge_gradebook(worker.db_url, db_url, name)
                 if worker.returncode != 0:
                     tail = worker.log.read_text(errors="replace").splitlines()[-15:]
-                    progress.stream.write("\n" + f"worker {worker.number} ({', '.join(worker.students)}) exited "
-                                          f"{worker.returncode}; the end of its log:\n  " + "\n  ".join(tail) + "\n")
-        progress.close()
+                    bar.write(f"worker {worker.number} ({', '.join(worker.students)}) exited "
+                              f"{worker.returncode}; the end of its log:\n  " + "\n  ".join(tail), file=stream)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     failed = sorted(w.submissions[key] for w in pool for key, ok in w.finished.items() if not ok)

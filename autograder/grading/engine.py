@@ -3,15 +3,12 @@
 The engine drives: it runs the notebook's cells in order and, at each test cell, asks the hidden
 tests (hidden_tests.HiddenTests) for that cell's results before it goes on.
 
-The outputs written into each test cell follow nbgrader's rules for scoring
-(`nbgrader.utils.determine_grade`): the first output is an execute_result holding the
-points earned, so nbgrader records partial credit; failures follow as an error output
-whose lines are the messages for the student. `nbgrader autograde` (through
+Each test cell's grade becomes a CellResult (the results model), which results/writers.py writes
+as the cell's outputs, by nbgrader's rules for scoring. `nbgrader autograde` (through
 autograder.nbgrader.plugin) and `python -m autograder grade` both call `grade_notebook`.
 """
 from __future__ import annotations
 
-import html
 import logging
 import os
 from dataclasses import dataclass, field
@@ -21,6 +18,8 @@ from nbformat import NotebookNode, from_dict
 from autograder.grading import cells
 from autograder.grading.hidden_tests import TestOutcome, hidden_tests
 from autograder.grading.session import Limits, Student, Worker, WorkerGone
+from autograder.results.model import CellResult
+from autograder.results.writers import notebook_outputs
 
 log = logging.getLogger(__name__)
 UNREADABLE_KEY = "kit_unreadable"
@@ -53,22 +52,10 @@ class CellGrade:
         """Notes, then each distinct failure message once."""
         return list(dict.fromkeys(self.notes + [t.message for t in self.tests if not t.passed]))
 
-
-def _score_outputs(grade: CellGrade) -> list[dict]:
-    """The execute_result that nbgrader reads as this cell's points."""
-    summary = (f"Hidden tests: {grade.passed} of {len(grade.tests)} passed, "
-               f"{grade.score:g} of {grade.max_points:g} points")
-    return [{"output_type": "execute_result", "execution_count": None, "metadata": {},
-             "data": {"text/plain": f"{grade.score:g}", "text/html": f"<p>{html.escape(summary)}</p>"}}]
-
-
-def _failure_output(grade: CellGrade) -> list[dict]:
-    if not grade.messages:
-        return []
-    failed = len(grade.tests) - grade.passed
-    return [{"output_type": "error", "ename": "Not passed",
-             "evalue": f"{failed} of {len(grade.tests)} hidden tests failed" if grade.tests else "not graded",
-             "traceback": [f"- {m}" for m in grade.messages]}]
+    def result(self) -> CellResult:
+        """This cell in the results model (what the writers write)."""
+        return CellResult(self.grade_id, self.score, self.max_points, self.messages,
+                          self.passed if self.tests else None, len(self.tests) if self.tests else None, self.items)
 
 
 def _visible_outputs(outputs: list) -> list[dict]:
@@ -227,7 +214,7 @@ def _not_graded(nb: NotebookNode, reason: str) -> list[CellGrade]:
         if cells.is_test_cell(cell):
             grade = _cell_grade(index, cell)
             grade.notes.append(f"not graded: {reason}")
-            cell.outputs = [from_dict(o) for o in _score_outputs(grade) + _failure_output(grade)]
+            cell.outputs = [from_dict(o) for o in notebook_outputs(grade.result())]
             grades.append(grade)
     return grades
 
@@ -289,6 +276,5 @@ class _NotebookRun:
                                        f"{error['ename']}: {error['evalue'][:500]}")
                 if not grade.items:
                     grade.notes.append("this test cell names no hidden tests (instructor: add grade(...))")
-            cell.outputs = [from_dict(o) for o in
-                            _score_outputs(grade) + _visible_outputs(outputs) + _failure_output(grade)]
+            cell.outputs = [from_dict(o) for o in notebook_outputs(grade.result(), _visible_outputs(outputs))]
         return list(self.grades.values())

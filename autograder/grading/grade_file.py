@@ -18,6 +18,7 @@ from autograder.grading.engine import grade_notebook
 from autograder.grading.hidden_tests import HIDDEN_TESTS
 from autograder.nbgrader.plugin import read_submission
 from autograder.grading.session import Limits
+from autograder.results.writers import as_json
 
 
 def find_source(notebook: Path, root: Path = ROOT) -> Path:
@@ -69,20 +70,7 @@ def grade_file(path: Path, source: Path | None = None, limits: Limits | None = N
     for cell in nb.cells:
         grade_id = cells.nbgrader_meta(cell).get("grade_id")
         if grade_id in grades:
-            score, max_score = determine_grade(cell)
-            grade = grades[grade_id]
-            results.append({"grade_id": grade_id, "items": grade.items, "score": score, "max_score": max_score,
-                             "tests_passed": grade.passed, "tests_total": len(grade.tests),
-                             "messages": grade.messages})
-    return {"notebook": str(path), "source": str(source),
-            "score": round(sum(r["score"] for r in results), 2),
-            "max_score": sum(r["max_score"] for r in results), "cells": results}
-
-
-def format_result(result: dict) -> str:
-    lines = [f"{result['notebook']}: {result['score']:g} / {result['max_score']:g}"]
-    for cell in result["cells"]:
-        lines.append(f"  {cell['grade_id']:<24} {cell['score']:>5g} / {cell['max_score']:<3g} "
-                     f"({cell['tests_passed']} of {cell['tests_total']} hidden tests passed)")
-        lines += [f"      - {message}" for message in cell["messages"]]
-    return "\n".join(lines)
+            result = grades[grade_id].result()
+            result.score, result.max_score = determine_grade(cell)  # as nbgrader records it
+            results.append(result)
+    return as_json(str(path), str(source), results)

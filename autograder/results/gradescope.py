@@ -18,9 +18,10 @@ from pathlib import Path, PurePath
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from autograder.classroom.grade_class import default_db_url
 from autograder.nbgrader.command import nbgrader
-from autograder.results.reports import gradescope_not_graded, gradescope_results
+from autograder.nbgrader.gradebook import default_db_url
+from autograder.results.model import not_graded, read_submission
+from autograder.results.writers import as_gradescope
 from autograder.sandbox import Limits, read_submission_folder
 
 STUDENT = "student"  # each container grades one submission; nbgrader needs a student id for it
@@ -80,15 +81,15 @@ def grade_submission(course: Path, assignment: str, submission: Path, results: P
     for name, data in matched.items():
         (folder / f"{name}.ipynb").write_bytes(data)
     if not matched:
-        result = gradescope_not_graded(course, assignment, " ".join(notes))
+        result = as_gradescope(not_graded(course, assignment, STUDENT, " ".join(notes)))
     else:
         run = nbgrader(course, "autograde", assignment, "--student", STUDENT, "--force", check=False)
         try:
-            result = gradescope_results(course, assignment, STUDENT)
+            result = as_gradescope(read_submission(course, assignment, STUDENT))
         except ValueError:  # nbgrader recorded no grade: its log goes to the instructors' view, not the student's
             print(run.stderr[-5000:], file=sys.stderr)
-            result = gradescope_not_graded(course, assignment, "The grader could not grade this submission "
-                                           f"(nbgrader exited with {run.returncode}); your instructor can see why.")
+            result = as_gradescope(not_graded(course, assignment, STUDENT, "The grader could not grade this submission "
+                                              f"(nbgrader exited with {run.returncode}); your instructor can see why."))
         if notes:
             result["output"] = " ".join([*notes, result["output"]])
     results.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""One engine per gradebook database (autograder.nbgrader.gradebook_engine): reused, never stale, never shared by accident."""
+"""One engine per gradebook database (autograder.nbgrader.gradebook): reused, never stale, never shared by accident."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from nbgrader import api
 
-from autograder.nbgrader import gradebook_engine
+from autograder.nbgrader import gradebook as gradebook_engine
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_a_second_open_reuses_the_engine_and_looks_like_nbgraders_own(shared, tm
         engine, stock_attributes = first.engine, set(vars(first))
     with api.Gradebook(url, "course") as second:
         assert second.engine is engine
-        assert set(vars(second)) == stock_attributes, "nbgrader's Gradebook.__init__ changed: update gradebook_engine._open"
+        assert set(vars(second)) == stock_attributes, "nbgrader's Gradebook.__init__ changed: update autograder.nbgrader.gradebook._open"
         assert second.course_id == "course"
         assert [student.id for student in second.students] == ["alice"]
         second.add_student("bob")

@@ -1,4 +1,7 @@
-"""One SQLAlchemy engine per gradebook database for a whole nbgrader run.
+"""The course's gradebook: where it is, and one SQLAlchemy engine per gradebook database for a whole nbgrader run.
+
+`default_db_url(course)` is the course's gradebook.db, as nbgrader's default; `sqlite_path` is the
+file of a sqlite URL.
 
 nbgrader opens a `Gradebook` about nine times per submission, and every open builds a new
 engine, connects, and checks each table of the schema: about 10 ms on sqlite, a tenth of the
@@ -12,12 +15,22 @@ database in a forked child; an in-memory sqlite database is never shared.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from nbgrader import api
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 _stock_init = api.Gradebook.__init__
+
+
+def default_db_url(course) -> str:
+    return f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
+
+
+def sqlite_path(db_url: str) -> Path | None:
+    """The file of a sqlite:/// URL, None for a server database."""
+    return Path(db_url[len("sqlite:///"):]) if db_url.startswith("sqlite:///") else None
 _engines: dict[tuple, Engine] = {}
 
 

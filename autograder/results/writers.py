@@ -1,0 +1,175 @@
+"""Writers of the results model (results/model.py), one per audience.
+
+- `notebook_outputs`: a test cell's outputs in the graded notebook, by nbgrader's rules for scoring
+  (`nbgrader.utils.determine_grade`): the first output is an execute_result holding the points
+  earned, so nbgrader records partial credit, with the CellResult as data in its metadata; the
+  failures follow as an error output whose lines are the messages for the student.
+- `as_json` and `as_text`: one notebook graded by `python -m autograder grade`.
+- `as_gradescope`: one submission as Gradescope's results.json
+  (https://gradescope-autograders.readthedocs.io/en/latest/specs/): one test per autograded cell,
+  its output what the student sees in that cell.
+- `class_summary`: per autograded cell the mean score, how many got full marks and the most common
+  failure messages; `format_summary` prints it, `plot_summary` draws it as a PNG.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.results.model import RESULT_KEY, CellResult, GradeCell, SubmissionResult, read_assignment
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
+
+
+# ----------------------------------------------------------------------------- notebook outputs
+
+def score_output(result: CellResult) -> dict:
+    """The execute_result that nbgrader reads as the cell's points."""
+    summary = f"{result.score:g} of {result.max_score:g} points"
+    if result.tests_total is not None:
+        summary = f"Hidden tests: {result.tests_passed} of {result.tests_total} passed, {summary}"
+    return {"output_type": "execute_result", "execution_count": None, "metadata": {RESULT_KEY: result.record()},
+            "data": {"text/plain": f"{result.score:g}", "text/html": f"<p>{html.escape(summary)}</p>"}}
+
+
+def failure_output(result: CellResult) -> list[dict]:
+    """The student's messages as an error output, if there are any."""
+    if not result.messages:
+        return []
+    if result.tests_total:
+        evalue = f"{result.tests_total - (result.tests_passed or 0)} of {result.tests_total} hidden tests failed"
+    else:
+        evalue = "not graded"
+    return [{"output_type": "error", "ename": "Not passed", "evalue": evalue,
+             "traceback": [f"- {m}" for m in result.messages]}]
+
+
+def notebook_outputs(result: CellResult, shown: list[dict] = ()) -> list[dict]:
+    """A test cell's outputs: its points, then what the student's code showed (`shown`), then the messages."""
+    return [score_output(result), *shown, *failure_output(result)]
+
+
+# ----------------------------------------------------------------------------- one notebook
+
+def as_json(notebook: str, source: str, cell_results: list[CellResult]) -> dict:
+    return {"notebook": notebook, "source": source,
+            "score": round(sum(c.score for c in cell_results), 2),
+            "max_score": sum(c.max_score for c in cell_results),
+            "cells": [{"grade_id": c.grade_id, "items": c.items, "score": c.score, "max_score": c.max_score,
+                       "tests_passed": c.tests_passed, "tests_total": c.tests_total, "messages": c.messages}
+                      for c in cell_results]}
+
+
+def as_text(result: dict) -> str:
+    """as_json's result, for a terminal."""
+    lines = [f"{result['notebook']}: {result['score']:g} / {result['max_score']:g}"]
+    for cell in result["cells"]:
+        lines.append(f"  {cell['grade_id']:<24} {cell['score']:>5g} / {cell['max_score']:<3g} "
+                     f"({cell['tests_passed']} of {cell['tests_total']} hidden tests passed)")
+        lines += [f"      - {message}" for message in cell["messages"]]
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- Gradescope
+
+def as_gradescope(result: SubmissionResult) -> dict:
+    several = len({c.notebook for c in result.cells}) > 1
+    tests = [{"name": f"{c.notebook}: {c.grade_id}" if several else c.grade_id, "score": round(c.score, 2),
+              "max_score": c.max_score, "output": c.shown, "visibility": "visible"} for c in result.cells]
+    total = round(sum(t["score"] for t in tests), 2)
+    output = f"{result.assignment}: {total:g} of {result.max_score:g} points"
+    return {"score": total, "output": ". ".join([output, *result.notes]), "tests": tests}
+
+
+def write_gradescope(results: list[SubmissionResult], out: Path, single: bool = False) -> list[Path]:
+    """`out/<student>/results.json` for each submission; with `single`, `out` is the one file."""
+    written = []
+    for result in results:
+        path = Path(out) if single else Path(out) / result.student / "results.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(as_gradescope(result), indent=2) + "\n")
+        written.append(path)
+    return written
+
+
+# ----------------------------------------------------------------------------- class summary
+
+@dataclass
+class CellSummary:
+    cell: GradeCell
+    scores: list[float]
+    failures: list[tuple[str, int]] = field(default_factory=list)  # (an example message, how many students)
+
+    @property
+    def mean(self) -> float:
+        return sum(self.scores) / len(self.scores) if self.scores else 0.0
+
+    @property
+    def full_marks(self) -> int:
+        return sum(score >= self.cell.max_score - 1e-6 for score in self.scores)
+
+
+def class_summary(results: list[SubmissionResult], top: int = 3) -> list[CellSummary]:
+    """Per autograded cell: every submission's score and the `top` most common failure messages.
+
+    Messages that differ only in their numbers count as one (each student once), shown by the
+    first example met.
+    """
+    rows = []
+    for index, cell in enumerate(results[0].cells if results else []):
+        counts, examples = Counter(), {}
+        for result in results:
+            mine = result.cells[index]
+            if mine.score >= mine.max_score - 1e-6:
+                continue
+            for key, message in {NUMBER.sub("#", m): m for m in mine.messages}.items():
+                counts[key] += 1
+                examples.setdefault(key, message)
+        rows.append(CellSummary(GradeCell(cell.notebook, cell.grade_id, cell.max_score),
+                                [result.cells[index].score for result in results],
+                                [(examples[key], n) for key, n in counts.most_common(top)]))
+    return rows
+
+
+def assignment_summary(course: Path, assignment: str, db_url: str | None = None, top: int = 3) -> list[CellSummary]:
+    return class_summary(read_assignment(course, assignment, db_url), top)
+
+
+def format_summary(assignment: str, rows: list[CellSummary], width: int = 100) -> str:
+    count = len(rows[0].scores) if rows else 0
+    lines = [f"{assignment}: {count} submissions", f"{'cell':<24} {'mean / max':<13} {'full marks':<11}  most common failures"]
+    for row in rows:
+        head = f"{row.cell.grade_id[:24]:<24} {row.mean:>6.2f} / {row.cell.max_score:<4g} {row.full_marks:>5}/{count:<5}"
+        failures = [f"{n}x {message[:width]}" for message, n in row.failures] or ["-"]
+        lines.append(f"{head}  {failures[0]}")
+        lines += [" " * (len(head) + 2) + failure for failure in failures[1:]]
+    return "\n".join(lines)
+
+
+def plot_summary(assignment: str, rows: list[CellSummary], path: Path) -> Path:
+    """A bar per autograded cell: the mean score as a share of its points, with full marks n/N."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    count = len(rows[0].scores) if rows else 0
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(rows) + 1.5))
+    names = [row.cell.grade_id for row in rows][::-1]
+    shares = [100 * row.mean / row.cell.max_score if row.cell.max_score else 0 for row in rows][::-1]
+    bars = ax.barh(names, shares, color="#4c72b0")
+    for bar, row in zip(bars, rows[::-1]):
+        ax.text(min(bar.get_width(), 100) + 1, bar.get_y() + bar.get_height() / 2,
+                f"{row.mean:.2f}/{row.cell.max_score:g}  full {row.full_marks}/{count}", va="center", fontsize=8)
+    ax.set_xlim(0, 135)
+    ax.set_xlabel("mean score (% of the cell's points)")
+    ax.set_title(f"{assignment}: {count} submissions")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
