@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from autograder.checks import expect_equal, expect_number, expect_sequence, expect_tensor, expect_text, fail
-from autograder.grading.session import StudentCodeError
+from autograder.grading.student_process import StudentCodeError
 from solutions import autograd as reference
 
 POINTS = [(1.7, 0.4), (0.5, 1.5), (1.0, -0.3), (-1.2, 2.5)]  # not the notebook's (2, 3)

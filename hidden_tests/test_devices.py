@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from autograder.checks import expect_tensor, fail, kind_of
-from autograder.grading.session import StudentCodeError
+from autograder.grading.student_process import StudentCodeError
 from solutions import devices as reference
 
 BRANCHES = [(True, False, "cuda"), (True, True, "cuda"), (False, True, "mps"), (False, False, "cpu")]

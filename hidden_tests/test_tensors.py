@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from autograder.checks import expect_in_range, expect_number, expect_property, expect_tensor, expect_tensor_like, fail
-from autograder.grading.session import StudentCodeError
+from autograder.grading.student_process import StudentCodeError
 from solutions import tensors as reference
 
 

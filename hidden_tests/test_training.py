@@ -11,7 +11,7 @@ import torch
 
 from autograder.checks import (computed_once, expect_equal, expect_finite, expect_number, expect_property,
                                expect_sequence, expect_tensor, expect_tensor_like, fail)
-from autograder.grading.session import StudentCodeError
+from autograder.grading.student_process import StudentCodeError
 from solutions import training as reference
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from autograder import sandbox
 from autograder.authoring.solutions import ROOT
-from autograder.grading.session import Limits, Student, Worker, WorkerGone
+from autograder.grading.student_process import Limits, Student, StudentProcess, StudentProcessGone
 
 needs_bubblewrap = pytest.mark.skipif(not sandbox.protections().bubblewrap,
                                       reason="bubblewrap is not usable on this machine: no filesystem sandbox")
@@ -23,7 +23,7 @@ SMALL = Limits(cell_seconds=20, call_seconds=20, cpu_seconds=4, memory_mb=600, p
 @pytest.fixture()
 def worker(tmp_path):
     (tmp_path / "data.csv").write_text("x,y\n1,2\n")
-    worker = Worker(tmp_path, SMALL)
+    worker = StudentProcess(tmp_path, SMALL)
     yield worker
     worker.close()
 
@@ -65,7 +65,7 @@ def test_student_code_does_not_run_as_root(worker):
 
 
 def test_a_cpu_loop_that_ignores_sigxcpu_is_stopped(worker):
-    with pytest.raises(WorkerGone, match="CPU time"):
+    with pytest.raises(StudentProcessGone, match="CPU time"):
         worker.run_cell("import signal\nsignal.signal(signal.SIGXCPU, signal.SIG_IGN)\nwhile True:\n    pass",
                         "cell 1")
 
@@ -74,7 +74,7 @@ def test_memory_is_capped(worker):
     """Either the allocation fails in the cell or the process is stopped with a message."""
     try:
         out = run(worker, "blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 2**20))")
-    except WorkerGone as gone:
+    except StudentProcessGone as gone:
         out = str(gone)
     assert out.startswith("MemoryError") or "more than 600 MiB of memory" in out
 
@@ -88,17 +88,17 @@ def test_a_file_over_the_size_limit_fails_in_the_cell(worker):
 
 
 def test_a_fork_bomb_is_contained_and_the_next_notebook_runs(tmp_path):
-    bomb = Worker(tmp_path, SMALL)
-    with pytest.raises(WorkerGone):
+    bomb = StudentProcess(tmp_path, SMALL)
+    with pytest.raises(StudentProcessGone):
         bomb.run_cell("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass", "cell 1")
     bomb.close()
-    honest = Worker(tmp_path, SMALL)
+    honest = StudentProcess(tmp_path, SMALL)
     assert run(honest, "print(6 * 7)") == "42\n"
     honest.close()
 
 
 def test_a_thread_bomb_hits_the_process_limit(worker):
-    with pytest.raises(WorkerGone, match="reached its limit of 64 processes or threads"):
+    with pytest.raises(StudentProcessGone, match="reached its limit of 64 processes or threads"):
         worker.run_cell("import threading, time\nwhile True:\n    try:\n"
                         "        threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n"
                         "    except RuntimeError:\n        pass", "cell 1")
@@ -111,11 +111,11 @@ def test_a_flood_of_output_is_truncated(worker):
 
 
 def test_killing_the_zygote_is_not_possible_and_grading_goes_on(tmp_path):
-    attacker = Worker(tmp_path, SMALL)
+    attacker = StudentProcess(tmp_path, SMALL)
     run(attacker, "import os, signal\nfor pid in range(1, 200):\n    if pid == os.getpid():\n        continue\n    try:\n        os.kill(pid, signal.SIGKILL)\n"
                   "    except OSError:\n        pass")
     attacker.close()
-    honest = Worker(tmp_path, SMALL)
+    honest = StudentProcess(tmp_path, SMALL)
     honest.run_cell("def double(x):\n    return 2 * x", "cell 1")
     assert Student(honest).call("double", 21) == 42
     honest.close()
@@ -135,7 +135,7 @@ def _zygote_children() -> list[int]:
                 nspid = next(line.split()[1:] for line in f if line.startswith("NSpid:"))
         except (OSError, StopIteration):
             continue
-        is_worker = len(argv) > 1 and b"python" in os.path.basename(argv[0]) and argv[1].endswith(b"worker.py")
+        is_worker = len(argv) > 1 and b"python" in os.path.basename(argv[0]) and argv[1].endswith(b"zygote.py")
         processes[int(name)] = (state, int(parent), is_worker, nspid)
     ours, todo = [], [sandbox._zygote.process.pid]  # the zygote's bwrap (or the zygote) and all below
     while todo:
@@ -151,7 +151,7 @@ def _zygote_children() -> list[int]:
 
 
 def test_a_forked_ahead_child_killed_from_outside_is_replaced(tmp_path):
-    first = Worker(tmp_path, SMALL)
+    first = StudentProcess(tmp_path, SMALL)
     assert run(first, "print(1)") == "1\n"
     first.close()
     time.sleep(0.5)  # the ended notebook's process is reaped
@@ -159,7 +159,7 @@ def test_a_forked_ahead_child_killed_from_outside_is_replaced(tmp_path):
     assert len(spares) == 1, spares
     os.kill(spares[0], signal.SIGKILL)
     time.sleep(0.2)
-    second = Worker(tmp_path, SMALL)
+    second = StudentProcess(tmp_path, SMALL)
     assert run(second, "print(6 * 7)") == "42\n"
     second.close()
 
@@ -191,7 +191,7 @@ def _process_with(marker: str) -> list[int]:
 def test_a_process_started_in_a_new_session_stays_in_the_notebooks_cgroup(tmp_path):
     """The kernel caps what all of a notebook's processes use, however they were started, and
     the notebook's cgroup goes with it."""
-    worker = Worker(tmp_path, SMALL)
+    worker = StudentProcess(tmp_path, SMALL)
     try:
         assert run(worker, "print(1)") == "1\n"
         zygote = sandbox._zygote
@@ -227,7 +227,7 @@ def test_a_process_started_in_a_new_session_stays_in_the_notebooks_cgroup(tmp_pa
 
 def test_memory_spread_over_processes_is_capped(worker):
     """RLIMIT_DATA is per process: four processes of 300 MiB each pass a 600 MiB limit only together."""
-    with pytest.raises(WorkerGone, match="more than 600 MiB of memory"):
+    with pytest.raises(StudentProcessGone, match="more than 600 MiB of memory"):
         worker.run_cell("import os, time\nfor _ in range(4):\n    if os.fork() == 0:\n"
                         "        block = b'x' * (300 * 2**20)\n        time.sleep(30)\n        os._exit(0)\n"
                         "time.sleep(30)", "cell 1")
@@ -248,11 +248,11 @@ def test_gpu_memory_is_what_the_gpus_hold_above_the_notebooks_start():
                     reason="no cuda device on this machine: GPU memory is watched only where there are GPUs")
 def test_gpu_memory_over_its_limit_stops_the_notebook(tmp_path):
     limits = Limits(cell_seconds=60, call_seconds=60, gpu_memory_mb=2048)
-    honest = Worker(tmp_path, limits)
+    honest = StudentProcess(tmp_path, limits)
     assert run(honest, "import torch, time\nx = torch.ones(1000, device='cuda')\ntime.sleep(1)\nprint(int(x.sum()))") == "1000\n"
     honest.close()
-    greedy = Worker(tmp_path, limits)
-    with pytest.raises(WorkerGone, match="more than 2048 MiB of GPU memory"):
+    greedy = StudentProcess(tmp_path, limits)
+    with pytest.raises(StudentProcessGone, match="more than 2048 MiB of GPU memory"):
         greedy.run_cell("import torch, time\nx = torch.ones(2**31, device='cuda')\ntime.sleep(30)", "cell 1")
     greedy.close()
 
@@ -271,7 +271,7 @@ def test_no_file_inside_the_sandbox_is_a_solution_hidden_test_or_source_notebook
     secrets = {hashlib.sha256(path.read_bytes()).hexdigest(): str(path.relative_to(ROOT)) for path in _secret_files()
                if path.stat().st_size > 0}
     sizes = sorted({path.stat().st_size for path in _secret_files()} - {0})
-    worker = Worker(tmp_path, Limits(cell_seconds=300, call_seconds=300, cpu_seconds=300, notebook_seconds=600))
+    worker = StudentProcess(tmp_path, Limits(cell_seconds=300, call_seconds=300, cpu_seconds=300, notebook_seconds=600))
     try:
         out = run(worker, f"""
 import hashlib, os
@@ -348,10 +348,10 @@ def test_a_grader_without_root_runs_each_notebook_as_a_subordinate_uid_of_its_ow
     folder = tempfile.mkdtemp(prefix="kit-subuid-")
     os.chown(folder, user.pw_uid, user.pw_gid)
     script = ("import json, sys\n"
-              "from autograder.grading.session import Worker\n"
+              "from autograder.grading.student_process import StudentProcess\n"
               "uids = []\n"
               "for _ in range(3):\n"
-              "    worker = Worker(sys.argv[1])\n"
+              "    worker = StudentProcess(sys.argv[1])\n"
               "    reply = worker.run_cell('import os\\nprint(os.getuid(), os.getgid(), open(\"/proc/self/uid_map\").read().split())', 'cell 1')\n"
               "    uids.append(''.join(o.get('text', '') for o in reply['outputs']))\n"
               "    worker.close()\n"

@@ -12,7 +12,7 @@ import pytest
 from autograder.grading import cells
 from autograder.authoring import corpus
 from autograder.authoring import degenerate
-from autograder.grading.session import Limits, Worker
+from autograder.grading.student_process import Limits, StudentProcess
 from autograder.authoring.submissions import Case, build_notebook, read_case
 from conftest import ROOT
 
@@ -44,7 +44,7 @@ def failing_checks(tmp_path, assignment, replace: dict[str, str]) -> dict[str, s
     """{check grade_id: its error} when the reference notebook runs with `replace`d answer cells."""
     nb = build_notebook(Case(tmp_path, "reference", {}, replace=replace),
                         corpus.notebook_of(assignment, "release", ROOT), corpus.notebook_of(assignment, root=ROOT))
-    worker = Worker(tmp_path, LIMITS)
+    worker = StudentProcess(tmp_path, LIMITS)
     failures = {}
     try:
         for number, cell in enumerate(nb.cells):

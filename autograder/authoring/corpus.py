@@ -106,7 +106,7 @@ def nbgrader(course: Path, *args: str, check: bool = True, prefix: tuple[str, ..
 
 def _watch_peaks(process: subprocess.Popen, peaks: dict[str, float]) -> None:
     """Until `process` ends: the highest VmHWM (MiB) of the grader ("grader", nbgrader's process)
-    and of the sandbox's zygote ("zygote", the worker.py whose parent is not a worker), each the
+    and of the sandbox's zygote ("zygote", the zygote.py process whose parent is not one too), each the
     largest over its processes; student processes (the zygote's children) are not the grader's."""
     while process.poll() is None:
         table = {}
@@ -117,7 +117,7 @@ def _watch_peaks(process: subprocess.Popen, peaks: dict[str, float]) -> None:
                 with open(f"/proc/{name}/cmdline", "rb") as f:
                     argv = f.read().split(b"\0")
                 table[int(name)] = (int(fields["PPid"]), int(fields.get("VmHWM", "0 kB").split()[0]),
-                                    len(argv) > 1 and argv[1].endswith(b"worker.py"))
+                                    len(argv) > 1 and argv[1].endswith(b"zygote.py"))
             except (OSError, KeyError, ValueError):
                 continue
         below, todo = set(), [process.pid]

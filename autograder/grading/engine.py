@@ -17,7 +17,7 @@ from nbformat import NotebookNode, from_dict
 
 from autograder.grading import cells
 from autograder.grading.hidden_tests import TestOutcome, hidden_tests
-from autograder.grading.session import Limits, Student, Worker, WorkerGone
+from autograder.grading.student_process import Limits, Student, StudentProcess, StudentProcessGone
 from autograder.results.model import CellResult
 from autograder.results.writers import notebook_outputs
 
@@ -172,7 +172,7 @@ def grade_notebook(nb: NotebookNode, workdir: str, hidden: str | os.PathLike, li
     unreadable = nb.metadata.get(UNREADABLE_KEY)
     worker = None
     try:
-        worker = None if unreadable else Worker(workdir, limits)
+        worker = None if unreadable else StudentProcess(workdir, limits)
         run = _NotebookRun(nb, worker, f"your notebook file could not be read: {unreadable}" if unreadable else None)
         tests = hidden_tests(hidden)
         tests.check([item for grade in run.grades.values() for item in grade.items])
@@ -222,7 +222,7 @@ def _not_graded(nb: NotebookNode, reason: str) -> list[CellGrade]:
 class _NotebookRun:
     """The notebook's cells, run one after another as the hidden tests reach them."""
 
-    def __init__(self, nb: NotebookNode, worker: Worker | None, stopped: str | None):
+    def __init__(self, nb: NotebookNode, worker: StudentProcess | None, stopped: str | None):
         self.nb, self.worker, self.stopped = nb, worker, stopped
         self.next_cell = 0
         self.output_budget = MAX_NOTEBOOK_OUTPUT_CHARS
@@ -250,7 +250,7 @@ class _NotebookRun:
                 outputs, used = _clean_outputs(reply.get("outputs"), self.output_budget)
                 self.output_budget -= used
                 self.results[index] = (outputs, _error_fields(reply.get("error")))
-            except WorkerGone as gone:
+            except StudentProcessGone as gone:
                 self.stopped = str(gone)
                 self.results[index] = ([{"output_type": "error", "ename": "Stopped", "evalue": self.stopped,
                                          "traceback": [self.stopped]}], None)

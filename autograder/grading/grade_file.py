@@ -17,7 +17,7 @@ from autograder.authoring.solutions import ROOT
 from autograder.grading.engine import grade_notebook
 from autograder.grading.hidden_tests import HIDDEN_TESTS
 from autograder.nbgrader.plugin import read_submission
-from autograder.grading.session import Limits
+from autograder.grading.student_process import Limits
 from autograder.results.writers import as_json
 
 

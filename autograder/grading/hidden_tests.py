@@ -3,7 +3,7 @@
 The hidden tests live with the lesson, outside the engine: a folder (GradeWithHiddenTests.hidden_tests)
 with one `test_<set>.py` per exercise set and a `pytest.ini`. pytest runs here, in the grader's
 process; the tests reach the student's code only through the `student` fixture
-(autograder.grading.session.Student). Each test's verdict and the student-facing message of its
+(autograder.grading.student_process.Student). Each test's verdict and the student-facing message of its
 failure are collected by a small pytest plugin.
 
 The engine drives: it runs the notebook up to a test cell, then asks for that cell's results with
@@ -27,7 +27,7 @@ import pytest
 from autograder.grading import cells
 from autograder.checks import CheckFailed
 from autograder.grading.device import grading_device
-from autograder.grading.session import Student, StudentCodeError, WorkerGone
+from autograder.grading.student_process import Student, StudentCodeError, StudentProcessGone
 
 log = logging.getLogger(__name__)
 # Plugins the hidden tests do not use are left out. The unraisable/thread-exception plugins
@@ -57,7 +57,7 @@ class TestOutcome:
 
 def student_message(exc: BaseException, test_name: str) -> str:
     """What a failed test tells the student."""
-    if isinstance(exc, (CheckFailed, StudentCodeError, WorkerGone)):
+    if isinstance(exc, (CheckFailed, StudentCodeError, StudentProcessGone)):
         return str(exc)
     if isinstance(exc, AssertionError):
         text = str(exc).split("\nassert ")[0].strip()

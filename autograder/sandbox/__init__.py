@@ -1,6 +1,6 @@
 """Where student code runs: a pre-warmed zygote in a bubblewrap sandbox, forking one child per notebook.
 
-The zygote (worker.py) imports torch, IPython and matplotlib once, then forks a child for
+The zygote (zygote.py) imports torch, IPython and matplotlib once, then forks a child for
 each notebook, so a notebook starts in milliseconds instead of seconds. The sandbox:
 
 - bubblewrap: new mount, pid, network, IPC and UTS namespaces. Only /usr, /etc, the Python
@@ -20,7 +20,7 @@ each notebook, so a notebook starts in milliseconds instead of seconds. The sand
 
 Where a protection is not available here (no bubblewrap, not root), grading goes on and the
 grader says so once, loudly. The grader talks to the zygote over a Unix socket; each child
-gets its own pair of pipes (see session.Worker).
+gets its own pair of pipes (see student_process.StudentProcess).
 """
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ from autograder.sandbox.inside import wire
 
 log = logging.getLogger(__name__)
 WORKER_DIR = Path(__file__).parent / "inside"
-KIT_DIR_INSIDE = "/kit"  # where worker.py and the files it imports are seen inside the sandbox
+KIT_DIR_INSIDE = "/kit"  # where zygote.py and the files it imports are seen inside the sandbox
 SCRATCH_INSIDE = "/scratch"
 MiB = 1 << 20
 UID_BASE = 100_000
@@ -234,7 +234,7 @@ def bubblewrap_command(limits: Limits, run_cgroups: cgroups.RunCgroups | None,
         if not prefix.startswith("/usr/"):
             command += _parents(prefix) + ["--ro-bind", prefix, prefix]
     command += ["--perms", "0755", "--dir", KIT_DIR_INSIDE]
-    for name in ("worker.py", "wire.py", "cgroups.py", "gpu_memory.py"):
+    for name in ("zygote.py", "wire.py", "cgroups.py", "gpu_memory.py"):
         command += ["--ro-bind", str(WORKER_DIR / name), f"{KIT_DIR_INSIDE}/{name}"]
     if run_cgroups is not None:
         command += run_cgroups.bubblewrap_binds()
@@ -305,14 +305,14 @@ class ZygoteHandle:
         self.cgroups, self.cgroups_why = cgroups.RunCgroups.create(f"kit-run-{os.getpid()}-{next(self._runs)}")
         if self.protections.bubblewrap:
             prefix = bubblewrap_command(limits, self.cgroups, self.protections.subordinate)
-            script, scratch = f"{KIT_DIR_INSIDE}/worker.py", SCRATCH_INSIDE
+            script, scratch = f"{KIT_DIR_INSIDE}/zygote.py", SCRATCH_INSIDE
             mode = "sandboxed"
             seen = self.cgroups.inside() if self.cgroups else None
         else:
             import tempfile
             self._scratch_root = tempfile.mkdtemp(prefix="kit-scratch-")
             os.chmod(self._scratch_root, 0o711)
-            prefix, script, scratch, mode = [], str(WORKER_DIR / "worker.py"), self._scratch_root, "unconfined"
+            prefix, script, scratch, mode = [], str(WORKER_DIR / "zygote.py"), self._scratch_root, "unconfined"
             seen = self.cgroups.folders if self.cgroups else None
         self.scratch_root = scratch
         self.process = subprocess.Popen(

@@ -3,20 +3,20 @@ import pytest
 import torch
 
 from autograder.checks import CheckFailed, expect_tensor
-from autograder.grading.session import Limits, Student, StudentCodeError, Worker, WorkerGone
+from autograder.grading.student_process import Limits, Student, StudentCodeError, StudentProcess, StudentProcessGone
 from autograder.sandbox.inside.wire import Opaque
 
 
 @pytest.fixture(scope="module")
 def worker(tmp_path_factory):
-    worker = Worker(tmp_path_factory.mktemp("work"))
+    worker = StudentProcess(tmp_path_factory.mktemp("work"))
     yield worker
     worker.close()
 
 
 @pytest.fixture()
 def fresh_worker(tmp_path):
-    worker = Worker(tmp_path, Limits(cell_seconds=3, call_seconds=3))
+    worker = StudentProcess(tmp_path, Limits(cell_seconds=3, call_seconds=3))
     worker.run_cell("import torch", "cell 1")  # pays for the imports before the timed part
     yield worker
     worker.close()
@@ -81,12 +81,12 @@ def test_student_exits_and_interrupts_do_not_end_the_worker(worker):
 
 
 def test_an_endless_cell_is_stopped_with_a_message(fresh_worker):
-    with pytest.raises(WorkerGone, match="your code ran past 3 s in cell 2"):
+    with pytest.raises(StudentProcessGone, match="your code ran past 3 s in cell 2"):
         fresh_worker.run_cell("while True:\n    pass", "cell 2")
-    with pytest.raises(WorkerGone):
+    with pytest.raises(StudentProcessGone):
         Student(fresh_worker).call("anything")
 
 
 def test_a_process_that_exits_is_reported(fresh_worker):
-    with pytest.raises(WorkerGone, match=r"ended in cell 2 \(exit code 7\)"):
+    with pytest.raises(StudentProcessGone, match=r"ended in cell 2 \(exit code 7\)"):
         fresh_worker.run_cell("import os\nos._exit(7)", "cell 2")

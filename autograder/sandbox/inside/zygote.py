@@ -4,7 +4,7 @@ Everything in this process is untrusted, because it runs the student's code. It 
 decides a grade: it answers the grader's requests with plain data only (see wire.py),
 and the grader checks those answers in its own process.
 
-Started by autograder.sandbox as `python worker.py CONTROL_FD sandboxed|unconfined CGROUPS`
+Started by autograder.sandbox as `python zygote.py CONTROL_FD sandboxed|unconfined CGROUPS`
 (CGROUPS: JSON, the run's cgroup folders as this process sees them, or null), as a
 script so that the kit's package is not on the student's sys.path. It runs as a zygote:
 imports once, then forks one child per notebook (see Zygote); each child serves one
@@ -260,7 +260,7 @@ PR_CAP_AMBIENT_CLEAR_ALL = 4
 CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x08000000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
 MNT_DETACH = 2
-KIT_DIR = os.path.dirname(os.path.abspath(__file__))  # worker.py and wire.py
+KIT_DIR = os.path.dirname(os.path.abspath(__file__))  # zygote.py and wire.py
 SCRATCH = "/scratch"  # where each contained child mounts its own scratch folder (see _private_mounts)
 WATCH_SECONDS = 0.1
 _libc = None

@@ -1,8 +1,8 @@
 """The grader's side of the process boundary: start a worker, run cells in it, call student code.
 
-`Worker` owns the student's process (forked in the sandbox, see sandbox.py). `Student` is what hidden tests receive as their
+`StudentProcess` owns the student's process (forked in the sandbox, see sandbox.py). `Student` is what hidden tests receive as their
 `student` fixture: it calls the student's functions and classes in the worker and
-returns plain data, or raises `StudentCodeError` / `WorkerGone` with a message written
+returns plain data, or raises `StudentCodeError` / `StudentProcessGone` with a message written
 for the student.
 """
 from __future__ import annotations
@@ -21,10 +21,10 @@ from autograder.grading.device import grading_device
 from autograder.sandbox import Limits
 from autograder.sandbox.inside.wire import Handle
 
-__all__ = ["Limits", "Student", "StudentCodeError", "Worker", "WorkerGone"]
+__all__ = ["Limits", "Student", "StudentCodeError", "StudentProcess", "StudentProcessGone"]
 
 
-class WorkerGone(Exception):
+class StudentProcessGone(Exception):
     """The student's process ended or ran past its time; nothing more can run in it."""
 
 
@@ -53,7 +53,7 @@ class StudentCodeError(Exception):
         return f"{self.what} raised {self.ename}: {self.evalue}{where}"
 
 
-class Worker:
+class StudentProcess:
     """One student process, forked by the sandbox's zygote, that runs one notebook.
 
     Files of `workdir` (the submission folder) are copied into the process's scratch folder.
@@ -77,9 +77,9 @@ class Worker:
             os.close(from_worker_w)
 
     def request(self, message: dict, timeout: float, doing: str) -> dict:
-        """Send one request and return the validated reply; WorkerGone if the process is lost."""
+        """Send one request and return the validated reply; StudentProcessGone if the process is lost."""
         if self.gone:
-            raise WorkerGone(self.gone)
+            raise StudentProcessGone(self.gone)
         left = self.deadline - time.monotonic()
         whole_notebook = left < timeout
         timeout = max(0.0, min(timeout, left))
@@ -91,19 +91,19 @@ class Worker:
             limit = (f"your notebook ran past its {self.limits.notebook_seconds:g} s in all" if whole_notebook
                      else f"your code ran past {timeout:g} s {doing}")
             self.gone = f"{limit}, so it was stopped"
-            raise WorkerGone(self.gone) from None
+            raise StudentProcessGone(self.gone) from None
         except wire.WireInvalid as exc:
             self.end()
             self.gone = f"the answer from your notebook's process {doing} was not understood ({exc}), so it was stopped"
-            raise WorkerGone(self.gone) from None
+            raise StudentProcessGone(self.gone) from None
         except (wire.WireError, OSError):
             self.end()
             self.gone = f"your notebook's process ended {doing} ({self._exit_reason()})"
-            raise WorkerGone(self.gone) from None
+            raise StudentProcessGone(self.gone) from None
         if type(reply) is not dict or type(reply.get("ok")) is not bool:
             self.end()
             self.gone = f"the answer from your notebook's process {doing} was not understood, so it was stopped"
-            raise WorkerGone(self.gone)
+            raise StudentProcessGone(self.gone)
         return reply
 
     def _exit_reason(self) -> str:
@@ -194,7 +194,7 @@ class Student:
     gets the same results whatever the student seeds.
     """
 
-    def __init__(self, worker: Worker, seed: int = 0, fake_devices: dict | None = None):
+    def __init__(self, worker: StudentProcess, seed: int = 0, fake_devices: dict | None = None):
         self.worker, self.seed, self.fake_devices = worker, seed, fake_devices
 
     def with_seed(self, seed: int) -> "Student":
@@ -217,7 +217,7 @@ class Student:
         if keep:
             handle = reply.get("handle")
             if not isinstance(handle, Handle):
-                raise WorkerGone(f"the answer from your notebook's process for {what} was not understood")
+                raise StudentProcessGone(f"the answer from your notebook's process for {what} was not understood")
             return handle
         return reply.get("value")
 
@@ -243,7 +243,7 @@ class Student:
         reply = self.worker.request({"op": "define", "code": code, "name": name},
                                     self.worker.limits.call_seconds, "while receiving test code")
         if not reply["ok"] or not isinstance(reply.get("handle"), Handle):
-            raise WorkerGone("your notebook's process could not receive the test code")
+            raise StudentProcessGone("your notebook's process could not receive the test code")
         return reply["handle"]
 
     def define_reference(self, obj) -> Handle:
@@ -255,5 +255,5 @@ class Student:
         reply = self.worker.request({"op": "put", "value": _encode(value)},
                                     self.worker.limits.call_seconds, "while receiving test data")
         if not reply["ok"] or not isinstance(reply.get("handle"), Handle):
-            raise WorkerGone("your notebook's process could not receive the test data")
+            raise StudentProcessGone("your notebook's process could not receive the test data")
         return reply["handle"]
