@@ -7,7 +7,7 @@ parameter order) and comparing outputs on hidden inputs.
 import pytest
 import torch
 
-from autograder.checks import expect_number, expect_tensor, fail
+from autograder.checks import expect_number, expect_sequence, expect_tensor, fail
 from solutions import ann as reference
 
 LINEAR_RELU_LINEAR = [(3, 1), (3,), (1, 3), (1,)]
@@ -120,3 +120,58 @@ class TestCountParameters:
         lesson_network = student.keep(student.define_reference(reference.ANN))  # the student's ANN is another task
         expect_number(student.call("count_parameters", lesson_network),
                       float(reference.count_parameters(reference.ANN())), "count_parameters(ANN())", rtol=0, atol=0)
+
+
+def linear_pair(seed, sizes):
+    """Two Linear layers (n_in -> n_mid -> n_out) with seeded weights, on the cpu."""
+    torch.manual_seed(seed)
+    n_in, n_mid, n_out = sizes
+    return torch.nn.Linear(n_in, n_mid), torch.nn.Linear(n_mid, n_out)
+
+
+def remote_copy(student, layer, device):
+    """The same Linear layer, built in the student's process and moved to `device`."""
+    remote = student.keep("torch.nn.Linear", layer.in_features, layer.out_features)
+    student.call(remote.attr("load_state_dict"), layer.state_dict())
+    student.call(remote.attr("to"), device)
+    return remote
+
+
+def usable(value, shape):
+    return (isinstance(value, torch.Tensor) and tuple(value.shape) == shape and not value.is_meta
+            and bool(torch.isfinite(value).all()))
+
+
+def name_merge_mistakes(weight, bias, first, second):
+    """Name the usual mistakes, before the comparison that grades (it fails on them anyway)."""
+    w1, b1, w2, b2 = (t.detach().cpu() for t in (first.weight, first.bias, second.weight, second.bias))
+    n_out, n_in = w2.shape[0], w1.shape[1]
+    if usable(weight, (n_out, n_in)) and w1.shape == w2.shape:
+        got = weight.detach().cpu()
+        if torch.allclose(got, w1 @ w2, atol=1e-5) and not torch.allclose(w1 @ w2, w2 @ w1, atol=1e-5):
+            fail("merge_linear: the merged weight is first.weight @ second.weight; the layer applied last comes "
+                 "first in the product: second.weight @ first.weight")
+    if usable(bias, (n_out,)):
+        got = bias.detach().cpu()
+        if torch.allclose(got, b2, atol=1e-5):
+            fail("merge_linear: the merged bias is second.bias alone; first.bias passes through second.weight "
+                 "too: second.weight @ first.bias + second.bias")
+        if torch.allclose(got, w2 @ b1, atol=1e-5):
+            fail("merge_linear: the merged bias misses second.bias: second.weight @ first.bias + second.bias")
+        if b1.shape == b2.shape and torch.allclose(got, b1 + b2, atol=1e-5):
+            fail("merge_linear: the merged bias is first.bias + second.bias; first.bias is multiplied by "
+                 "second.weight on its way: second.weight @ first.bias + second.bias")
+
+
+class TestMergeLinear:
+    @pytest.mark.parametrize("sizes, seed", [((2, 3, 1), 1), ((4, 5, 3), 2), ((3, 3, 3), 3)],
+                             ids=["2-3-1", "4-5-3", "square"])
+    def test_one_layer_equals_the_two(self, student, device, sizes, seed):
+        first, second = linear_pair(seed, sizes)
+        what = f"merge_linear(Linear({sizes[0]}, {sizes[1]}), Linear({sizes[1]}, {sizes[2]}))"
+        got = student.call("merge_linear", remote_copy(student, first, device), remote_copy(student, second, device))
+        weight, bias = expect_sequence(got, 2, what, "(weight, bias)")
+        name_merge_mistakes(weight, bias, first, second)
+        want_weight, want_bias = reference.merge_linear(first.to(device), second.to(device))
+        expect_tensor(weight, want_weight, f"{what}: the weight")
+        expect_tensor(bias, want_bias, f"{what}: the bias")

@@ -6,6 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.authoring import points
 from autograder.grading import cells
 from autograder.grading.hidden_tests import HIDDEN_TESTS
 from autograder.authoring.solutions import MARKER, solution_module, solution_path, source_notebooks
@@ -80,3 +81,28 @@ def test_hidden_region_accepts_only_grade_calls():
     for bad in ['import os\ngrade("tensors.zeros")', "grade(name)", 'grade("Zeros")', "grade(", 'check("a.b")']:
         with pytest.raises(cells.AuthoringError):
             cells.split_hidden(f"### BEGIN HIDDEN TESTS\n{bad}\n### END HIDDEN TESTS\n")
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
+def test_points_are_written_once_from_the_metadata(source):
+    """The closing cell's points line is generated from the cells' metadata (python -m autograder solutions)."""
+    nb = nbformat.read(source, as_version=4)
+    assert nb.cells[-1].source.splitlines()[-1] == points.points_line(nb), \
+        f"{source}: the points line has drifted from the metadata: run python -m autograder solutions"
+
+
+def test_the_tables_of_points_follow_the_metadata():
+    """README's demo table ('out of') and the instructors' table of sets give each set's total as the metadata does."""
+    totals = {source.parent.name: sum(p for _, p, written in points.graded_cells(nbformat.read(source, as_version=4))
+                                      if not written) for source in SOURCES}
+    readme = (ROOT / "README.md").read_text()
+    header = next(line for line in readme.splitlines() if line.startswith("| student |"))
+    out_of = next(line for line in readme.splitlines() if "**out of**" in line)
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    values = [c.strip() for c in out_of.strip("|").split("|")]
+    for name, total in totals.items():
+        assert values[columns.index(name)] == f"{total:g}", f"README: {name} is out of {total:g} autograded points"
+    sets = (ROOT / "docs" / "instructors.md").read_text()
+    for name, total in totals.items():
+        row = next(line for line in sets.splitlines() if f"`source/{name}/{name}.ipynb`" in line)
+        assert row.rstrip(" |").rsplit("|", 1)[1].strip() == f"{total:g}", f"docs/instructors.md: {name} totals {total:g}"

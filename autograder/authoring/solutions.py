@@ -3,7 +3,8 @@
 `solutions/<notebook>.py` is generated from `source/<assignment>/<notebook>.ipynb`: the
 cells tagged `setup` (imports) and every nbgrader solution cell, with the solution
 markers removed. It is committed so that a reader can see the oracle; a test fails
-when it drifts from the source notebook.
+when it drifts from the source notebook. The same command writes each source notebook's points
+line from its metadata (authoring/points.py).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.authoring import points
 from autograder.grading import cells
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,8 +53,13 @@ def solution_path(nb_path: Path, root: Path = ROOT) -> Path:
 
 
 def write_solutions(root: Path = ROOT) -> list[Path]:
+    """solutions/*.py from the source notebooks, and each notebook's points line (authoring/points.py)."""
     written = []
     for nb_path in source_notebooks(root):
+        nb = nbformat.read(nb_path, as_version=4)
+        if points.with_points_line(nb):
+            nbformat.write(nb, nb_path)
+            written.append(nb_path)
         target = solution_path(nb_path, root)
         target.write_text(solution_module(nb_path, root))
         written.append(target)
