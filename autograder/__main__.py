@@ -68,9 +68,13 @@ def cmd_report(args) -> int:
         cell_ids = [cell.name for notebook in assignment.notebooks for cell in notebook.grade_cells]
         print(f"{'student':<12}" + "".join(f"{c[:18]:>20}" for c in cell_ids) + f"{'total':>10}")
         for submission in sorted(assignment.submissions, key=lambda s: s.student.id):
-            scores = {g.cell.name: g.score for nb in submission.notebooks for g in nb.grades if g.cell.name in cell_ids}
-            row = "".join(f"{scores.get(c, 0):>20g}" for c in cell_ids)
-            print(f"{submission.student.id:<12}{row}{submission.score:>10g}")
+            grades = {g.cell.name: g for nb in submission.notebooks for g in nb.grades if g.cell.name in cell_ids}
+            # a written answer waits for the instructor in formgrader: shown as such, not as 0
+            shown = ["manual grade" if c in grades and grades[c].needs_manual_grade
+                     else f"{grades[c].score if c in grades else 0:g}" for c in cell_ids]
+            waiting = sum(grades[c].max_score for c in cell_ids if c in grades and grades[c].needs_manual_grade)
+            print(f"{submission.student.id:<12}" + "".join(f"{text:>20}" for text in shown) + f"{submission.score:>10g}"
+                  + (f"  (+ up to {waiting:g} awaiting a manual grade)" if waiting else ""))
         print(f"{'max':<12}" + "".join(f"{c.max_score:>20g}" for nb in assignment.notebooks for c in nb.grade_cells)
               + f"{assignment.max_score:>10g}")
     return 0

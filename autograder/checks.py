@@ -170,6 +170,23 @@ def expect_finite(actual, what: str) -> float:
     return float(actual)
 
 
+def expect_int(actual, low: int, high: int, what: str) -> int:
+    """An int (not a bool, not a float) from `low` to `high`, both included."""
+    if type(actual) is not int:
+        fail(f"{what}: expected an int, got {kind_of(actual)}")
+    if not low <= actual <= high:
+        fail(f"{what}: expected an int from {low} to {high}, got {actual}")
+    return actual
+
+
+def expect_below(actual: float, bound: float, what: str, hint: str = "") -> float:
+    """A finite number under `bound` (NaN and inf are under nothing)."""
+    actual = expect_finite(actual, what)
+    if not actual < bound:
+        fail(f"{what}: {actual:.4g} is not under {bound:g}{hint}")
+    return actual
+
+
 def expect_in_range(actual: torch.Tensor, low: float, high: float, what: str, hint: str = ""):
     """Every value of a tensor in [low, high) (NaN is in no range; a meta tensor has no values)."""
     if actual.is_meta:
@@ -205,6 +222,7 @@ def expect_equal(actual, expected, what: str):
 
 
 def expect_property(holds: bool, what: str, message: str):
-    """A side property of an answer that passed its own checks (the caller checks those first)."""
+    """A property the task asks for (the caller checks the answer's type first), or a side property
+    of an answer that passed its own checks."""
     if holds is not True:
         fail(f"{what}: {message}")

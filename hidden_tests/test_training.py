@@ -9,8 +9,8 @@ class does not count here.
 import pytest
 import torch
 
-from autograder.checks import (computed_once, expect_equal, expect_finite, expect_number, expect_property,
-                               expect_sequence, expect_tensor, expect_tensor_like, fail)
+from autograder.checks import (computed_once, expect_below, expect_equal, expect_finite, expect_int, expect_number,
+                               expect_property, expect_sequence, expect_tensor, expect_tensor_like, fail)
 from autograder.grading.student_process import StudentCodeError
 from solutions import training as reference
 
@@ -189,3 +189,38 @@ class TestEvaluate:
         except StudentCodeError as error:
             fail(f"{what} failed ({error.evalue[:80]}): leave the model and X where they are and call model(X)")
         expect_tensor(got, torch.empty(7, 1, device="meta"), what)
+
+
+SCHEDULE_STARTS = [0, 1, 2, 6]  # starts from which the lesson's network can fit the line (no dead units)
+
+
+@computed_once
+def schedule_run(start, lr, epochs):
+    """The losses of the reference loop with (lr, epochs) from start `start`, on the cpu (the same on any grader)."""
+    torch.manual_seed(100 + start)
+    model = reference.ANN()
+    generator = torch.Generator().manual_seed(200 + start)
+    X = torch.randn(100, 1, generator=generator)
+    Y = 3 * X + 2 + 0.1 * torch.randn(100, 1, generator=generator)
+    return reference.train(model, X, Y, lr=lr, epochs=epochs)
+
+
+class TestSchedule:
+    def test_training_converges_from_the_graders_starts(self, student):
+        lr, epochs = expect_sequence(student.call("choose_schedule"), 2, "choose_schedule()", "(lr, epochs)")
+        lr = expect_finite(lr, "choose_schedule()'s lr")
+        expect_property(lr > 0, "choose_schedule()'s lr", f"a learning rate must be positive, got {lr:g}")
+        epochs = expect_int(epochs, 1, 5000, "choose_schedule()'s epochs")
+        for start in SCHEDULE_STARTS:
+            losses = schedule_run(start, lr, epochs)
+            final, tail = losses[-1], losses[-max(1, epochs // 10)]
+            what = f"training with lr={lr:g} for {epochs} epochs from one of the grader's starts"
+            expect_finite(final, f"{what}: the final loss (a learning rate this large makes the steps overshoot)")
+            still_falling = tail - final > 0.01 * tail
+            expect_below(final, 0.02, f"{what}: the final loss", (
+                ": it is still falling, so train longer or with a larger learning rate" if still_falling else
+                ": it stalled; a learning rate this large can switch ReLU units off for good, or too small "
+                "a one has not got there yet"))
+            expect_property(not still_falling and tail - final > -0.01 * tail, what,
+                            f"the loss changed by {100 * (tail - final) / tail:.1f}% over the last tenth of the epochs: "
+                            "it has not converged")

@@ -50,3 +50,8 @@ def evaluate(model, X):
     """model(X) without recording a graph."""
     with torch.no_grad():
         return model(X)
+
+
+def choose_schedule():
+    """(lr, epochs) for which training converges to a loss under 0.02."""
+    return 0.05, 1500

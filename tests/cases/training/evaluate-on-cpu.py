@@ -1,6 +1,6 @@
 # case: mistake: evaluates on the CPU, whatever device the model and data are on
 # base: reference
-# expect: evaluate-check=2
+# expect: evaluate-check=1.33
 # says: evaluate-check: leave the model and X where they are
 # %% evaluate-answer
 def evaluate(model, X):

@@ -1,0 +1,5 @@
+# case: correct: a small learning rate with enough epochs, as a list
+# base: reference
+# %% schedule-answer
+def choose_schedule():
+    return [0.03, 4000]
