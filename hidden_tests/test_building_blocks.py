@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from autograder.checks import expect_finite, expect_number, expect_sequence, expect_tensor, fail
+from autograder.checks import expect_equal, expect_finite, expect_number, expect_sequence, expect_tensor, fail
 from solutions import building_blocks as reference
 
 LESSON_X = torch.linspace(-2, 2, 40)
@@ -62,6 +62,66 @@ class TestLoss:
             if abs(ratio - 2) < 1e-3:
                 fail(f"{what}: your loss is twice the expected value: is the 1/2 of 1/(2m) there?")
         expect_tensor(got, want, what, sizes={"m": y.numel()})
+
+
+class TestMae:
+    @pytest.mark.parametrize("shape, seed", [((10,), 14), ((6, 1), 15), ((3, 4), 16)])
+    def test_mae(self, student, device, shape, seed):
+        y_hat, y = seeded(*shape, seed=seed, device=device), seeded(*shape, seed=seed + 50, device=device)
+        got = student.call("mae", y_hat, y)
+        what = f"mae(y_hat, y) for shape {shape}"
+        if isinstance(got, torch.Tensor) and got.numel() == 1 and not got.is_meta:
+            for mistake, value in (("the sum instead of the mean", (y_hat - y).abs().sum()),
+                                   ("the mean of the errors without their absolute value", (y_hat - y).mean()),
+                                   ("the squared error (MSE), not the absolute error", ((y_hat - y) ** 2).mean())):
+                if torch.isclose(got.detach().cpu().double(), value.cpu().double(), rtol=1e-4) and \
+                        not torch.isclose(value, reference.mae(y_hat, y), rtol=1e-4):
+                    fail(f"{what}: your result is {mistake}")
+        expect_tensor(got, reference.mae(y_hat, y), what, sizes={"m": y.numel()})
+
+
+# Losses of the grader's own for loss_gradient: it must work for any scalar loss.
+CUBIC_LOSS = "def cubic_loss(y_hat, y):\n    return ((y_hat - y) ** 3).abs().mean() + (y_hat * y).sum()\n"
+
+
+def local_cubic_loss(y_hat, y):
+    return ((y_hat - y) ** 3).abs().mean() + (y_hat * y).sum()
+
+
+def autograd_gradient(loss_fn, y_hat, y):
+    leaf = y_hat.detach().clone().requires_grad_()
+    loss_fn(leaf, y).backward()
+    return leaf.grad
+
+
+class TestLossGradient:
+    @pytest.mark.parametrize("loss, shape, seed", [("half_mse", (8,), 41), ("mae", (3, 4), 42), ("cubic_loss", (5, 1), 43)])
+    def test_gradient(self, student, device, loss, shape, seed):
+        y_hat, y = seeded(*shape, seed=seed, device=device), seeded(*shape, seed=seed + 50, device=device)
+        if loss == "cubic_loss":
+            remote_loss, local_loss = student.define(CUBIC_LOSS, "cubic_loss"), local_cubic_loss
+        else:
+            local_loss = getattr(reference, loss)
+            remote_loss = student.define_reference(local_loss)
+        got = student.call("loss_gradient", remote_loss, y_hat, y)
+        what = f"loss_gradient({loss}, y_hat, y) for shape {shape}"
+        want = autograd_gradient(local_loss, y_hat, y)
+        if isinstance(got, torch.Tensor) and got.shape == want.shape and not got.is_meta:
+            against_y = -autograd_gradient(lambda t, p: local_loss(p, t), y, y_hat)
+            if torch.allclose(got.detach().cpu(), -want.cpu(), atol=1e-5) or (
+                    torch.allclose(got.detach().cpu(), -against_y.cpu(), atol=1e-5) and not torch.allclose(want, -against_y)):
+                fail(f"{what}: your gradient has the wrong sign (with respect to y, not y_hat?)")
+        expect_tensor(got, want, what)
+
+    @pytest.mark.side
+    def test_leaves_the_callers_tensor_alone(self, student, device):
+        y_hat, y = seeded(6, seed=44, device=device), seeded(6, seed=45, device=device)
+        kept = student.put(y_hat)
+        got = student.call("loss_gradient", student.define_reference(reference.half_mse), kept, y)
+        expect_tensor(got, autograd_gradient(reference.half_mse, y_hat, y), "loss_gradient(half_mse, y_hat, y)")
+        expect_equal(student.get(kept.attr("requires_grad")), False, "y_hat.requires_grad after loss_gradient "
+                     "(work on a detached copy: the caller's tensor should not start recording gradients)")
+        expect_tensor(student.get(kept), y_hat, "the caller's y_hat after loss_gradient")
 
 
 class TestGradientStep:

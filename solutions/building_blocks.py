@@ -28,6 +28,18 @@ def half_mse(y_hat, y):
     return ((y_hat - y) ** 2).sum() / (2 * y.numel())
 
 
+def mae(y_hat, y):
+    """mean(|y_hat - y|) over all elements, as a scalar tensor."""
+    return (y_hat - y).abs().mean()
+
+
+def loss_gradient(loss_fn, y_hat, y):
+    """d loss_fn(y_hat, y) / d y_hat, by autograd, leaving y_hat unchanged."""
+    leaf = y_hat.detach().clone().requires_grad_()
+    loss_fn(leaf, y).backward()
+    return leaf.grad
+
+
 def gradient_step(w, b, x, y, lr):
     """(w, b) after one gradient-descent step on the half-MSE loss of y_hat = w * x + b."""
     error = w * x + b - y
