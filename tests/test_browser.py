@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.authoring.corpus import assignments
+from autograder.authoring.corpus import assignments, full_points
 from course_steps import graded_feedback, notebook_with
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -268,7 +268,8 @@ def test_graph_and_plots_render_once_solved(page, lab, lab_files, assignment):
 def test_feedback_page_shows_scores_and_messages(page, lab_files):
     page.goto((lab_files / "feedback" / "tensors.html").as_uri())
     text = page.inner_text("body")
-    assert re.search(r"tensors \(Score: [\d.]+ / 20\.0\)", text)
+    full = sum(full_points("tensors").values())
+    assert re.search(rf"tensors \(Score: [\d.]+ / {full:.1f}\)", text)
     assert "Grade cell: zeros-check" in text and "the entries are all 1.0 (torch.ones?)" in text
     assert "matrix_product(" in text and "Hidden tests:" in text
     page.screenshot(path=SCREENSHOTS / "feedback.png", full_page=True)

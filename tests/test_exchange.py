@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.authoring.corpus import gradebook_scores, nbgrader
+from autograder.authoring.corpus import full_points, gradebook_scores, nbgrader
 from course_steps import TWO_MISTAKES, notebook_with, released_copy
 
 COURSE_ID = "deep-learning-fundamentals"
@@ -65,11 +65,12 @@ def test_release_fetch_submit_collect_grade_and_feedback(tmp_path):
     instructor("generate_feedback", "tensors", "--force")
     instructor("release_feedback", "tensors")
     totals = {student: sum(scores.values()) for student, scores in gradebook_scores(course, "tensors").items()}
-    assert totals["alice"] == pytest.approx(20) and 0 < totals["bob"] < 20, totals
+    full = sum(full_points("tensors").values())
+    assert totals["alice"] == pytest.approx(full) and 0 < totals["bob"] < full, totals
 
     for student, home in homes.items():
         as_student(home, student, exchange, "fetch_feedback", "tensors")
         pages = list((home / "tensors" / "feedback").glob("*/tensors.html"))
         assert len(pages) == 1, f"{student} fetched {pages}"
-        shown = re.search(r"tensors \(Score: ([\d.]+) / 20\.0\)", pages[0].read_text())
+        shown = re.search(rf"tensors \(Score: ([\d.]+) / {full:.1f}\)", pages[0].read_text())
         assert shown and float(shown.group(1)) == pytest.approx(totals[student]), f"{student}'s feedback shows {shown}"

@@ -9,6 +9,7 @@ import time
 import pytest
 
 from autograder import sandbox
+from autograder.authoring import corpus
 from autograder.authoring.solutions import ROOT
 from autograder.grading.student_process import Limits, Student, StudentProcess, StudentProcessGone
 
@@ -172,7 +173,8 @@ def test_without_bubblewrap_grading_goes_on_and_says_so_loudly(tmp_path):
                             timeout=300)
     assert result.stderr.count("KIT SANDBOX WARNING: bubblewrap") == 1, result.stderr[-2000:]
     graded = json.loads((tmp_path / "out.json").read_text())
-    assert graded["score"] == graded["max_score"] == 20, graded
+    full = sum(corpus.full_points("tensors").values())
+    assert graded["score"] == graded["max_score"] == full, graded
 
 
 def _process_with(marker: str) -> list[int]:

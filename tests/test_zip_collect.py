@@ -11,6 +11,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from autograder.authoring import corpus
 from autograder.authoring.corpus import nbgrader
 from course_steps import notebook_with, released_copy
 
@@ -51,9 +52,10 @@ def test_late_submission_loses_the_stated_points(collected):
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         result = {s.student.id: (s.total_seconds_late, s.late_submission_penalty, s.score)
                   for s in gradebook.find_assignment("tensors").submissions}
-    assert result["smithalice"] == (0, 0, 20)
-    assert result["leecarol"] == (0, 0, 20)  # no time given: collected on time
+    full = sum(corpus.full_points("tensors").values())  # the reference solutions: every point
+    assert result["smithalice"] == (0, 0, full)
+    assert result["leecarol"] == (0, 0, full)  # no time given: collected on time
     seconds_late, penalty, score = result["jonesbob"]
-    # 30 hours late: two started days at 10% each of 20 points; nbgrader keeps the penalty beside the score
-    assert seconds_late == 30 * 3600 and score == pytest.approx(20.0) and penalty == pytest.approx(4.0)
-    assert "jonesbob is late by 2 started day(s): 4.00 of 20.00 points deducted" in graded
+    # 30 hours late: two started days at 10% each of the score; nbgrader keeps the penalty beside the score
+    assert seconds_late == 30 * 3600 and score == pytest.approx(full) and penalty == pytest.approx(0.2 * full)
+    assert f"jonesbob is late by 2 started day(s): {0.2 * full:.2f} of {full:.2f} points deducted" in graded
