@@ -175,6 +175,21 @@ def cmd_summary(args) -> int:
     return 0
 
 
+def cmd_similarity(args) -> int:
+    from autograder.authoring.solutions import ROOT
+    from autograder.classroom.similarity import format_pairs, plot_scores, similar_pairs
+
+    out = Path(args.out or ROOT / "reports" / "similarity" / args.assignment)
+    pairs, unreadable = similar_pairs(ROOT, args.assignment, out / "report.html", args.top)
+    print(format_pairs(pairs, args.top))
+    plot_scores(args.assignment, pairs, out / "scores.png")
+    if unreadable:
+        print(f"not compared (unreadable notebooks): {', '.join(unreadable)}", file=sys.stderr)
+    print(f"{len(pairs)} pairs; report {out / 'report.html'}, histogram {out / 'scores.png'}. "
+          "A high score is a reason to look at a pair, not a verdict.", file=sys.stderr)
+    return 0
+
+
 def cmd_gradescope(args) -> int:
     from autograder.authoring.solutions import ROOT
     from autograder.results.model import read_assignment, read_submission
@@ -205,6 +220,11 @@ def main(argv=None) -> int:
     grade.add_argument("--source", help="the source notebook (default: source/<folder>/<name>.ipynb)")
     grade.add_argument("--json", help="write the results as JSON to this file")
     grade.set_defaults(run=cmd_grade)
+    similarity = commands.add_parser("similarity", help="pairs of students whose answers look alike (copydetect)")
+    similarity.add_argument("assignment")
+    similarity.add_argument("--out", help="folder for report.html and scores.png (default reports/similarity/ASSIGNMENT)")
+    similarity.add_argument("--top", type=int, default=10, help="pairs to print and to show in the report")
+    similarity.set_defaults(run=cmd_similarity)
     solutions = commands.add_parser("solutions", help="regenerate solutions/ from source/")
     solutions.add_argument("--check", action="store_true", help="only check that solutions/ is current")
     solutions.set_defaults(run=cmd_solutions)
