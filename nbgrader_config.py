@@ -17,7 +17,7 @@ from nbgrader.preprocessors import (  # noqa: E402
 )
 
 from autograder.nbgrader import gradebook  # noqa: E402
-from autograder.nbgrader.plugin import GradeWithHiddenTests, KeepKnownCellIds  # noqa: E402
+from autograder.nbgrader.plugin import GradeWithHiddenTests, KeepKnownCellIds, start_sandbox_early  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
@@ -72,3 +72,7 @@ c.Limits.call_seconds = 60
 # started day late, down to 0. The submission time is the exchange's or zip_collect's timestamp.txt.
 c.AssignLatePenalties.plugin_class = "autograder.nbgrader.late.DeductPerDayLate"
 c.DeductPerDayLate.fraction_per_day = 0.10
+
+# Last, with the limits set: `nbgrader autograde` starts the sandbox now, so that its imports run
+# while nbgrader gets on with its own work (start-up is most of the time of a small class).
+start_sandbox_early(c)

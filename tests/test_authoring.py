@@ -8,7 +8,7 @@ import pytest
 
 from autograder.authoring import points
 from autograder.grading import cells
-from autograder.grading.hidden_tests import HIDDEN_TESTS
+from autograder.grading.cells import HIDDEN_TESTS
 from autograder.authoring.solutions import MARKER, solution_module, solution_path, source_notebooks
 from conftest import ROOT
 

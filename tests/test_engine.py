@@ -1,19 +1,17 @@
 """The grader's side of one notebook: what comes back from the student's process is bounded and
 validated, and a failure on the grader's side scores 0 with the reason instead of dropping the
 submission (which would leave an earlier grade in the gradebook)."""
-import json
 
 import nbformat
 import pytest
 import torch
 
-from autograder.grading import engine
-from autograder.grading import hidden_tests
+from autograder.grading import cells, engine
 from autograder.authoring.solutions import ROOT
 from autograder.sandbox.inside.wire import Handle, Opaque
 
 SOURCE = ROOT / "source" / "tensors" / "tensors.ipynb"
-HIDDEN = ROOT / hidden_tests.HIDDEN_TESTS
+HIDDEN = ROOT / cells.HIDDEN_TESTS
 
 
 def test_malformed_outputs_become_valid_notebook_outputs_or_nothing():

@@ -90,3 +90,36 @@ def test_an_endless_cell_is_stopped_with_a_message(fresh_worker):
 def test_a_process_that_exits_is_reported(fresh_worker):
     with pytest.raises(StudentProcessGone, match=r"ended in cell 2 \(exit code 7\)"):
         fresh_worker.run_cell("import os\nos._exit(7)", "cell 2")
+
+
+def test_torch_compiler_loads_only_for_a_notebook_that_uses_it(tmp_path):
+    """torch._dynamo (a third of the start-up) stays out of the warm process until code asks for it."""
+    train = ("import sys, torch\nm = torch.nn.Linear(2, 1)\nopt = torch.optim.Adam(m.parameters())\n"
+             "m(torch.ones(3, 2)).sum().backward(); opt.step()\n"
+             "print('torch._dynamo.convert_frame' in sys.modules, bool(m.weight.detach().abs().sum() > 0))")
+    worker = StudentProcess(tmp_path)
+    try:
+        assert worker.run_cell(train, "cell 1")["outputs"][0]["text"] == "False True\n"
+        compiled = worker.run_cell("f = torch.compile(lambda x: torch.sin(x) * 2, backend='eager')\n"
+                                   "print(f(torch.zeros(2)).tolist(), 'torch._dynamo.convert_frame' in sys.modules)\n"
+                                   "opt.step(); print(torch._dynamo.config.cache_size_limit > 0)", "cell 2")
+        assert compiled["error"] is None, compiled
+        assert "".join(o["text"] for o in compiled["outputs"]) == "[0.0, 0.0] True\nTrue\n"
+    finally:
+        worker.close()
+
+
+def test_the_grader_trains_without_loading_the_torch_compiler():
+    """The stand-in (sandbox/inside/lazy_dynamo.py) in a fresh grader-like process: an optimizer
+    runs without torch._dynamo, and torch.compile still loads it."""
+    import subprocess
+    import sys
+    code = ("import sys, torch, autograder.grading\n"
+            "from autograder.sandbox.inside import lazy_dynamo\n"
+            "m = torch.nn.Linear(2, 1); opt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
+            "m(torch.ones(3, 2)).sum().backward(); opt.step()\n"
+            "print(lazy_dynamo.real_loaded())\n"
+            "print(torch.compile(lambda x: x + 1, backend='eager')(torch.zeros(1)).item(), lazy_dynamo.real_loaded())\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["False", "1.0 True"]

@@ -2,12 +2,14 @@
 
 `solutions/<notebook>.py` is generated from `source/<assignment>/<notebook>.ipynb`: the
 cells tagged `setup` (imports) and every nbgrader solution cell, with the solution
-markers removed. It is committed so that a reader can see the oracle; a test fails
+markers removed, and without the imports that only the notebook's plots and checks use (the
+grader imports the module; matplotlib alone would add half a second to every grading run). It is committed so that a reader can see the oracle; a test fails
 when it drifts from the source notebook. The same command writes each source notebook's points
 line from its metadata (authoring/points.py).
 """
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -36,7 +38,22 @@ def solution_module(nb_path: Path, root: Path = ROOT) -> str:
         if cell.cell_type == "code" and keep:
             code = MAGIC.sub(r"\1# \2", MARKER.sub("", cell.source)).strip()
             parts.append(code)
-    return "\n\n\n".join(parts) + "\n"
+    return without_unused_imports("\n\n\n".join(parts) + "\n")
+
+
+def without_unused_imports(module: str) -> str:
+    """`module` without its top-level import statements whose names nothing else in it uses."""
+    tree = ast.parse(module)
+    imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))
+               and not (isinstance(node, ast.ImportFrom) and node.module == "__future__")]
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    lines = module.splitlines(keepends=True)
+    for node in reversed(imports):
+        bound = {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        alone = sum(other.lineno <= node.end_lineno and other.end_lineno >= node.lineno for other in tree.body) == 1
+        if alone and not bound & used:  # a statement sharing its lines with another stays
+            del lines[node.lineno - 1:node.end_lineno]
+    return "".join(lines)
 
 
 def runnable(nb_path: Path):

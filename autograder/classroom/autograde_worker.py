@@ -20,6 +20,11 @@ RESULT = "RESULT "
 def main(argv: list[str]) -> int:
     course, db_url, force, *pairs = argv
     os.chdir(course)
+    # The sandbox starts first, with the default limits, so that its imports (torch, IPython,
+    # matplotlib) overlap nbgrader's own; if the course's c.Limits.disk_mb differs, the first
+    # notebook restarts it (see sandbox.zygote).
+    from autograder import sandbox
+    sandbox.zygote(sandbox.Limits())
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader

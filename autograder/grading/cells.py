@@ -16,6 +16,9 @@ import ast
 import re
 from pathlib import Path
 
+HIDDEN_TESTS = "hidden_tests"  # the folder of the hidden tests in a course root, unless configured otherwise
+UNREADABLE_KEY = "kit_unreadable"  # notebook metadata: why the submitted file could not be read
+
 HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*(\n|$)",
                            re.MULTILINE | re.DOTALL)
 ITEM_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")

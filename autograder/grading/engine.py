@@ -22,7 +22,6 @@ from autograder.results.model import CellResult
 from autograder.results.writers import notebook_outputs
 
 log = logging.getLogger(__name__)
-UNREADABLE_KEY = "kit_unreadable"
 
 
 @dataclass
@@ -169,7 +168,7 @@ def grade_notebook(nb: NotebookNode, workdir: str, hidden: str | os.PathLike, li
     cell 0 with the reason, so the submission is still recorded and no earlier grade stays.
     Only an authoring error (the course's own mistake) stops grading.
     """
-    unreadable = nb.metadata.get(UNREADABLE_KEY)
+    unreadable = nb.metadata.get(cells.UNREADABLE_KEY)
     worker = None
     try:
         worker = None if unreadable else StudentProcess(workdir, limits)

@@ -15,7 +15,7 @@ from nbgrader.utils import determine_grade
 from autograder.grading import cells
 from autograder.authoring.solutions import ROOT
 from autograder.grading.engine import grade_notebook
-from autograder.grading.hidden_tests import HIDDEN_TESTS
+from autograder.grading.cells import HIDDEN_TESTS
 from autograder.nbgrader.plugin import read_submission
 from autograder.grading.student_process import Limits
 from autograder.results.writers import as_json

@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 UNUSED_PLUGINS = ["terminal", "cacheprovider", "randomly", "unraisableexception", "threadexception",
                   "doctest", "junitxml", "pastebin", "legacypath", "tmpdir", "setuponly", "setupplan",
                   "faulthandler", "logging", "subtests", "anyio", "platformdirs.pytest_plugin"]
-HIDDEN_TESTS = "hidden_tests"  # the folder of the hidden tests in a course root, unless configured otherwise
 # importlib: the hidden tests are imported by path, not as a package on sys.path, so the folders
 # of two courses (or a course and the kit's own tests) never clash over module names.
 PYTEST_ARGS = [*(arg for name in UNUSED_PLUGINS for arg in ("-p", f"no:{name}")), "--capture=no",
@@ -189,12 +188,14 @@ class HiddenTests:
 
 
 _sessions: dict[Path, HiddenTests] = {}
+_sessions_lock = threading.Lock()  # the session may be started ahead of time from another thread (plugin.py)
 
 
 def hidden_tests(folder: str | os.PathLike) -> HiddenTests:
     """The grading run's session over the hidden tests in `folder`; a forked grader starts its own."""
     folder = Path(folder).resolve()
-    session = _sessions.get(folder)
-    if session is None or session.pid != os.getpid() or session.abandoned:
-        session = _sessions[folder] = HiddenTests(folder)
-    return session
+    with _sessions_lock:
+        session = _sessions.get(folder)
+        if session is None or session.pid != os.getpid() or session.abandoned:
+            session = _sessions[folder] = HiddenTests(folder)
+        return session

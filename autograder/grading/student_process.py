@@ -69,7 +69,8 @@ class StudentProcess:
         try:
             self.zygote = sandbox.zygote(self.limits)
             self.pid = self.zygote.fork(sandbox.read_submission_folder(workdir, self.limits.files_mb << 20),
-                                        to_worker_r, from_worker_w, limit_data=grading_device().type != "cuda")
+                                        to_worker_r, from_worker_w, self.limits,
+                                        limit_data=grading_device().type != "cuda")
         except sandbox.ZygoteGone as exc:
             self.pid, self.gone = None, f"your notebook could not be started: {exc}"
         finally:

@@ -11,6 +11,9 @@
 from __future__ import annotations
 
 import os
+import sys
+import threading
+from pathlib import Path
 
 import nbformat
 from nbconvert.exporters import NotebookExporter
@@ -18,9 +21,8 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
-from autograder.grading.engine import UNREADABLE_KEY, grade_notebook
-from autograder.grading.hidden_tests import HIDDEN_TESTS
 from autograder import sandbox
+from autograder.grading.cells import HIDDEN_TESTS, UNREADABLE_KEY
 from autograder.sandbox import Limits
 
 
@@ -50,6 +52,7 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
         return os.path.join(root, self.hidden_tests)
 
     def preprocess(self, nb, resources):
+        from autograder.grading.engine import grade_notebook  # torch and pytest: after the zygote started
         workdir = resources.get("metadata", {}).get("path") or "."
         usage = {}
         grades = grade_notebook(nb, workdir, self.hidden_tests_folder(), self.limits, usage)
@@ -60,6 +63,31 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
             self.log.info("%s: %g / %g (%d of %d hidden tests passed)", grade.grade_id, grade.score,
                           grade.max_points, grade.passed, len(grade.tests))
         return nb, resources
+
+
+def start_sandbox_early(config) -> None:
+    """Start the sandbox's zygote now if this process is `nbgrader autograde` (nbgrader_config.py calls it).
+
+    Its imports (torch, IPython, matplotlib: most of a grading run's fixed cost) then run on
+    another core while nbgrader opens the gradebook and sanitizes the first submission, and
+    while the grader imports torch and collects the hidden tests. Elsewhere (formgrader's
+    autograde button, NbGraderAPI) the zygote starts with the first GradeWithHiddenTests.
+    """
+    if Path(sys.argv[0]).name in ("nbgrader", "__main__.py") and sys.argv[1:2] == ["autograde"]:
+        sandbox.zygote(Limits(config=config))
+        folder = config.GradeWithHiddenTests.get("hidden_tests", HIDDEN_TESTS)
+        root = config.CourseDirectory.get("root") or os.getcwd()
+        threading.Thread(target=_prepare_grader, args=(os.path.join(root, folder),), daemon=True).start()
+
+
+def _prepare_grader(hidden_tests_folder: str) -> None:
+    """Import torch and collect the hidden tests while nbgrader opens the gradebook and sanitizes
+    the first submission; the first notebook finds them ready (or waits for them)."""
+    try:
+        from autograder.grading import hidden_tests
+        hidden_tests.hidden_tests(hidden_tests_folder)
+    except Exception:  # the first notebook tries again and reports what is wrong
+        pass
 
 
 class KeepKnownCellIds(NbGraderPreprocessor):

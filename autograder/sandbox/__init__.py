@@ -41,7 +41,6 @@ from traitlets import Float, Integer
 from traitlets.config import Configurable
 
 from autograder.sandbox.inside import cgroups
-from autograder.sandbox.inside import wire
 
 log = logging.getLogger(__name__)
 WORKER_DIR = Path(__file__).parent / "inside"
@@ -234,7 +233,7 @@ def bubblewrap_command(limits: Limits, run_cgroups: cgroups.RunCgroups | None,
         if not prefix.startswith("/usr/"):
             command += _parents(prefix) + ["--ro-bind", prefix, prefix]
     command += ["--perms", "0755", "--dir", KIT_DIR_INSIDE]
-    for name in ("zygote.py", "wire.py", "cgroups.py", "gpu_memory.py"):
+    for name in ("zygote.py", "wire.py", "cgroups.py", "gpu_memory.py", "lazy_dynamo.py"):
         command += ["--ro-bind", str(WORKER_DIR / name), f"{KIT_DIR_INSIDE}/{name}"]
     if run_cgroups is not None:
         command += run_cgroups.bubblewrap_binds()
@@ -325,6 +324,8 @@ class ZygoteHandle:
     def _wait_until_started(self) -> None:
         if self._started:
             return
+        # wire imports torch (1.2 s): here, once the zygote's own imports are under way
+        from autograder.sandbox.inside import wire
         try:
             ready = wire.receive(self._sock.fileno(), self.limits.start_seconds)
         except wire.WireError as exc:
@@ -353,6 +354,7 @@ class ZygoteHandle:
 
     def _ask(self, request: dict, fds=()) -> dict:
         self._wait_until_started()
+        from autograder.sandbox.inside import wire
         try:
             socket.send_fds(self._sock, [b"R"], list(fds))
             wire.send(self._sock.fileno(), request)
@@ -366,8 +368,8 @@ class ZygoteHandle:
                              + (f" ({error[:300]})" if type(error) is str else ""))
         return reply
 
-    def fork(self, files: dict[str, bytes], request_fd: int, reply_fd: int, limit_data: bool) -> int:
-        """Start a child that serves one notebook on the given pipe ends; its pid in the sandbox."""
+    def fork(self, files: dict[str, bytes], request_fd: int, reply_fd: int, limits: Limits, limit_data: bool) -> int:
+        """Start a child that serves one notebook, under `limits`, on the given pipe ends; its pid in the sandbox."""
         number = next(self._uids)
         # A uid of its own per notebook, unique within this grading run (100,000 notebooks, or the
         # size of the subordinate range), and apart from those of other grading runs on the machine
@@ -381,7 +383,7 @@ class ZygoteHandle:
         # base64 text: bytes are not plain data on the wire
         files = {name: base64.b64encode(data).decode() for name, data in files.items()}
         request = {"op": "fork", "scratch_root": self.scratch_root, "uid": uid, "files": files,
-                   "env": worker_env(), "limits": self.limits.for_child(uid, limit_data)}
+                   "env": worker_env(), "limits": limits.for_child(uid, limit_data)}
         return int(self._ask(request, (request_fd, reply_fd))["pid"])
 
     def end(self, pid: int, wait: bool = True) -> dict:
@@ -411,9 +413,12 @@ _zygote: ZygoteHandle | None = None
 
 
 def zygote(limits: Limits) -> ZygoteHandle:
-    """The zygote of this grading run, started (or restarted) on first use."""
+    """The zygote of this grading run, started (or restarted) on first use.
+
+    Only the size of the scratch tmpfs is the zygote's own; every other limit comes with each fork.
+    """
     global _zygote
-    if _zygote is not None and (not _zygote.alive or _zygote.limits.values() != limits.values()):
+    if _zygote is not None and (not _zygote.alive or _zygote.limits.disk_mb != limits.disk_mb):
         _zygote.close()
         _zygote = None
     if _zygote is None:

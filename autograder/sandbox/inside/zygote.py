@@ -18,6 +18,7 @@ Replies: {"ok": True, ...} or {"ok": False, "error": {"ename", "evalue", "where"
 import base64
 import contextlib
 import ctypes
+import gc
 import io
 import itertools
 import json
@@ -35,6 +36,7 @@ from typing import NamedTuple
 
 import cgroups  # sibling files: this process runs as a script
 import gpu_memory
+import lazy_dynamo
 import wire
 
 del sys.path[0]  # the kit's own folder is not for student code
@@ -43,6 +45,8 @@ from IPython.core.displayhook import DisplayHook  # noqa: E402
 from IPython.core.displaypub import DisplayPublisher  # noqa: E402
 from IPython.core.interactiveshell import InteractiveShell  # noqa: E402
 import torch  # noqa: E402
+
+lazy_dynamo.install()  # torch's compiler loads only for a notebook that uses torch.compile
 
 MAX_OUTPUT_CHARS = 1_000_000
 
@@ -357,6 +361,12 @@ def warm_up():
     plt.legend()
     figure.savefig(io.BytesIO(), format="png")
     plt.close("all")
+    # What the warm-up made lives as long as the zygote. Frozen, it is never walked by a child's
+    # garbage collections (faster, and the pages stay shared), and objects that hold the
+    # zygote's files (matplotlib's cached fonts, which a child drops at fork) are not finalized
+    # in a child after it closed their descriptors ("Exception ignored in close_file_callback").
+    gc.collect()
+    gc.freeze()
 
 
 def _shell_config():
