@@ -107,3 +107,15 @@ def test_the_tables_of_points_follow_the_metadata():
     for name, total in totals.items():
         row = next(line for line in sets.splitlines() if f"`source/{name}/{name}.ipynb`" in line)
         assert row.rstrip(" |").rsplit("|", 1)[1].strip() == f"{total:g}", f"docs/instructors.md: {name} totals {total:g}"
+
+
+def test_solutions_keep_only_the_imports_they_use():
+    """The grader imports every solutions module: a plotting import the answers never use stays out."""
+    from autograder.authoring.solutions import without_unused_imports
+    module = ("import math\nimport matplotlib.pyplot as plt\nimport torch\nimport torch.nn as nn\n"
+              "from torch import optim\nimport os, sys\n\n\ndef f(x):\n    return nn.Linear(1, 1)(torch.sin(x)) + os.sep\n")
+    kept = without_unused_imports(module)
+    assert "import torch\n" in kept and "import torch.nn as nn\n" in kept and "import os, sys\n" in kept
+    assert "matplotlib" not in kept and "import math" not in kept and "optim" not in kept
+    for path in (ROOT / "solutions").glob("[a-z]*.py"):
+        assert "matplotlib" not in path.read_text(), path
