@@ -203,6 +203,8 @@ def cmd_gradescope(args) -> int:
 
 
 def cmd_gradescope_run(args) -> int:
+    from autograder import sandbox
+    sandbox.start_early()  # before nbgrader's imports, which take as long as the sandbox's
     from autograder.authoring.solutions import ROOT
     from autograder.results.gradescope import grade_submission
 

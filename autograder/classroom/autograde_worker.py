@@ -20,19 +20,11 @@ RESULT = "RESULT "
 def main(argv: list[str]) -> int:
     course, db_url, force, *pairs = argv
     os.chdir(course)
-    # The sandbox starts first, with the default limits, so that its imports (torch, IPython,
-    # matplotlib) overlap nbgrader's own; if the course's c.Limits.disk_mb differs, the first
-    # notebook restarts it (see sandbox.zygote).
     from autograder import sandbox
-    sandbox.zygote(sandbox.Limits())
-    from nbgrader.apps.api import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
+    sandbox.start_early()
+    from autograder.nbgrader.command import api as nbgrader_api
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=course).load_config()
-    config.CourseDirectory.root = course
-    config.CourseDirectory.db_url = db_url
-    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    api = nbgrader_api(course, db_url)
     out = sys.stdout
     sys.stdout = sys.stderr  # only RESULT lines on the real stdout
     for pair in pairs:

@@ -1,4 +1,4 @@
-"""nbgrader's own command line, run in a course folder with this interpreter."""
+"""nbgrader's own command line, run in a course folder with this interpreter, and its API in this process."""
 from __future__ import annotations
 
 import os
@@ -37,3 +37,20 @@ def nbgrader(course: Path, *args: str, check: bool = True, prefix: tuple[str, ..
     if check and result.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-5000:]}")
     return result
+
+
+def api(course: Path, db_url: str | None = None):
+    """nbgrader's API (NbGraderAPI) over `course` with its nbgrader_config.py, in this process.
+
+    `api(course).autograde(assignment, student, force=True, create=True)` runs `nbgrader autograde`
+    for one student and returns {"success", "log", "error"}; every call shares this process, so
+    the kit's sandbox and the hidden tests start once."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    if db_url:
+        config.CourseDirectory.db_url = db_url
+    return NbGraderAPI(CourseDirectory(config=config), config=config)

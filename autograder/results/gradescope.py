@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from autograder.nbgrader.command import nbgrader
+from autograder.nbgrader.command import api as nbgrader_api, nbgrader
 from autograder.nbgrader.gradebook import default_db_url
 from autograder.results.model import not_graded, read_submission
 from autograder.results.writers import as_gradescope
@@ -83,13 +83,14 @@ def grade_submission(course: Path, assignment: str, submission: Path, results: P
     if not matched:
         result = as_gradescope(not_graded(course, assignment, STUDENT, " ".join(notes)))
     else:
-        run = nbgrader(course, "autograde", assignment, "--student", STUDENT, "--force", check=False)
+        # `nbgrader autograde` for this one student, in this process (one start-up, not two)
+        run = nbgrader_api(course).autograde(assignment, STUDENT, force=True, create=True)
         try:
             result = as_gradescope(read_submission(course, assignment, STUDENT))
         except ValueError:  # nbgrader recorded no grade: its log goes to the instructors' view, not the student's
-            print(run.stderr[-5000:], file=sys.stderr)
+            print((run.get("log", "") + run.get("error", ""))[-5000:], file=sys.stderr)
             result = as_gradescope(not_graded(course, assignment, STUDENT, "The grader could not grade this submission "
-                                              f"(nbgrader exited with {run.returncode}); your instructor can see why."))
+                                              "(nbgrader autograde failed); your instructor can see why."))
         if notes:
             result["output"] = " ".join([*notes, result["output"]])
     results.parent.mkdir(parents=True, exist_ok=True)

@@ -426,6 +426,13 @@ def zygote(limits: Limits) -> ZygoteHandle:
     return _zygote
 
 
+def start_early() -> None:
+    """Start the zygote now, with the default limits, for a process that grades next: its imports
+    (torch, IPython, matplotlib) then overlap the grader's own (nbgrader, torch). A course whose
+    c.Limits.disk_mb differs restarts it at the first notebook."""
+    zygote(Limits())
+
+
 @atexit.register
 def _close_zygote() -> None:
     """At the grader's exit: the zygote's processes and this run's cgroups go too."""
