@@ -144,7 +144,9 @@ class StudentProcess:
         self.end()
 
     def close(self) -> None:
-        self.end(wait=self.gone is None)
+        # A process lost on the way (gone) is waited for, to say how it ended; one the grader is
+        # simply done with is answered for at once and torn down while the next notebook starts.
+        self.end(wait=self.gone is not None)
         if getattr(self, "_abandoned", False):
             return
         for fd in (self._to_worker, self._from_worker):
