@@ -333,38 +333,61 @@ def _drop_capabilities():
 
 
 def warm_up():
-    """Import and exercise what notebooks use, so each forked child starts warm.
+    """Import and exercise what every notebook uses (torch, the shell), so each forked child starts warm.
 
     Tensors stay tiny: torch then runs inline and starts no thread pool, and CUDA is never
-    touched, so forking stays safe.
+    touched, so forking stays safe. Plotting and graph drawing warm up later, while the zygote
+    is idle (PLOT_WARM_UP), so that the first notebook need not wait for them.
     """
     shell = WorkerShell.instance(config=_shell_config())  # first: the inline plot backend hooks into it
     # Plain tracebacks without colours: the default, with source context and syntax
     # highlighting, costs about 0.1 s per error, and a blank notebook raises in every check.
     shell.InteractiveTB.set_mode(mode="Plain")
     shell.colors = "nocolor"
-    import matplotlib.pyplot as plt
-    import matplotlib_inline.backend_inline  # noqa: F401
-    import numpy  # noqa: F401
     import torch.nn.functional  # noqa: F401
-    import torchviz  # noqa: F401
     model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     loss = torch.nn.functional.mse_loss(model(torch.ones(4, 2)), torch.zeros(4, 1))
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
-    figure = plt.figure()  # draw once: fonts and the PNG writer load here, not in every notebook
+    _freeze()
+
+
+def _import_plotting():
+    import matplotlib.pyplot  # noqa: F401
+    import matplotlib_inline.backend_inline  # noqa: F401
+    import numpy  # noqa: F401
+
+
+def _import_graph_drawing():
+    import torchviz  # noqa: F401
+
+
+def _draw_once():
+    """Draw and save one figure: fonts and the PNG writer load here, not in every notebook."""
+    import matplotlib.pyplot as plt
+    figure = plt.figure()
     plt.plot([1, 10, 100], label="warm-up")
     plt.yscale("log")
     plt.title("warm-up")
     plt.legend()
     figure.savefig(io.BytesIO(), format="png")
     plt.close("all")
-    # What the warm-up made lives as long as the zygote. Frozen, it is never walked by a child's
-    # garbage collections (faster, and the pages stay shared), and objects that hold the
-    # zygote's files (matplotlib's cached fonts, which a child drops at fork) are not finalized
-    # in a child after it closed their descriptors ("Exception ignored in close_file_callback").
+
+
+# The rest of the warm-up, about a second that a run's first notebook would otherwise wait for:
+# after that notebook has ended (a run of one notebook never pays for it), a step at a time (each a
+# few tenths of a second) whenever no request is waiting. A child forked before it imports what
+# it needs itself.
+PLOT_WARM_UP = [_import_plotting, _import_graph_drawing, _draw_once]
+
+
+def _freeze():
+    """What the warm-up made lives as long as the zygote. Frozen, it is never walked by a child's
+    garbage collections (faster, and the pages stay shared), and objects that hold the zygote's
+    files (matplotlib's cached fonts, which a child drops at fork) are not finalized in a child
+    after it closed their descriptors ("Exception ignored in close_file_callback")."""
     gc.collect()
     gc.freeze()
 
@@ -439,14 +462,23 @@ class Zygote:
         wire.send(self.sock.fileno(), {"ok": True, "threads": len(os.listdir("/proc/self/task")),
                                        "contained": self.contained, "why": why,
                                        "cgroups": self.cgroup_run is not None, "cgroups_why": cgroup_why})
+        warm_up_steps, warmed = [], False  # the plot warm-up starts once the first notebook has ended
         while True:
-            ready = select.select([self.sock], [], [], WATCH_SECONDS)[0]
+            ready = select.select([self.sock], [], [], 0 if warm_up_steps else WATCH_SECONDS)[0]
             self.watch()
             if not ready:
+                if warm_up_steps:  # idle: one more step of the warm-up
+                    warm_up_steps.pop(0)()
+                    if not warm_up_steps:
+                        _freeze()
+                        if self.spare:  # forked before: replaced by a fully warm one
+                            self.drop_spare()
+                        self.fork_spare()
                 continue
             marker, fds, _, _ = socket.recv_fds(self.sock, 1, 2)
             if not marker:
                 break
+            request = None
             try:
                 request = wire.receive(self.sock.fileno(), timeout=30)
                 if request["op"] == "fork":
@@ -463,6 +495,8 @@ class Zygote:
                         pass
                 reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500]}
             wire.send(self.sock.fileno(), reply)
+            if not warmed and type(request) is dict and request.get("op") == "end":
+                warm_up_steps, warmed = list(PLOT_WARM_UP), True
             self.fork_spare()
         for pid in list(self.children):
             self.end(pid)
