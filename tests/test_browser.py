@@ -9,13 +9,8 @@ Needs /usr/bin/chromium (`./kit setup` installs it); no browser is downloaded.
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -25,11 +20,9 @@ import nbformat
 import pytest
 
 from autograder.authoring.corpus import assignments, full_points
+from browser_steps import CHROMIUM, ROOT, SCREENSHOTS, chromium, jupyterlab
 from course_steps import graded_feedback, notebook_with
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(os.environ.get("KIT_SCREENSHOTS", ROOT / "reports" / "browser-screenshots"))
 WITH_PICTURES = ("autograd", "building_blocks", "ann", "training")  # graph or plots, seen once the tasks are solved
 ACTIVE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 pytestmark = pytest.mark.slow
@@ -37,22 +30,6 @@ pytestmark = pytest.mark.slow
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in requirements.txt: run ./kit setup")
 if not CHROMIUM.exists():
     pytest.fail(f"{CHROMIUM} is missing: `./kit setup` installs Debian's chromium", pytrace=False)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def write_settings(settings: Path) -> None:
-    """No news or update pop-ups over the notebook; every cell in the page, not only those in view."""
-    for name, values in {"apputils-extension/notification": {"checkForUpdates": False, "fetchNews": "false",
-                                                             "doNotDisturbMode": True},
-                         "notebook-extension/tracker": {"windowingMode": "none"}}.items():
-        path = settings / "@jupyterlab" / f"{name}.jupyterlab-settings"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
 
 
 @pytest.fixture(scope="module")
@@ -73,47 +50,14 @@ def lab_files(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def lab(lab_files, tmp_path_factory):
     """A JupyterLab server on localhost with a token, started once for the module."""
-    home = tmp_path_factory.mktemp("home")
-    write_settings(home / "lab-settings")
-    port, token = free_port(), secrets.token_hex(16)
-    env = dict(os.environ, HOME=str(home), JUPYTER_CONFIG_DIR=str(home / ".jupyter"),
-               JUPYTER_DATA_DIR=str(home / ".local" / "share" / "jupyter"),
-               JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"), JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
-    log = open(home / "jupyterlab.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={lab_files}", "--allow-root",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        cwd=lab_files, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start:\n{(home / 'jupyterlab.log').read_text()[-3000:]}")
-                time.sleep(0.5)
-        yield base, token
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+    with jupyterlab(lab_files, tmp_path_factory.mktemp("home")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def browser():
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    print(f"\nbrowser screenshots: {SCREENSHOTS}")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+    with chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 import torch
 
-from autograder.grading import cells, engine
+from autograder.grading import cells, engine, hidden_tests
 from autograder.authoring.solutions import ROOT
 from autograder.sandbox.inside.wire import Handle, Opaque
 
@@ -89,3 +89,34 @@ def test_an_authoring_error_still_stops_grading(monkeypatch, tmp_path):
     monkeypatch.setattr(engine.hidden_tests(HIDDEN), "check", missing)
     with pytest.raises(AuthoringError):
         engine.grade_notebook(nbformat.read(SOURCE, as_version=4), str(tmp_path), HIDDEN)
+
+
+def test_a_long_lived_grader_collects_a_changed_course_afresh(tmp_path):
+    """formgrader grades inside the Jupyter server: after a re-release that adds a hidden test and
+    changes a solution, the next notebook's session sees both (nothing of the first run leaks)."""
+    import os
+    import sys
+    course = tmp_path / "course"
+    folder = course / "hidden_tests"
+    folder.mkdir(parents=True)
+    (folder / "pytest.ini").write_text((HIDDEN / "pytest.ini").read_text())
+    (course / "toy_reference.py").write_text("ANSWER = 1\n")
+    test_file = folder / "test_toy.py"
+    test_file.write_text("from toy_reference import ANSWER\n\n\nclass TestOne:\n"
+                         "    def test_answer(self):\n        assert ANSWER >= 1\n")
+    first = hidden_tests.hidden_tests(folder)
+    first.check(["toy.one"])
+    with pytest.raises(cells.AuthoringError):
+        first.check(["toy.two"])
+    assert sys.modules["toy_reference"].ANSWER == 1
+    assert hidden_tests.hidden_tests(folder) is first  # unchanged: the same session serves the next notebook
+
+    (course / "toy_reference.py").write_text("ANSWER = 2\n")
+    test_file.write_text(test_file.read_text() + "\n\nclass TestTwo:\n    def test_answer(self):\n"
+                         "        assert ANSWER == 2\n")
+    for path in (course / "toy_reference.py", test_file):  # a re-release within the clock's resolution
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    second = hidden_tests.hidden_tests(folder)
+    assert second is not first
+    second.check(["toy.one", "toy.two"])
+    assert sys.modules["toy_reference"].ANSWER == 2

@@ -11,12 +11,18 @@ The engine drives: it runs the notebook up to a test cell, then asks for that ce
 grading run from a thread: it collects the hidden tests once, then runs the items of each request
 it is handed, as pytest-xdist's workers do. Starting a session per notebook cost more than a blank
 notebook's tests.
+
+A long-lived grader (formgrader's autograde button runs inside the Jupyter server) may grade again
+after the course changed: when a file of the hidden tests, or of the course modules their
+collection imported (the solutions), has changed, the next notebook gets a new session, which
+imports them afresh.
 """
 from __future__ import annotations
 
 import logging
 import os
 import queue
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -91,9 +97,28 @@ class HiddenTests:
         if not (self.folder / "pytest.ini").is_file():
             raise cells.AuthoringError(f"no hidden tests at {self.folder} (a folder with pytest.ini and "
                                        f"test_<set>.py; set c.GradeWithHiddenTests.hidden_tests)")
+        before = set(sys.modules)
         self._thread = threading.Thread(target=self._main, name="hidden-tests", daemon=True)
         self._thread.start()
         self._ready.wait()
+        self.modules = _course_modules(set(sys.modules) - before, self.folder.parent)
+        self.fingerprint = self._fingerprint()
+
+    def _fingerprint(self) -> tuple:
+        """The files this session's collection depends on, as they are now."""
+        files = sorted({*self.folder.glob("*.py"), self.folder / "pytest.ini", *self.modules.values()})
+        return tuple(_stamp(path) for path in files)
+
+    @property
+    def current(self) -> bool:
+        """Whether no file this session collected from has changed since."""
+        return self._fingerprint() == self.fingerprint
+
+    def stop(self) -> None:
+        """End the session's thread and forget the course modules it imported."""
+        self._queue.put(None)
+        for name in self.modules:
+            sys.modules.pop(name, None)
 
     def _main(self):
         try:
@@ -187,6 +212,25 @@ class HiddenTests:
             self.collect_errors.append(str(report.longrepr))
 
 
+def _course_modules(names: set[str], course: Path) -> dict[str, Path]:
+    """{module: file} of the modules in `names` whose files are in the course folder (the hidden
+    tests, the solutions), not the engine's own (this package), which is never re-imported."""
+    found = {}
+    for name in names:
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if file and not name.startswith(__name__.split(".")[0]) and Path(file).resolve().is_relative_to(course):
+            found[name] = Path(file).resolve()
+    return found
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
 _sessions: dict[Path, HiddenTests] = {}
 _sessions_lock = threading.Lock()  # the session may be started ahead of time from another thread (plugin.py)
 
@@ -196,6 +240,9 @@ def hidden_tests(folder: str | os.PathLike) -> HiddenTests:
     folder = Path(folder).resolve()
     with _sessions_lock:
         session = _sessions.get(folder)
+        if session is not None and session.pid == os.getpid() and not session.abandoned and not session.current:
+            session.stop()  # the course changed since it collected: a new session imports it afresh
+            session = None
         if session is None or session.pid != os.getpid() or session.abandoned:
             session = _sessions[folder] = HiddenTests(folder)
         return session
