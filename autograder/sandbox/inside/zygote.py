@@ -336,8 +336,8 @@ def warm_up():
     """Import and exercise what every notebook uses (torch, the shell), so each forked child starts warm.
 
     Tensors stay tiny: torch then runs inline and starts no thread pool, and CUDA is never
-    touched, so forking stays safe. Plotting and graph drawing warm up later, while the zygote
-    is idle (PLOT_WARM_UP), so that the first notebook need not wait for them.
+    touched, so forking stays safe. Plotting, graph drawing and the meta device warm up later,
+    while the zygote is idle (LATER_WARM_UP), so that the first notebook need not wait for them.
     """
     shell = WorkerShell.instance(config=_shell_config())  # first: the inline plot backend hooks into it
     # Plain tracebacks without colours: the default, with source context and syntax
@@ -364,6 +364,11 @@ def _import_graph_drawing():
     import torchviz  # noqa: F401
 
 
+def _meta_tensors():
+    """The first operation on the meta device loads torch's Python meta kernels (1.7 s here)."""
+    (torch.ones(2, device="meta") + torch.ones(2, device="meta")).sum()
+
+
 def _draw_once():
     """Draw and save one figure: fonts and the PNG writer load here, not in every notebook."""
     import matplotlib.pyplot as plt
@@ -376,11 +381,11 @@ def _draw_once():
     plt.close("all")
 
 
-# The rest of the warm-up, about a second that a run's first notebook would otherwise wait for:
+# The rest of the warm-up, a few seconds that a run's first notebook would otherwise wait for:
 # after that notebook has ended (a run of one notebook never pays for it), a step at a time (each a
 # few tenths of a second) whenever no request is waiting. A child forked before it imports what
 # it needs itself.
-PLOT_WARM_UP = [_import_plotting, _import_graph_drawing, _draw_once]
+LATER_WARM_UP = [_import_plotting, _import_graph_drawing, _draw_once, _meta_tensors]
 
 
 def _freeze():
@@ -462,7 +467,7 @@ class Zygote:
         wire.send(self.sock.fileno(), {"ok": True, "threads": len(os.listdir("/proc/self/task")),
                                        "contained": self.contained, "why": why,
                                        "cgroups": self.cgroup_run is not None, "cgroups_why": cgroup_why})
-        warm_up_steps, warmed = [], False  # the plot warm-up starts once the first notebook has ended
+        warm_up_steps, warmed = [], False  # the later warm-up starts once the first notebook has ended
         while True:
             ready = select.select([self.sock], [], [], 0 if warm_up_steps else WATCH_SECONDS)[0]
             self.watch()
@@ -496,7 +501,7 @@ class Zygote:
                 reply = {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:500]}
             wire.send(self.sock.fileno(), reply)
             if not warmed and type(request) is dict and request.get("op") == "end":
-                warm_up_steps, warmed = list(PLOT_WARM_UP), True
+                warm_up_steps, warmed = list(LATER_WARM_UP), True
             self.fork_spare()
         for pid in list(self.children):
             self.end(pid)
