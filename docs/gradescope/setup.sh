@@ -5,5 +5,5 @@ apt-get update && apt-get install -y python3.11 python3.11-venv graphviz bubblew
 cd /autograder/source && python3.11 -m venv .venv
 . .venv/bin/activate  # nbgrader runs tools of its own (alembic) from PATH
 pip install -r requirements.txt && pip install --no-deps -e .
-pip uninstall -y rfc3987-syntax  # as ./kit setup does: 1.8 s of every nbgrader start-up, unused
+pip uninstall -y rfc3987-syntax  # as ./kit setup does: about 2 s of every nbgrader start-up, unused
 nbgrader generate_assignment tensors --force
