@@ -215,10 +215,10 @@ class HiddenTests:
 def _course_modules(names: set[str], course: Path) -> dict[str, Path]:
     """{module: file} of the modules in `names` whose files are in the course folder (the hidden
     tests, the solutions), not the engine's own (this package), which is never re-imported."""
-    found = {}
+    found, engine = {}, __name__.split(".")[0]
     for name in names:
         file = getattr(sys.modules.get(name), "__file__", None)
-        if file and not name.startswith(__name__.split(".")[0]) and Path(file).resolve().is_relative_to(course):
+        if file and name.split(".")[0] != engine and Path(file).resolve().is_relative_to(course):
             found[name] = Path(file).resolve()
     return found
 

@@ -68,7 +68,7 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
 def start_sandbox_early(config) -> None:
     """Start the sandbox's zygote now if this process is `nbgrader autograde` (nbgrader_config.py calls it).
 
-    Its imports (torch, IPython, matplotlib: most of a grading run's fixed cost) then run on
+    Its imports (torch and IPython: most of a grading run's fixed cost) then run on
     another core while nbgrader opens the gradebook and sanitizes the first submission, and
     while the grader imports torch and collects the hidden tests. Elsewhere (formgrader's
     autograde button, NbGraderAPI) the zygote starts with the first GradeWithHiddenTests.

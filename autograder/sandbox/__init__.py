@@ -428,7 +428,7 @@ def zygote(limits: Limits) -> ZygoteHandle:
 
 def start_early() -> None:
     """Start the zygote now, with the default limits, for a process that grades next: its imports
-    (torch, IPython, matplotlib) then overlap the grader's own (nbgrader, torch). A course whose
+    (torch, IPython) then overlap the grader's own (nbgrader, torch). A course whose
     c.Limits.disk_mb differs restarts it at the first notebook."""
     zygote(Limits())
 
