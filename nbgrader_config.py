@@ -17,9 +17,14 @@ from nbgrader.preprocessors import (  # noqa: E402
 )
 
 from autograder.nbgrader import gradebook  # noqa: E402
-from autograder.nbgrader.plugin import GradeWithHiddenTests, KeepKnownCellIds, start_sandbox_early  # noqa: E402
+from autograder.nbgrader.plugin import (  # noqa: E402
+    GradeWithHiddenTests, RestoreReleaseMetadata, escape_student_text_in_log, start_sandbox_early,
+)
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
+
+# nbgrader's log quotes submissions (cell sources, file names): control characters are escaped.
+escape_student_text_in_log()
 
 # nbgrader opens the gradebook about nine times per submission, each time with a new database
 # engine and a check of every table; within one run the first open's engine is reused.
@@ -31,14 +36,16 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 # A submission that deleted a test cell gets it back (and is graded on it), as in the release.
 c.OverwriteCells.add_missing_cells = True
 
-# nbgrader's stock sanitizing, after the kit drops forged, renamed or duplicated test-cell
-# metadata (stock nbgrader stops with a KeyError on those and keeps the student's old grade).
+# nbgrader's stock sanitizing, after the kit gives every cell its nbgrader metadata as released
+# (stock nbgrader stops the run on some forged metadata and keeps the student's old grade on
+# others). A submission that a step still fails on is graded 0 with the reason (the exporter below).
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, KeepKnownCellIds, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+    ClearOutput, RestoreReleaseMetadata, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
 ]
 
-# A submitted file that is not a readable notebook is graded as the unedited release
-# notebook with a message saying why, so the student gets 0 and a reason, not a stale grade.
+# A submitted file that is not a readable notebook, or that a step of nbgrader's fails on, is
+# graded as the unedited release notebook with a message saying why, so the student gets 0 and
+# a reason, not a stale grade, and the run goes on.
 c.Autograde.exporter_class = "autograder.nbgrader.plugin.TolerantNotebookExporter"
 # nbconvert validates the notebook once after all preprocessors instead of after each one
 # (13 times per submission); a notebook left invalid still fails, and that submission with it.

@@ -276,6 +276,9 @@ def main(argv=None) -> int:
                                 help="where results.json goes (default: Gradescope's)")
     gradescope_run.set_defaults(run=cmd_gradescope_run)
     args = parser.parse_args(argv)
+    # What the commands print quotes students (messages, names): control characters are escaped.
+    from autograder.results.text import PrintableStream
+    sys.stdout = PrintableStream(sys.stdout)
     try:
         return args.run(args)
     except (OSError, ValueError) as exc:

@@ -61,8 +61,8 @@ def grade_file(path: Path, source: Path | None = None, limits: Limits | None = N
     path = Path(path).resolve()
     source = Path(source) if source else find_source(path, root)
     release = root / "release" / source.parent.name / source.name
-    nb = read_submission(path.read_bytes(),
-                         str(release if release.exists() else source))
+    nb = read_submission(path.read_bytes(), str(release if release.exists() else source),
+                         (limits or Limits()).notebook_mb << 20)
     restore_protected_cells(nb, nbformat.read(source, as_version=4))
     # the files beside the notebook are copied (within limits) into the sandbox's scratch folder
     grades = {g.grade_id: g for g in grade_notebook(nb, str(path.parent), root / HIDDEN_TESTS, limits)}

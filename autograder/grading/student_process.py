@@ -66,6 +66,9 @@ class StudentProcess:
         self.deadline = time.monotonic() + self.limits.notebook_seconds
         to_worker_r, self._to_worker = os.pipe()
         self._from_worker, from_worker_w = os.pipe()
+        # Every write to the student's process has a deadline, as every read does: a process that
+        # stops reading (or shrinks its pipe) would otherwise block the grader in write() for good.
+        os.set_blocking(self._to_worker, False)
         try:
             self.zygote = sandbox.zygote(self.limits)
             self.pid = self.zygote.fork(sandbox.read_submission_folder(workdir, self.limits.files_mb << 20),
@@ -84,9 +87,17 @@ class StudentProcess:
         left = self.deadline - time.monotonic()
         whole_notebook = left < timeout
         timeout = max(0.0, min(timeout, left))
+        until = time.monotonic() + timeout
         try:
-            wire.send(self._to_worker, message)
-            reply = wire.from_plain(wire.receive(self._from_worker, timeout, self.limits.max_reply_mb << 20))
+            try:
+                wire.send(self._to_worker, message, timeout)
+            except wire.WireTimeout:
+                self.end()
+                self.gone = (f"your notebook's process did not take the grader's request {doing} within "
+                             f"{timeout:g} s (it stopped reading it), so it was stopped")
+                raise StudentProcessGone(self.gone) from None
+            reply = wire.from_plain(wire.receive(self._from_worker, max(0.0, until - time.monotonic()),
+                                                 self.limits.max_reply_mb << 20))
         except wire.WireTimeout:
             self.end()
             limit = (f"your notebook ran past its {self.limits.notebook_seconds:g} s in all" if whole_notebook

@@ -1,15 +1,18 @@
 """The kit's parts that plug into nbgrader (see nbgrader_config.py).
 
 - GradeWithHiddenTests replaces nbgrader's Execute preprocessor in `nbgrader autograde`.
-- KeepKnownCellIds runs first when a submission is sanitized: nbgrader metadata that names
-  no cell of the gradebook, or a cell already named later in the notebook, is dropped, so
-  forged or duplicated test cells neither crash nbgrader nor earn points.
-- TolerantNotebookExporter reads submissions; a file that is not a readable notebook
-  becomes the release notebook marked unreadable, so the student is graded 0 with the
-  reason instead of nbgrader dropping the submission and keeping an older grade.
+- RestoreReleaseMetadata runs first when a submission is sanitized: every cell's nbgrader
+  metadata is the release's (or none), so forged, duplicated or broken metadata neither
+  crashes nbgrader nor earns points.
+- TolerantNotebookExporter reads submissions; a file that is not a readable notebook, or one
+  that nbgrader's steps still fail on, becomes the release notebook marked with the reason,
+  so the student is graded 0 with it instead of nbgrader keeping an older grade.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import copy
 import os
 import sys
 import threading
@@ -17,13 +20,13 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.exporters import NotebookExporter
-from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Integer, Unicode
+from traitlets import Unicode
 
 from autograder import sandbox
 from autograder.grading.cells import HIDDEN_TESTS, UNREADABLE_KEY
 from autograder.sandbox import Limits
+from autograder.results.text import escape_log, printable
 
 
 class GradeWithHiddenTests(NbGraderPreprocessor):
@@ -80,6 +83,14 @@ def start_sandbox_early(config) -> None:
         threading.Thread(target=_prepare_grader, args=(os.path.join(root, folder),), daemon=True).start()
 
 
+def escape_student_text_in_log() -> None:
+    """Escape control characters in what nbgrader's running app logs (nbgrader_config.py calls it):
+    its warnings quote a submission's cells and names, which may hold terminal control sequences."""
+    from traitlets.config import Application
+    if Application.initialized():
+        escape_log(Application.instance().log)
+
+
 def _prepare_grader(hidden_tests_folder: str) -> None:
     """Import torch and collect the hidden tests while nbgrader opens the gradebook and sanitizes
     the first submission; the first notebook finds them ready (or waits for them)."""
@@ -90,44 +101,122 @@ def _prepare_grader(hidden_tests_folder: str) -> None:
         pass
 
 
-class KeepKnownCellIds(NbGraderPreprocessor):
-    """Drop nbgrader metadata that is malformed, unknown to the gradebook, or a duplicate.
+# What a submission may keep of a markdown cell's attachments: pictures, as pictures.
+ATTACHMENT_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff", "image/gif": b"GIF8"}
+MAX_ATTACHMENT_CHARS = 20 << 20
 
-    As nbgrader's DeduplicateIds does, the last cell with a grade_id keeps it. The cells whose
-    metadata is dropped stay in the notebook as ordinary cells; OverwriteCells then restores
-    the real test cells, re-adding any that are missing.
+
+def valid_image(mime, data) -> bool:
+    """Whether `data` is base64 text of an image of type `mime` (PNG, JPEG or GIF, checked by its first bytes)."""
+    magic = ATTACHMENT_TYPES.get(mime)
+    if magic is None or type(data) is not str or len(data) > MAX_ATTACHMENT_CHARS:
+        return False
+    try:
+        return base64.b64decode("".join(data.split()), validate=True).startswith(magic)
+    except (binascii.Error, ValueError):
+        return False
+
+
+class RestoreReleaseMetadata(NbGraderPreprocessor):
+    """Give every cell of a submission its nbgrader metadata as released, before nbgrader reads any of it.
+
+    The student's file decides nothing about grading: a cell whose grade_id is a cell of the
+    release gets that cell's nbgrader metadata back whole (grade, solution, locked, points, task,
+    schema_version, grade_id, checksum) and its cell type; any other cell, or a second cell with
+    the same grade_id (the last one keeps it, as in nbgrader's DeduplicateIds), loses its nbgrader
+    metadata. Markdown attachments are kept only as PNG, JPEG or GIF pictures, and a raw cell's
+    output format is dropped (nbconvert would paste raw HTML into the pages people read).
+    OverwriteCells then restores the locked and test cells' sources and re-adds missing ones.
+    Stock nbgrader stops the whole run on some of these (a schema_version it does not know) and
+    keeps the student's old grade on others (points that are not a number, an unknown key).
     """
 
     def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        try:
-            with Gradebook(info["db_url"]) as gradebook:
-                known = {c.name for c in gradebook.find_notebook(info["notebook"], info["assignment"]).source_cells}
-        except MissingEntry:
-            return nb, resources
-        seen = set()
-        for cell in reversed(nb.cells):
+        path = release_notebook(self, resources)
+        if path is None or not os.path.exists(path):
+            raise FileNotFoundError(f"the release notebook {path} is missing: run nbgrader generate_assignment")
+        released = {}
+        for cell in nbformat.read(path, as_version=4).cells:
             meta = cell.get("metadata", {}).get("nbgrader")
-            if meta is None:
-                continue
-            grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
-            if isinstance(grade_id, str) and grade_id in known and grade_id not in seen:
-                seen.add(grade_id)
-                continue
-            self.log.warning("Dropping nbgrader metadata of a cell (grade_id %r): %s", grade_id,
-                             "already used by a later cell" if grade_id in seen else "not a cell of this assignment")
-            del cell.metadata["nbgrader"]
+            if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str):
+                released[meta["grade_id"]] = cell
+        seen = set()
+        for index in reversed(range(len(nb.cells))):
+            cell = nb.cells[index]
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is not None:
+                grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+                if type(grade_id) is str and grade_id in released and grade_id not in seen:
+                    seen.add(grade_id)
+                    nb.cells[index] = cell = _as_released(cell, released[grade_id])
+                else:
+                    self.log.warning("Dropping nbgrader metadata of a cell (grade_id %r): %s", str(grade_id)[:100],
+                                     "already used by a later cell" if grade_id in seen else "not a cell of the release")
+                    del cell.metadata["nbgrader"]
+            _keep_safe_content(cell)
         return nb, resources
 
 
-def read_submission(data: bytes | str, fallback_path: str | None, max_bytes: int = 50 << 20):
+def _as_released(cell, released):
+    """`cell` with the released cell's nbgrader metadata and type; its id and (for answers) its source kept."""
+    meta = released.metadata["nbgrader"]
+    keep_source = not (meta.get("locked") or (meta.get("grade") and not meta.get("solution")))
+    fields = {"id": cell.get("id", released.get("id")), "cell_type": released.cell_type,
+              "source": cell.get("source", "") if keep_source and type(cell.get("source")) is str else released.source,
+              "metadata": nbformat.from_dict({**{k: v for k, v in cell.metadata.items() if k != "nbgrader"},
+                                              "nbgrader": copy.deepcopy(meta)})}
+    if released.cell_type == "code":
+        fields.update(outputs=[], execution_count=None)
+    elif released.cell_type == "markdown" and keep_source and "attachments" in cell:
+        fields["attachments"] = cell["attachments"]
+    if "id" not in cell and "id" not in released:
+        del fields["id"]
+    return nbformat.from_dict(fields)
+
+
+def _keep_safe_content(cell) -> None:
+    if cell.get("cell_type") == "raw":
+        for key in ("format", "raw_mimetype"):
+            cell.metadata.pop(key, None)
+    attachments = cell.get("attachments")
+    if attachments is None:
+        return
+    safe = {}
+    if isinstance(attachments, dict):
+        for name, bundle in attachments.items():
+            if isinstance(bundle, dict):
+                images = {mime: data for mime, data in bundle.items() if valid_image(mime, data)}
+                if images:
+                    safe[str(name)] = images
+    if safe and cell.get("cell_type") == "markdown":
+        cell["attachments"] = safe
+    else:
+        del cell["attachments"]
+
+
+def release_notebook(owner, resources) -> str | None:
+    """The release notebook of the submission in `resources` (release/<assignment>/<notebook>.ipynb),
+    found through the nbgrader converter above `owner` (a preprocessor or the exporter)."""
+    info = (resources or {}).get("nbgrader", {})
+    while owner is not None and getattr(owner, "coursedir", None) is None:
+        owner = getattr(owner, "parent", None)
+    if owner is None or "assignment" not in info or "notebook" not in info:
+        return None
+    coursedir = owner.coursedir
+    folder = coursedir.format_path(coursedir.release_directory, ".", info["assignment"])
+    return os.path.join(folder, info["notebook"] + ".ipynb")
+
+
+def read_submission(data: bytes | str, fallback_path: str | None, max_bytes: int = Limits.notebook_mb.default_value << 20,
+                    file_size: int | None = None):
     """A notebook from `data`, or the fallback notebook marked with why `data` could not be read.
 
     Outputs do not count for grading (every cell is run again), so a notebook that is only
     invalid because of its outputs (binary junk, wrong types) is read without them.
     """
     if len(data) > max_bytes:
-        reason = f"the file is {len(data) / 2**20:.0f} MiB, over the limit of {max_bytes >> 20} MiB"
+        size = max(len(data), file_size or 0)
+        reason = f"the file is {size / 2**20:.1f} MiB, over the limit of {max_bytes / 2**20:g} MiB"
     else:
         text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
         try:
@@ -153,22 +242,40 @@ def _parse(text: str):
 
 
 class TolerantNotebookExporter(NotebookExporter):
-    max_notebook_mb = Integer(50, help="Submitted notebooks over this size (MiB) are not read.").tag(config=True)
+    """Reads submissions for `nbgrader autograde`, and fails closed on what it cannot grade.
+
+    A file that is not a readable notebook, or one that a step of nbgrader's (its sanitizing,
+    the save of the grades) still fails on, becomes the release notebook marked with the reason:
+    the student is graded 0 with that reason, the gradebook's earlier grade is replaced, and the
+    run goes on with the next student (stock nbgrader keeps the old grade, or ends the run).
+    """
 
     def from_file(self, file_stream, resources=None, **kw):
         # the bytes under nbconvert's UTF-8 text stream: a file that is not UTF-8 is still read
         stream = getattr(file_stream, "buffer", file_stream)
-        data = stream.read(self.max_notebook_mb * 2**20 + 1)
-        nb = read_submission(data, self._release_notebook(resources), self.max_notebook_mb << 20)
+        limit = Limits(parent=self).notebook_mb << 20  # c.Limits.notebook_mb
+        data = stream.read(limit + 1)
+        try:
+            size = os.fstat(stream.fileno()).st_size
+        except (AttributeError, OSError, ValueError):
+            size = None
+        nb = read_submission(data, release_notebook(self, resources), limit, size)
         if UNREADABLE_KEY in nb.metadata:
             self.log.warning("Submission %s could not be read: %s", resources.get("metadata", {}).get("name"),
-                             nb.metadata[UNREADABLE_KEY])
+                             printable(nb.metadata[UNREADABLE_KEY]))
         return self.from_notebook_node(nb, resources, **kw)
 
-    def _release_notebook(self, resources) -> str | None:
-        info = (resources or {}).get("nbgrader", {})
-        coursedir = getattr(self.parent, "coursedir", None)
-        if coursedir is None or "assignment" not in info or "notebook" not in info:
-            return None
-        folder = coursedir.format_path(coursedir.release_directory, ".", info["assignment"])
-        return os.path.join(folder, info["notebook"] + ".ipynb")
+    def _preprocess(self, nb, resources):
+        try:
+            return super()._preprocess(nb, resources)
+        except Exception as exc:
+            release = release_notebook(self, resources)
+            if UNREADABLE_KEY in nb.metadata or not release or not os.path.exists(release):
+                raise  # the release notebook itself failed: the course's mistake, for nbgrader to report
+            detail = str(exc).splitlines()[0][:300] if str(exc) else ""
+            reason = f"nbgrader could not process it ({type(exc).__name__}{': ' + detail if detail else ''})"
+            self.log.error("Submission %s is graded as the release notebook: %s",
+                           resources.get("metadata", {}).get("name"), printable(reason))
+            fallback = nbformat.read(release, as_version=4)
+            fallback.metadata[UNREADABLE_KEY] = reason
+            return super()._preprocess(fallback, resources)

@@ -22,6 +22,7 @@ from nbgrader.api import Gradebook
 
 from autograder.grading import cells
 from autograder.nbgrader.gradebook import default_db_url
+from autograder.results.text import printable
 
 RESULT_KEY = "autograder"  # the key of a test cell's first output's metadata that holds its CellResult
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -98,7 +99,8 @@ def scores(course: Path, assignment: str, db_url: str | None = None) -> dict[str
 
 
 def _clean(text: str, course: Path) -> str:
-    return ANSI.sub("", text).replace(str(Path(course).resolve()), ".").strip()
+    """A message as a person reads it: colours dropped, other control characters escaped."""
+    return printable(ANSI.sub("", text).replace(str(Path(course).resolve()), ".").strip())
 
 
 def _recorded(output) -> dict | None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.results.model import RESULT_KEY, CellResult, GradeCell, SubmissionResult, read_assignment
+from autograder.results.text import printable
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
@@ -65,12 +66,12 @@ def as_json(notebook: str, source: str, cell_results: list[CellResult]) -> dict:
 
 
 def as_text(result: dict) -> str:
-    """as_json's result, for a terminal."""
-    lines = [f"{result['notebook']}: {result['score']:g} / {result['max_score']:g}"]
+    """as_json's result, for a terminal: a student's text keeps to its own line, escaped."""
+    lines = [f"{printable(result['notebook'])}: {result['score']:g} / {result['max_score']:g}"]
     for cell in result["cells"]:
         lines.append(f"  {cell['grade_id']:<24} {cell['score']:>5g} / {cell['max_score']:<3g} "
                      f"({cell['tests_passed']} of {cell['tests_total']} hidden tests passed)")
-        lines += [f"      - {message}" for message in cell["messages"]]
+        lines += [f"      - {printable(message, newlines=False)}" for message in cell["messages"]]
     return "\n".join(lines)
 
 
@@ -144,7 +145,7 @@ def format_summary(assignment: str, rows: list[CellSummary], width: int = 100) -
     lines = [f"{assignment}: {count} submissions", f"{'cell':<24} {'mean / max':<13} {'full marks':<11}  most common failures"]
     for row in rows:
         head = f"{row.cell.grade_id[:24]:<24} {row.mean:>6.2f} / {row.cell.max_score:<4g} {row.full_marks:>5}/{count:<5}"
-        failures = [f"{n}x {message[:width]}" for message, n in row.failures] or ["-"]
+        failures = [f"{n}x {printable(message, newlines=False)[:width]}" for message, n in row.failures] or ["-"]
         lines.append(f"{head}  {failures[0]}")
         lines += [" " * (len(head) + 2) + failure for failure in failures[1:]]
     return "\n".join(lines)

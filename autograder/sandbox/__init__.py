@@ -25,7 +25,6 @@ gets its own pair of pipes (see student_process.StudentProcess).
 from __future__ import annotations
 
 import atexit
-import base64
 import itertools
 import json
 import logging
@@ -71,8 +70,10 @@ class Limits(Configurable):
     processes = Integer(256, help="Processes plus threads the notebook may run at once.").tag(config=True)
     file_size_mb = Integer(256, help="MiB for one file written by student code (RLIMIT_FSIZE).").tag(config=True)
     disk_mb = Integer(1024, help="MiB for all files in the notebook's scratch folder (a tmpfs).").tag(config=True)
-    files_mb = Integer(64, help="MiB of the submission folder's files copied into the scratch folder."
-                       ).tag(config=True)
+    notebook_mb = Integer(50, help="MiB of a submitted notebook file; a larger one is not read and scores 0 "
+                                   "with its size and this bound.").tag(config=True)
+    files_mb = Integer(64, help="MiB of the submission folder's files (the notebook among them) copied into "
+                                "the scratch folder.").tag(config=True)
     start_seconds = Float(120.0, help="Seconds for the sandbox's imports, once per grading run.").tag(config=True)
     max_reply_mb = Integer(64, help="MiB of one answer from the student's process.").tag(config=True)
 
@@ -380,8 +381,10 @@ class ZygoteHandle:
             uid = 1 + number % self.protections.subordinate.count
         else:
             uid = UID_BASE + (os.getpid() % 20_000) * 100_000 + number % 100_000
-        # base64 text: bytes are not plain data on the wire
-        files = {name: base64.b64encode(data).decode() for name, data in files.items()}
+        # each file as a uint8 tensor: its bytes travel beside the request's JSON, not inside it
+        import torch
+        files = {name: torch.frombuffer(bytearray(data), dtype=torch.uint8) if data else
+                 torch.empty(0, dtype=torch.uint8) for name, data in files.items()}
         request = {"op": "fork", "scratch_root": self.scratch_root, "uid": uid, "files": files,
                    "env": worker_env(), "limits": limits.for_child(uid, limit_data)}
         return int(self._ask(request, (request_fd, reply_fd))["pid"])

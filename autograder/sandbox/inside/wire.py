@@ -301,11 +301,11 @@ class _Decoder:
         return tensor.requires_grad_() if marker.get("requires_grad") is True and tensor.is_floating_point() else tensor
 
 
-def loads(data: bytes, seconds: float = DECODE_SECONDS):
+def loads(data: bytes, seconds: float = DECODE_SECONDS, max_json_bytes: int = MAX_JSON_BYTES):
     try:
         (size,) = JSON_SIZE.unpack_from(data)
-        if size > MAX_JSON_BYTES:
-            raise WireError(f"its structure is {size} bytes, over the limit of {MAX_JSON_BYTES}")
+        if size > max_json_bytes:
+            raise WireError(f"its structure is {size} bytes, over the limit of {max_json_bytes}")
         text, blob = data[JSON_SIZE.size:JSON_SIZE.size + size], memoryview(data)[JSON_SIZE.size + size:]
         if len(text) != size:
             raise WireError("the frame is cut short")
@@ -317,11 +317,25 @@ def loads(data: bytes, seconds: float = DECODE_SECONDS):
 
 # --- framing over pipes ---------------------------------------------------------------
 
-def send(fd: int, obj) -> None:
+def send(fd: int, obj, timeout: float | None = None) -> None:
+    """Write one frame to `fd`. With `timeout`, `fd` must be non-blocking: a reader that stops
+    reading (or shrinks the pipe) raises WireTimeout instead of blocking the writer for good."""
     data = dumps(obj)
     view = memoryview(HEADER.pack(len(data)) + data)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    poller = None
     while view:
-        written = os.write(fd, view)
+        if deadline is not None:
+            if poller is None:
+                poller = select.poll()
+                poller.register(fd, select.POLLOUT)
+            left = deadline - time.monotonic()
+            if left <= 0 or not poller.poll(left * 1000):
+                raise WireTimeout("the other side did not take the message in time")
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:
+            continue
         view = view[written:]
 
 
@@ -340,10 +354,14 @@ def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
     return b"".join(chunks)
 
 
-def receive(fd: int, timeout: float | None = None, max_bytes: int = 1 << 30):
-    """The next frame from `fd`, loaded as plain data (not yet validated by from_plain)."""
+def receive(fd: int, timeout: float | None = None, max_bytes: int = 1 << 30, max_json_bytes: int = MAX_JSON_BYTES):
+    """The next frame from `fd`, loaded as plain data (not yet validated by from_plain).
+
+    `max_json_bytes` bounds the frame's structure (tensors' bytes travel beside it): the grader
+    keeps the default for what the student's process sends; the student's process and the
+    zygote take the grader's requests (a large code cell) with a bound as large as the message."""
     deadline = None if timeout is None else time.monotonic() + timeout
     (size,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
     if size > max_bytes:
         raise WireInvalid(f"a message of {size} bytes is over the limit of {max_bytes} bytes")
-    return loads(_read_exactly(fd, size, deadline))
+    return loads(_read_exactly(fd, size, deadline), max_json_bytes=max_json_bytes)
