@@ -66,6 +66,15 @@ c.Autograde.autograde_preprocessors = [
 # Feedback shows the student-facing messages, never the hidden regions of test cells.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
+# Nothing a student wrote runs in a reader's browser (autograder/nbgrader/pages.py): the feedback page
+# and formgrader's view of a submission (same exporter config) render markdown and outputs through
+# bleach with an allow-list, drop javascript and unknown outputs; the feedback page also has a CSP.
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.filters = {"markdown2html": "autograder.nbgrader.pages.SafeMarkdown",
+                          "clean_html": "autograder.nbgrader.pages.clean_html"}
+c.HTMLExporter.preprocessors = ["autograder.nbgrader.pages.SafeOutputs"]
+c.GenerateFeedback.exporter_class = "autograder.nbgrader.pages.FeedbackPage"
+
 # The hidden tests of the course (a folder with pytest.ini and test_<set>.py).
 c.GradeWithHiddenTests.hidden_tests = os.path.join(c.CourseDirectory.root, "hidden_tests")
 

@@ -24,6 +24,7 @@ Attacks on the notebook file itself (tests/attacks/) use three more lines:
 """
 from __future__ import annotations
 
+import base64
 import json
 import random
 import re
@@ -164,8 +165,27 @@ def _add_graded(nb, index, new_id, points):
     nb.cells.insert(index + 1, cell)
 
 
+def _set_meta(nb, index, key, *value):
+    """One nbgrader metadata field set to a JSON value (`points "x"`, `grade false`, `schema_version 99`)."""
+    nb.cells[index].metadata.nbgrader[key] = json.loads(" ".join(value))
+
+
+def _drop_meta(nb, index, key):
+    del nb.cells[index].metadata.nbgrader[key]
+
+
+def _raw_with_attachments(nb, index):
+    """The cell retyped as a raw cell shown as HTML, with an attachment: what nbformat allows a raw cell."""
+    cell = nb.cells[index]
+    raw = nbformat.v4.new_raw_cell("<script>document.title = 'pwned'</script>", metadata=cell.metadata, id=cell.id)
+    raw.metadata["format"] = "text/html"
+    raw.attachments = {"x.png": {"text/html": "PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="}}
+    nb.cells[index] = raw
+
+
 TAMPERING = {"edit": _edit_source, "delete": _delete, "retype": _retype, "reid": _reid, "duplicate": _duplicate,
-             "points": _points, "checksum": _checksum, "unmark": _unmark, "add-graded": _add_graded}
+             "points": _points, "checksum": _checksum, "unmark": _unmark, "add-graded": _add_graded,
+             "set-meta": _set_meta, "drop-meta": _drop_meta, "raw-with-attachments": _raw_with_attachments}
 
 
 def _invalid_json(nb) -> bytes:
@@ -198,8 +218,24 @@ def _binary_outputs(nb) -> bytes:
     return json.dumps(nb).encode().replace(b"@@JUNK@@", junk)
 
 
+def _pasted_picture(nb) -> bytes:
+    """A 7 MB picture pasted into a markdown cell (an attachment): an honest notebook of about 9.5 MB."""
+    png = b"\x89PNG\r\n\x1a\n" + random.Random(7).randbytes(7 << 20)
+    cell = nbformat.v4.new_markdown_cell("My drawing of the graph: ![graph](attachment:graph.png)")
+    cell.attachments = {"graph.png": {"image/png": base64.b64encode(png).decode()}}
+    nb.cells.append(cell)
+    return nbformat.writes(nb).encode()
+
+
+def _many_empty_cells(nb) -> bytes:
+    """60,000 empty code cells at the end: an honest notebook of about 6 MB."""
+    nb.cells += [new_code_cell("", id=f"empty-{k}") for k in range(60_000)]
+    return nbformat.writes(nb).encode()
+
+
 FILE_FORMS = {"invalid-json": _invalid_json, "nbformat-3": _nbformat_3, "wrong-kernel": _wrong_kernel,
-              "huge": _huge, "binary-outputs": _binary_outputs}
+              "huge": _huge, "binary-outputs": _binary_outputs,
+              "pasted-picture": _pasted_picture, "many-empty-cells": _many_empty_cells}
 
 
 def case_files(case: Case, nb, notebook_name: str) -> dict[str, bytes]:

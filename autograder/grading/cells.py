@@ -13,6 +13,8 @@ folder (GradeWithHiddenTests.hidden_tests; `hidden_tests/` in the course root by
 from __future__ import annotations
 
 import ast
+import base64
+import binascii
 import re
 from pathlib import Path
 
@@ -22,6 +24,23 @@ UNREADABLE_KEY = "kit_unreadable"  # notebook metadata: why the submitted file c
 HIDDEN_REGION = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*(\n|$)",
                            re.MULTILINE | re.DOTALL)
 ITEM_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+
+
+# Pictures a notebook may show (outputs, markdown attachments), known by their first bytes.
+IMAGE_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff", "image/gif": b"GIF8"}
+MAX_IMAGE_CHARS = 20 << 20
+
+
+def is_image(mime, data) -> bool:
+    """Whether `data` is base64 text of a picture of type `mime` (PNG, JPEG or GIF), and nothing else:
+    a value a page puts into <img src="data:..."> must not be able to close the attribute."""
+    magic = IMAGE_TYPES.get(mime)
+    if magic is None or type(data) is not str or len(data) > MAX_IMAGE_CHARS:
+        return False
+    try:
+        return base64.b64decode("".join(data.split()), validate=True).startswith(magic)
+    except (binascii.Error, ValueError):
+        return False
 
 
 class AuthoringError(Exception):

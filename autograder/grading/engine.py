@@ -67,31 +67,7 @@ def _visible_outputs(outputs: list) -> list[dict]:
 MAX_CELL_OUTPUT_CHARS = 2_000_000
 MAX_NOTEBOOK_OUTPUT_CHARS = 20_000_000
 MAX_OUTPUTS_PER_CELL = 200
-
-
-def _json_size(value, budget: int) -> int:
-    """Characters of `value` as JSON if it is JSON data (str keys, finite numbers) within `budget`, else -1."""
-    if value is None or type(value) is bool:
-        return 5
-    if type(value) is int:
-        return len(str(value))
-    if type(value) is float:
-        return 24 if value == value and abs(value) != float("inf") else -1
-    if type(value) is str:
-        return len(value) + 2
-    if type(value) in (list, dict):
-        total = 2
-        for key, item in (value.items() if type(value) is dict else enumerate(value)):
-            if type(value) is dict and type(key) is not str:
-                return -1
-            size = _json_size(item, budget - total)
-            if size < 0:
-                return -1
-            total += size + (len(key) + 3 if type(value) is dict else 1)
-            if total > budget:
-                return -1
-        return total
-    return -1
+KEPT_MIME_TYPES = ("text/plain", "image/png", "image/jpeg")
 
 
 def _clean_output(out, budget: int) -> tuple[dict | None, int]:
@@ -104,13 +80,12 @@ def _clean_output(out, budget: int) -> tuple[dict | None, int]:
     if kind in ("display_data", "execute_result") and type(out.get("data")) is dict:
         data, size = {}, 0
         for mime, value in out["data"].items():
-            if type(mime) is not str or "/" not in mime or len(mime) > 100:
+            # Text and pictures only: HTML, JavaScript, SVG, Markdown or widget data from the
+            # student's process could run script in formgrader and the feedback pages.
+            if mime not in KEPT_MIME_TYPES or type(value) is not str or len(value) > budget - size:
                 continue
-            # JSON mime types may carry JSON data; every other one is text (images are base64)
-            value_size = len(value) if type(value) is str else \
-                _json_size(value, budget - size) if mime.endswith("json") else -1
-            if 0 <= value_size <= budget - size:
-                data[mime], size = value, size + value_size
+            if mime == "text/plain" or cells.is_image(mime, value):
+                data[mime], size = value, size + len(value)
         entry = {"output_type": kind, "data": data, "metadata": {}}
         if kind == "execute_result":
             entry["execution_count"] = None

@@ -10,8 +10,6 @@
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import os
 import sys
@@ -24,6 +22,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from autograder import sandbox
+from autograder.grading import cells
 from autograder.grading.cells import HIDDEN_TESTS, UNREADABLE_KEY
 from autograder.sandbox import Limits
 from autograder.results.text import escape_log, printable
@@ -101,22 +100,6 @@ def _prepare_grader(hidden_tests_folder: str) -> None:
         pass
 
 
-# What a submission may keep of a markdown cell's attachments: pictures, as pictures.
-ATTACHMENT_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff", "image/gif": b"GIF8"}
-MAX_ATTACHMENT_CHARS = 20 << 20
-
-
-def valid_image(mime, data) -> bool:
-    """Whether `data` is base64 text of an image of type `mime` (PNG, JPEG or GIF, checked by its first bytes)."""
-    magic = ATTACHMENT_TYPES.get(mime)
-    if magic is None or type(data) is not str or len(data) > MAX_ATTACHMENT_CHARS:
-        return False
-    try:
-        return base64.b64decode("".join(data.split()), validate=True).startswith(magic)
-    except (binascii.Error, ValueError):
-        return False
-
-
 class RestoreReleaseMetadata(NbGraderPreprocessor):
     """Give every cell of a submission its nbgrader metadata as released, before nbgrader reads any of it.
 
@@ -185,7 +168,7 @@ def _keep_safe_content(cell) -> None:
     if isinstance(attachments, dict):
         for name, bundle in attachments.items():
             if isinstance(bundle, dict):
-                images = {mime: data for mime, data in bundle.items() if valid_image(mime, data)}
+                images = {mime: data for mime, data in bundle.items() if cells.is_image(mime, data)}
                 if images:
                     safe[str(name)] = images
     if safe and cell.get("cell_type") == "markdown":

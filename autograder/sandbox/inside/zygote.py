@@ -345,6 +345,10 @@ def warm_up():
     # highlighting, costs about 0.1 s per error, and a blank notebook raises in every check.
     shell.InteractiveTB.set_mode(mode="Plain")
     shell.colors = "nocolor"
+    # Graphs (torchviz's drawings) shown as PNG, not SVG: the grader keeps only text and PNG or
+    # JPEG pictures of a notebook's outputs, since an SVG can carry script into the pages people read.
+    for module, name in (("graphviz.graphs", "Digraph"), ("graphviz.graphs", "Graph"), ("graphviz.sources", "Source")):
+        shell.display_formatter.mimebundle_formatter.for_type_by_name(module, name, _graph_as_png)
     import torch.nn.functional  # noqa: F401
     model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU(), torch.nn.Linear(3, 1))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -353,6 +357,10 @@ def warm_up():
     loss.backward()
     optimizer.step()
     _freeze()
+
+
+def _graph_as_png(graph):
+    return {"image/png": graph.pipe(format="png")}
 
 
 def _import_plotting():

@@ -2,4 +2,4 @@
 # base: reference
 # file: huge
 # expect: zeros-check=0 random-check=0 add-check=0 matmul-check=0 row-view-check=0 flat-product-check=0
-# says: zeros-check: over the limit
+# says: zeros-check: over the limit of 50 MiB
