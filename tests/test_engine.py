@@ -2,6 +2,8 @@
 validated, and a failure on the grader's side scores 0 with the reason instead of dropping the
 submission (which would leave an earlier grade in the gradebook)."""
 
+import base64
+
 import nbformat
 import pytest
 import torch
@@ -29,10 +31,26 @@ def test_malformed_outputs_become_valid_notebook_outputs_or_nothing():
     kept, used = engine._clean_outputs(forged, 10_000)
     assert [o["output_type"] for o in kept] == ["error", "display_data", "display_data"]
     assert kept[0] == {"output_type": "error", "ename": "Error", "evalue": "", "traceback": []}
-    assert kept[1]["data"] == {"image/png": "iVBOR"} and kept[2]["data"] == {}
+    assert kept[1]["data"] == {} and kept[2]["data"] == {}  # "iVBOR" is no PNG
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[nbformat.from_dict(o) for o in kept])])
     nbformat.validate(nb)
     assert engine._clean_outputs("not a list", 100) == ([], 0)
+
+
+def test_only_text_and_real_pictures_come_out_of_the_students_process():
+    png = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(64)).decode()
+    jpeg = base64.b64encode(b"\xff\xd8\xff\xe0" + bytes(64)).decode()
+    shown = {"output_type": "display_data", "data": {
+        "text/plain": "<Figure>", "image/png": png, "image/jpeg": jpeg,
+        "text/html": "<script>document.title = 'pwned'</script>", "application/javascript": "alert(1)",
+        "image/svg+xml": "<svg onload='alert(1)'/>", "text/markdown": "<img src=x onerror=alert(1)>",
+        "application/vnd.jupyter.widget-view+json": {"model_id": "x"}, "text/latex": "$x$"}}
+    kept, _ = engine._clean_outputs([shown], 10_000)
+    assert kept[0]["data"] == {"text/plain": "<Figure>", "image/png": png, "image/jpeg": jpeg}
+    # a picture that is not one, or whose text could close the attribute it is put in
+    for forged in ('x" onerror="alert(1)', png + '" onerror="alert(1)', base64.b64encode(b"<svg/>").decode()):
+        kept, _ = engine._clean_outputs([{"output_type": "display_data", "data": {"image/png": forged}}], 10_000)
+        assert kept[0]["data"] == {}, forged
 
 
 def test_outputs_are_capped_by_the_grader_per_cell_and_per_notebook():
@@ -45,9 +63,9 @@ def test_outputs_are_capped_by_the_grader_per_cell_and_per_notebook():
     many = [{"output_type": "stream", "name": "stdout", "text": "z"}] * 10_000
     kept, _ = engine._clean_outputs(many, 10**9)
     assert len(kept) == engine.MAX_OUTPUTS_PER_CELL + 1
-    json_data = {"output_type": "display_data", "data": {"application/json": {"a": ["b" * 100] * 100}}}
-    assert engine._clean_outputs([json_data], 5000)[0][0]["data"] == {}
-    assert engine._clean_outputs([json_data], 50_000)[0][0]["data"] != {}
+    text_data = {"output_type": "display_data", "data": {"text/plain": "b" * 10_000}}
+    assert engine._clean_outputs([text_data], 5000)[0][0]["data"] == {}
+    assert engine._clean_outputs([text_data], 50_000)[0][0]["data"] != {}
 
 
 def _points(nb):

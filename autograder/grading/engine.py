@@ -19,6 +19,7 @@ from autograder.grading import cells
 from autograder.grading.hidden_tests import TestOutcome, hidden_tests
 from autograder.grading.student_process import Limits, Student, StudentProcess, StudentProcessGone
 from autograder.results.model import CellResult
+from autograder.results.text import printable
 from autograder.results.writers import notebook_outputs
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,9 @@ class CellGrade:
 
     @property
     def messages(self) -> list[str]:
-        """Notes, then each distinct failure message once."""
-        return list(dict.fromkeys(self.notes + [t.message for t in self.tests if not t.passed]))
+        """Notes, then each distinct failure message once; control characters a student's text
+        brings (terminal sequences in an exception message) escaped, for every page and terminal."""
+        return list(dict.fromkeys(printable(m) for m in self.notes + [t.message for t in self.tests if not t.passed]))
 
     def result(self) -> CellResult:
         """This cell in the results model (what the writers write)."""
