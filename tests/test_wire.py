@@ -158,3 +158,43 @@ def test_text_that_no_file_can_hold_is_repaired():
     value = wire.from_plain(wire.loads(frame({"text": "a\ud800b", "\udfff": ["\ud83d"]})))
     assert value == {"text": "a?b", "?": ["?"]}
     json.dumps(value, ensure_ascii=False).encode("utf-8")  # writable as UTF-8
+
+
+def test_a_reader_that_stops_reading_cannot_block_the_writer():
+    """The student's process may stop reading its requests and shrink its pipe to one page: the
+    grader's write then ends at its deadline instead of blocking for good."""
+    import fcntl
+    import os
+    import time
+
+    read_end, write_end = os.pipe()
+    try:
+        fcntl.fcntl(read_end, 1031, 4096)  # F_SETPIPE_SZ, as student code can
+        os.set_blocking(write_end, False)
+        started = time.monotonic()
+        with pytest.raises(wire.WireTimeout):
+            wire.send(write_end, {"op": "run_cell", "code": "x = 1  # " + "padding " * 4000}, timeout=0.5)
+        assert time.monotonic() - started < 2
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
+def test_a_request_larger_than_the_reply_bound_still_reaches_the_students_process():
+    """A code cell of 12 MB (an honest notebook under its size bound) is more structure than a reply
+    may have; the student's process reads the grader's requests with a bound as large as the message."""
+    import os
+    import threading
+
+    read_end, write_end = os.pipe()
+    request = {"op": "run_cell", "code": "x = 1  # " + "y" * (12 << 20)}
+    writer = threading.Thread(target=wire.send, args=(write_end, request))
+    writer.start()
+    try:
+        assert wire.receive(read_end, 30, max_json_bytes=1 << 30) == request
+    finally:
+        writer.join()
+        os.close(read_end)
+        os.close(write_end)
+    with pytest.raises(wire.WireInvalid, match="over the limit"):
+        wire.loads(wire.dumps(request))

@@ -1,0 +1,58 @@
+"""What nbgrader does with a submission file cannot end the run or keep a stale grade.
+
+The kit restores every cell's nbgrader metadata from the release before nbgrader reads it
+(tests/attacks/tensors/metadata-*.py grade each forged field); a submission that a step of
+nbgrader's still fails on is graded as the release notebook, 0 with the reason, and the run
+goes on. Here a course adds a sanitizing step that fails on one student's file.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.authoring import corpus
+from autograder.authoring.submissions import Case
+from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # nbgrader runs
+
+FAILING_STEP = '''
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+
+class FailOnPlantedMetadata(NbGraderPreprocessor):
+    def preprocess(self, nb, resources):
+        if "planted" in nb.metadata:
+            raise RuntimeError("a step nbgrader cannot get past")
+        return nb, resources
+'''
+
+
+def test_a_submission_that_a_sanitizing_step_fails_on_scores_0_and_the_class_goes_on(tmp_path):
+    course = corpus.copy_course(tmp_path / "course")
+    (course / "failing_step.py").write_text(FAILING_STEP)
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write("\nc.Autograde.sanitize_preprocessors = [*c.Autograde.sanitize_preprocessors, "
+                     "'failing_step.FailOnPlantedMetadata']\n")
+    reference = Case(Path("reference"), "reference", {})
+    corpus.nbgrader(course, "generate_assignment", "tensors", "--force")
+    for student in ("ana", "ben"):
+        corpus.write_submission(course, corpus.Entry("tensors", student, reference))
+    corpus.nbgrader(course, "autograde", "tensors", "--force")
+    full = corpus.full_points("tensors", ROOT)
+    assert corpus.gradebook_scores(course, "tensors")["ana"] == full
+
+    path = corpus.submit(course, "ana", "tensors")
+    nb = nbformat.read(corpus.notebook_of("tensors", "release", ROOT), as_version=4)
+    nb.metadata["planted"] = True
+    nbformat.write(nb, path)
+    run = corpus.nbgrader(course, "autograde", "tensors", "--force", check=False)
+
+    assert run.returncode == 0, run.stderr[-3000:]
+    scores = corpus.gradebook_scores(course, "tensors")
+    assert scores["ana"] == dict.fromkeys(full, 0.0)  # not the earlier full marks
+    assert scores["ben"] == full
+    said = corpus.cell_feedback(course, "ana", "tensors", "zeros-check")
+    assert "nbgrader could not process it (RuntimeError: a step nbgrader cannot get past)" in said
