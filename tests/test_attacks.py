@@ -167,3 +167,12 @@ def test_fake_result_files_land_nowhere_but_in_the_sandbox(graded):
     planted = [p for p in course.rglob("*") if p.name in ("results.json", "grades.csv")
                or (p.name == "gradebook.db" and p.parent != course)]
     assert planted == []
+
+
+def test_a_students_control_characters_reach_no_terminal_log_or_feedback_raw(graded):
+    """tests/attacks/tensors/terminal-control-sequences.py raises with OSC 0 and 52, a carriage
+    return and erase-line: the feedback holds them escaped, nbgrader's log holds none raw."""
+    course, run = graded
+    said = corpus.cell_feedback(course, "terminal-control-sequences", "tensors", "zeros-check")
+    assert "\\\\x1b]52" in said and "\\u001b" not in said and "\\u0007" not in said
+    assert not any(c in run.log for c in "\x1b\x07\r"), [line for line in run.log.splitlines() if "\x1b" in line][:3]
