@@ -37,7 +37,7 @@ CLAIM = "ALL HIDDEN TESTS PASSED"  # what the overlays say
 
 def run(name: str, window: str = "window") -> str:
     """JavaScript that marks `name` as having run (in `window`: a frame's script names its parent)."""
-    return f"{window}.__pwned=({window}.__pwned||[]).concat(['{name}']);{window}.document.title='pwned {name}'"
+    return f"{window}.__pwned=({window}.__pwned||[]).concat(['{name}']);{window}.document.title='pwned-{name}'"
 
 
 OVERLAY = (f'<div style="position:fixed;top:0;left:0;width:100%;height:100%;z-index:99999;background:#fff;'
