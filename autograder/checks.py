@@ -226,3 +226,47 @@ def expect_property(holds: bool, what: str, message: str):
     of an answer that passed its own checks."""
     if holds is not True:
         fail(f"{what}: {message}")
+
+
+def expect_python_float(actual, what: str) -> float:
+    """A finite Python float, as a task that says "a Python float" asks: a 0-d tensor, a NumPy
+    number or an int is named as what it is (`.item()` turns a one-element tensor into a float)."""
+    if isinstance(actual, torch.Tensor):
+        fail(f"{what}: expected a Python float, got a tensor of shape {tuple(actual.shape)} "
+             f"(.item() turns a one-element tensor into a float)")
+    if type(actual) is not float:
+        fail(f"{what}: expected a Python float, got {kind_of(actual)}")
+    if not math.isfinite(actual):
+        fail(f"{what}: expected a finite number, got {actual}")
+    return actual
+
+
+def expect_distinct(items: list, what: str) -> list:
+    """No item twice, as a task that says "distinct" asks."""
+    seen, repeated = set(), []
+    for item in items:
+        key = repr(item)
+        if key in seen and item not in repeated:
+            repeated.append(item)
+        seen.add(key)
+    if repeated:
+        fail(f"{what}: expected each value once (distinct), got {', '.join(repr(r)[:60] for r in repeated[:3])} "
+             f"more than once")
+    return items
+
+
+def expect_list(actual, what: str) -> list:
+    """A list, as a task that says "a list" asks: a set, a tuple or a generator is named."""
+    if type(actual) is not list:
+        hint = " (a set has no order: sorted(...) gives a list)" if kind_of(actual) in ("set", "frozenset") else ""
+        fail(f"{what}: expected a list, got {kind_of(actual)}{hint}")
+    return actual
+
+
+def loss_has_grown(first, last) -> bool:
+    """Whether a loss grew from `first` to `last`: an overflow to inf or NaN is growth (divergence),
+    so a task asking for a loss that falls fails on NaN and one asking for a loss that grows passes."""
+    first, last = float(first), float(last)
+    if not math.isfinite(last):
+        return True
+    return math.isfinite(first) and last > first

@@ -76,3 +76,41 @@ def test_a_range_check_fails_closed_on_nan_and_meta():
     for answer in (torch.tensor([0.5, float("nan")]), torch.empty(2, device="meta")):
         with pytest.raises(CheckFailed):
             expect_in_range(answer, 0, 1, "r")
+
+
+def test_a_python_float_is_asked_strictly():
+    from autograder.checks import expect_python_float
+    assert expect_python_float(2.5, "x") == 2.5
+    for answer, words in ((torch.tensor(2.5), ".item()"), (2, "got int"), (float("nan"), "finite"), (None, "None")):
+        with pytest.raises(CheckFailed, match=words):
+            expect_python_float(answer, "x")
+
+
+def test_distinct_values_and_a_list_are_asked_strictly():
+    from autograder.checks import expect_distinct, expect_list
+    assert expect_distinct(["A", "B"], "names") == ["A", "B"]
+    with pytest.raises(CheckFailed, match="'A' more than once"):
+        expect_distinct(["A", "B", "A"], "names")
+    assert expect_list(["A"], "names") == ["A"]
+    with pytest.raises(CheckFailed, match="sorted"):
+        expect_list({"A"}, "names")
+    with pytest.raises(CheckFailed, match="got tuple"):
+        expect_list(("A",), "names")
+
+
+def test_an_overflow_to_nan_or_inf_is_growth():
+    from autograder.checks import loss_has_grown
+    assert loss_has_grown(1.0, float("nan")) and loss_has_grown(1.0, float("inf")) and loss_has_grown(1.0, 2.0)
+    assert not loss_has_grown(2.0, 1.0)
+
+
+def test_torchs_own_not_implemented_error_is_not_called_a_stub():
+    from autograder.grading.student_process import StudentCodeError
+    stub = StudentCodeError("add_on(x, y)", {"ename": "NotImplementedError", "evalue": "",
+                                             "where": "line 3: raise NotImplementedError()"})
+    assert "add_on is not implemented yet" in str(stub)
+    torch_error = StudentCodeError("add_on(x, y)", {"ename": "NotImplementedError",
+                                                    "evalue": "Could not run 'aten::add' with arguments from the 'Meta' backend",
+                                                    "where": "line 2: return a + b.to(device)"})
+    assert "not implemented yet" not in str(torch_error)
+    assert "raised NotImplementedError: Could not run 'aten::add'" in str(torch_error)
