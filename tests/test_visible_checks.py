@@ -40,23 +40,32 @@ def wrong(assignment, answer, definitions):
     return degenerate.degenerate_source(definitions, "None")
 
 
-def failing_checks(tmp_path, assignment, replace: dict[str, str]) -> dict[str, str]:
-    """{check grade_id: its error} when the reference notebook runs with `replace`d answer cells."""
-    nb = build_notebook(Case(tmp_path, "reference", {}, replace=replace),
-                        corpus.notebook_of(assignment, "release", ROOT), corpus.notebook_of(assignment, root=ROOT))
+def run_checks(tmp_path, assignment, case: Case) -> tuple[dict[str, str], dict[str, str]]:
+    """Run the notebook `case` describes: ({check grade_id: its error}, {check grade_id: what it printed})."""
+    nb = build_notebook(case, corpus.notebook_of(assignment, "release", ROOT), corpus.notebook_of(assignment, root=ROOT))
     worker = StudentProcess(tmp_path, LIMITS)
-    failures = {}
+    failures, printed = {}, {}
     try:
         for number, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
             reply = worker.run_cell(cell.source, f"cell {number}")
-            if cells.is_test_cell(cell) and reply["error"]:
+            if not cells.is_test_cell(cell):
+                continue
+            grade_id = cells.nbgrader_meta(cell)["grade_id"]
+            if reply["error"]:
                 error = reply["error"]
-                failures[cells.nbgrader_meta(cell)["grade_id"]] = f"{error['ename']}: {error['evalue']}"[:300]
+                failures[grade_id] = f"{error['ename']}: {error['evalue']}"[:300]
+            printed[grade_id] = "".join(o.get("text", "") for o in reply.get("outputs", [])
+                                        if o.get("output_type") == "stream" and o.get("name") == "stdout")
     finally:
         worker.close()
-    return failures
+    return failures, printed
+
+
+def failing_checks(tmp_path, assignment, replace: dict[str, str]) -> dict[str, str]:
+    """{check grade_id: its error} when the reference notebook runs with `replace`d answer cells."""
+    return run_checks(tmp_path, assignment, Case(tmp_path, "reference", {}, replace=replace))[0]
 
 
 SCENARIOS = [(assignment, index, kind) for assignment in corpus.assignments(ROOT)
@@ -77,3 +86,18 @@ def test_each_check_passes_whatever_the_other_tasks_hold(tmp_path, assignment, i
     assert not {c: failures[c] for c in must_pass if c in failures}, f"with {answer} as {kind}"
     if kind == "stub":  # the task's own check does notice (a wrong answer may be one only hidden tests catch)
         assert check in failures, f"{check} passed with {answer} as a stub"
+
+
+CORRECT_CASES = [path for assignment in corpus.assignments(ROOT)
+                 for path in sorted((ROOT / "tests" / "cases" / assignment).glob("*.py"))
+                 if read_case(path).base == "reference" and not read_case(path).expect]
+
+
+@pytest.mark.parametrize("path", CORRECT_CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_correct_case_passes_every_visible_check_and_each_says_so(tmp_path, path):
+    """A right answer, however it is written, is shown no error by any visible check, and every
+    check prints a line when it passes (the student sees that it ran)."""
+    failures, printed = run_checks(tmp_path, path.parent.name, read_case(path))
+    assert failures == {}, f"{path.stem}: a visible check failed a right answer"
+    silent = [grade_id for grade_id, text in printed.items() if not text.strip()]
+    assert silent == [], f"{path.stem}: these visible checks passed without printing a line"
