@@ -8,6 +8,8 @@
   gpu-check                                   grade the solutions and the sample class on cuda
   accuracy                                    grade every case through nbgrader, report expected vs actual
   attacks                                     grade the adversarial corpus through nbgrader, report outcomes
+  mutants [SET ...] [--out FILE] [--json FILE]  mutate the reference answers, grade the mutants through
+                                              nbgrader (one run per set), print survivors and scores
   grade-class ASSIGNMENT [--workers N] [--shard k/n] [--db URL]   grade every submission, with a progress bar
                                               (ASSIGNMENT may be a glob: "*" grades every assignment)
   merge ASSIGNMENT GRADEBOOK.db... [--db URL]  merge shards' gradebooks into the course's
@@ -128,6 +130,25 @@ def cmd_attacks(args) -> int:
     return 0 if all(row.ok for row in rows) else 1
 
 
+def cmd_mutants(args) -> int:
+    import time
+
+    from autograder.authoring import mutants
+
+    print("making and grading the mutants of the reference answers, one nbgrader run per set...",
+          file=sys.stderr, flush=True)
+    start = time.monotonic()
+    results = mutants.run(args.sets or None, elsewhere=args.elsewhere)
+    report = mutants.format_report(results) + f"\n({time.monotonic() - start:.0f} s)"
+    print(report)
+    if args.out:
+        Path(args.out).write_text(report + "\n")
+    if args.json:
+        Path(args.json).write_text(json.dumps([r.as_dict() for s in results for r in s.results], indent=1) + "\n")
+    problems = any(s.stale or s.unjudged or s.leaks for s in results)
+    return 1 if problems or any(s.score < mutants.MIN_SCORE for s in results) else 0
+
+
 def cmd_grade_class(args) -> int:
     from autograder.authoring.solutions import ROOT
     from autograder.classroom.grade_class import grade_class, parse_shard
@@ -239,6 +260,14 @@ def main(argv=None) -> int:
     commands.add_parser("timings", help="run each source notebook in a fresh kernel").set_defaults(run=cmd_timings)
     commands.add_parser("accuracy", help="grade every case, report expected vs actual").set_defaults(run=cmd_accuracy)
     commands.add_parser("attacks", help="grade the adversarial corpus, report outcomes").set_defaults(run=cmd_attacks)
+    mutants = commands.add_parser("mutants", help="mutation testing of the hidden tests")
+    mutants.add_argument("sets", nargs="*", metavar="SET", help="the sets (default: every set)")
+    mutants.add_argument("--out", help="also write the report to this file")
+    mutants.add_argument("--json", help="write every mutant's result as JSON to this file")
+    mutants.add_argument("--elsewhere", choices=["release", "reference"], default="release",
+                         help="what the other answer cells hold: the release stubs (default) or the reference "
+                              "answers (slower; checks that a mutant changes only its own cell's score)")
+    mutants.set_defaults(run=cmd_mutants)
     commands.add_parser("gpu-check", help="grade solutions and sample class on cuda").set_defaults(run=cmd_gpu_check)
     db_help = "the gradebook's db_url (default: the course's gradebook.db)"
     grade_class = commands.add_parser("grade-class", help="grade every submission of an assignment in parallel")

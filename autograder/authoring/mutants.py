@@ -1,0 +1,643 @@
+"""Mutation testing of the hidden tests: small wrong versions of the reference answers, graded.
+
+Each mutant is the reference answer cell (the solution region of source/<set>/<set>.ipynb) with
+one change made on its syntax tree (`OPERATORS`: a constant, an operator, a call such as `.item()`
+added or removed, a return value, a parameter read from the notebook's global of that name, a
+statement dropped, `zero_grad`/`no_grad`/`manual_seed` removed, a random draw reused, ...).
+Every mutant of a set is a student of ONE `nbgrader autograde` run of that set; its notebook is
+the release notebook with only the mutated cell filled in (the other answers stay stubs: a task's
+hidden tests call only that task's function). A mutant is killed when its own cell loses points,
+and survives when the cell keeps full marks. A control student per task (the unmutated answer,
+written the same way) must get full marks, or the task's mutants are not judged.
+
+Survivors are missing tests, unless the task's words cannot tell the mutant from the reference:
+those are listed, each with its reason, in hidden_tests/equivalent_mutants.toml, identified by
+the cell's grade_id and a hash of the mutated code. The score is killed / (all - equivalent).
+`python -m autograder mutants [SET ...]` prints the report; tests/test_mutants.py asks for 95%.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import difflib
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import nbformat
+
+from autograder.authoring import corpus
+from autograder.authoring.solutions import MAGIC, MARKER, ROOT
+from autograder.authoring.submissions import Case
+from autograder.grading import cells
+
+MIN_SCORE = 0.95  # what tests/test_mutants.py asks of every set
+EQUIVALENTS = Path("hidden_tests") / "equivalent_mutants.toml"
+# Mutants run under tighter limits than students, so that a mutant that loops costs seconds.
+LIMITS = {"cell_seconds": 30, "call_seconds": 30, "notebook_seconds": 300}
+
+RANDOM_DRAWS = {"randn", "rand", "randint", "randn_like", "rand_like", "randint_like", "normal", "randperm"}
+# Methods whose call can be removed (`x.item()` -> `x`), builtins likewise (`sorted(x)` -> `x`)
+REMOVABLE_METHODS = {"item", "detach", "to", "clone", "requires_grad_", "float", "cpu", "contiguous", "tolist"}
+REMOVABLE_BUILTINS = {"float", "int", "sorted", "set", "list", "tuple", "abs"}
+# torch names swapped for a neighbour that students confuse with them
+SWAPS = {"sum": "mean", "mean": "sum", "zeros": "ones", "ones": "zeros", "rand": "randn", "randn": "rand",
+         "sin": "cos", "cos": "sin", "exp": "log", "matmul": "mul", "mm": "mul", "min": "max", "max": "min",
+         "relu": "sigmoid", "ReLU": "Sigmoid", "MSELoss": "L1Loss", "SGD": "Adam"}
+BINOPS = {ast.Add: [ast.Sub], ast.Sub: [ast.Add], ast.Mult: [ast.Div], ast.Div: [ast.Mult],
+          ast.FloorDiv: [ast.Div], ast.Mod: [ast.Mult], ast.Pow: [ast.Mult], ast.MatMult: [ast.Mult]}
+COMPARES = {ast.Eq: [ast.NotEq], ast.NotEq: [ast.Eq], ast.Lt: [ast.LtE, ast.Gt], ast.LtE: [ast.Lt],
+            ast.Gt: [ast.GtE, ast.Lt], ast.GtE: [ast.Gt], ast.In: [ast.NotIn], ast.NotIn: [ast.In],
+            ast.Is: [ast.IsNot], ast.IsNot: [ast.Is]}
+
+
+@dataclass
+class Mutant:
+    assignment: str
+    answer: str          # the answer cell's grade_id
+    check: str           # the grade_id of its test cell
+    operator: str
+    change: str          # what changed, in one line
+    original: str        # the answer cell's reference code (unparsed, as the control submits it)
+    code: str            # the mutated cell
+
+    @property
+    def key(self) -> str:
+        """Stable across runs: a hash of the mutated code (with the cell's grade_id beside it, see `ident`)."""
+        return hashlib.sha256(self.code.encode()).hexdigest()[:12]
+
+    @property
+    def ident(self) -> str:
+        return f"{self.answer}/{self.key}"
+
+    @property
+    def student(self) -> str:
+        return f"m-{self.answer.removesuffix('-answer')}-{self.key}"
+
+    @property
+    def diff(self) -> str:
+        return "\n".join(difflib.unified_diff(self.original.splitlines(), self.code.splitlines(),
+                                              f"{self.answer} (reference)", f"{self.answer} (mutant)", lineterm="", n=1))
+
+
+@dataclass
+class Task:
+    answer: str
+    check: str
+    points: float
+    original: str        # unparsed reference cell
+    tree: ast.Module
+    region: set[int]     # line numbers (of the cell without markers) inside the solution region
+
+
+# --- reading the tasks --------------------------------------------------------------------------
+
+def solution_lines(source: str) -> tuple[str, set[int]]:
+    """The cell without its solution markers, and its lines (1-based) inside a solution region."""
+    kept, region, inside = [], set(), False
+    for line in source.splitlines():
+        if MARKER.match(line + "\n"):
+            inside = "BEGIN" in line
+            continue
+        kept.append(line)
+        if inside:
+            region.add(len(kept))
+    return "\n".join(kept) + "\n", region
+
+
+def tasks(assignment: str, root: Path = ROOT) -> list[Task]:
+    """Each answer cell of the set with the test cell after it, as in autograder.authoring.degenerate."""
+    nb = nbformat.read(corpus.notebook_of(assignment, root=root), as_version=4)
+    found, answer = [], None
+    for cell in nb.cells:
+        meta = cells.nbgrader_meta(cell)
+        if meta.get("solution") and cell.cell_type == "code":
+            answer = (meta["grade_id"], cell.source)
+        elif cells.is_test_cell(cell) and answer is not None:
+            code, region = solution_lines(answer[1])
+            tree = ast.parse(code)
+            found.append(Task(answer[0], meta["grade_id"], float(meta["points"]), ast.unparse(tree) + "\n", tree,
+                              region))
+            answer = None
+    return found
+
+
+def notebook_globals(assignment: str, root: Path = ROOT) -> set[str]:
+    """Names the release notebook binds at top level outside its answer cells (setup, checks, plots)."""
+    names: set[str] = set()
+    nb = nbformat.read(corpus.notebook_of(assignment, "release", root), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cells.nbgrader_meta(cell).get("solution"):
+            continue
+        try:
+            tree = ast.parse(MAGIC.sub(r"\1# \2", cells.split_hidden(cell.source)[0]))
+        except SyntaxError:
+            continue
+        for node in _top_level(tree.body):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+            targets = {ast.Assign: lambda n: n.targets, ast.AugAssign: lambda n: [n.target],
+                       ast.AnnAssign: lambda n: [n.target], ast.For: lambda n: [n.target],
+                       ast.With: lambda n: [i.optional_vars for i in n.items if i.optional_vars]}
+            for target in targets.get(type(node), lambda n: [])(node):
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
+
+
+def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements run at module level: the body, and the bodies of its if/for/while/with/try blocks."""
+    for node in body:
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in ("body", "orelse", "finalbody"):
+                yield from _top_level(getattr(node, name, []) or [])
+            for handler in getattr(node, "handlers", []) or []:
+                yield from _top_level(handler.body)
+
+
+# --- the operators ------------------------------------------------------------------------------
+
+@dataclass
+class Site:
+    """Where a mutation applies: the node, its parents (innermost first), the enclosing function."""
+    node: ast.AST
+    parents: list[ast.AST]
+    function: ast.FunctionDef | None
+    globals: set[str]
+
+
+# An operator yields (change, edit) pairs; edit(node) returns the node's replacement: a node, a list
+# of statements, or None for a statement removed. Each edit is applied to a fresh copy of the tree.
+Edit = Callable[[ast.AST], object]
+Operator = Callable[[Site], Iterator[tuple[str, Edit]]]
+
+
+def _src(node: ast.AST) -> str:
+    return ast.unparse(node)
+
+
+def _call_name(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Call):
+        return node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+    return None
+
+
+def _params(function: ast.FunctionDef | None) -> list[str]:
+    if function is None:
+        return []
+    names = [a.arg for a in function.args.posonlyargs + function.args.args + function.args.kwonlyargs]
+    return names[1:] if names and names[0] == "self" else names
+
+
+def op_constant(site: Site):
+    node = site.node
+    if not isinstance(node, ast.Constant):
+        return
+    value = node.value
+    if isinstance(value, bool):
+        yield f"{value} -> {not value}", lambda n: ast.Constant(not value)
+    elif isinstance(value, (int, float)):
+        yield f"{value!r} -> {value + 1!r}", lambda n: ast.Constant(value + 1)
+        if value != 0:
+            yield f"{value!r} -> 0", lambda n: ast.Constant(type(value)(0))
+    elif isinstance(value, str) and value:
+        yield f"{value!r} -> ''", lambda n: ast.Constant("")
+
+
+def op_operator(site: Site):
+    node = site.node
+    if isinstance(node, (ast.BinOp, ast.AugAssign)):
+        for new in BINOPS.get(type(node.op), []):
+            def edit(n, new=new):
+                n.op = new()
+                return n
+            yield f"{type(node.op).__name__} -> {new.__name__} in {_src(node)}", edit
+    elif isinstance(node, ast.Compare):
+        for i, op in enumerate(node.ops):
+            for new in COMPARES.get(type(op), []):
+                def edit(n, i=i, new=new):
+                    n.ops[i] = new()
+                    return n
+                yield f"{type(op).__name__} -> {new.__name__} in {_src(node)}", edit
+    elif isinstance(node, ast.BoolOp):
+        new = ast.Or if isinstance(node.op, ast.And) else ast.And
+        def edit(n):
+            n.op = new()
+            return n
+        yield f"{type(node.op).__name__} -> {new.__name__} in {_src(node)}", edit
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.Not)):
+        yield f"{_src(node)} -> {_src(node.operand)}", lambda n: n.operand
+
+
+def op_call_removed(site: Site):
+    node = site.node
+    name = _call_name(node)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and name in REMOVABLE_METHODS:
+        yield f".{name}({'...' if node.args or node.keywords else ''}) removed from {_src(node)}", lambda n: n.func.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and name in REMOVABLE_BUILTINS \
+            and len(node.args) == 1 and not node.keywords:
+        yield f"{name}(...) removed from {_src(node)}", lambda n: n.args[0]
+
+
+def _returned(node: ast.Return) -> list[tuple[str, Callable[[ast.Return], ast.expr]]]:
+    """The parts of a returned value: the value itself, or each element of a returned tuple."""
+    if isinstance(node.value, ast.Tuple):
+        return [(_src(e), lambda r, i=i: r.value.elts[i]) for i, e in enumerate(node.value.elts)]
+    return [(_src(node.value), lambda r: r.value)] if node.value is not None else []
+
+
+def op_call_added(site: Site):
+    """`.detach()`, `.item()` added to what is returned, `.to("cpu")` where the function takes a device."""
+    node = site.node
+    if not isinstance(node, ast.Return) or node.value is None:
+        return
+    added = [("detach", []), ("item", [])]
+    if "device" in _params(site.function):
+        added.append(("to", [ast.Constant("cpu")]))
+    for i, part in enumerate(node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]):
+        if isinstance(part, ast.Constant):
+            continue
+        for method, args in added:
+            def edit(r, i=i, method=method, args=args):
+                wrap = lambda e: ast.Call(ast.Attribute(e, method, ast.Load()), list(args), [])  # noqa: E731
+                if isinstance(r.value, ast.Tuple):
+                    r.value.elts[i] = wrap(r.value.elts[i])
+                else:
+                    r.value = wrap(r.value)
+                return r
+            yield f".{method}({', '.join(map(_src, args))}) added to returned {_src(part)}", edit
+
+
+def op_return(site: Site):
+    node = site.node
+    if not isinstance(node, ast.Return) or node.value is None:
+        return
+    if not (isinstance(node.value, ast.Constant) and node.value.value is None):
+        yield f"return {_src(node.value)} -> return None", lambda n: ast.Return(ast.Constant(None))
+    params = _params(site.function)
+    if params and _src(node.value) != params[0]:
+        yield f"return {_src(node.value)} -> return {params[0]}", lambda n: ast.Return(ast.Name(params[0], ast.Load()))
+    if isinstance(node.value, ast.Tuple) and len(node.value.elts) == 2:
+        def edit(n):
+            n.value.elts.reverse()
+            return n
+        yield f"returned pair swapped: {_src(node.value)}", edit
+
+
+def op_global_argument(site: Site):
+    """Each parameter that the notebook also has as a global, read from the global instead."""
+    node = site.node
+    if not isinstance(node, ast.FunctionDef) or site.function is not node:
+        return
+    for param in _params(node):
+        if param not in site.globals:
+            continue
+        def edit(fn, param=param):
+            for n in ast.walk(fn):
+                for name, value in ast.iter_fields(n):
+                    if isinstance(value, ast.Name) and value.id == param and isinstance(value.ctx, ast.Load):
+                        setattr(n, name, _global(param))
+                    elif isinstance(value, list):
+                        value[:] = [_global(param) if isinstance(v, ast.Name) and v.id == param
+                                    and isinstance(v.ctx, ast.Load) else v for v in value]
+            return fn
+        yield f"parameter {param} read from the notebook's global {param}", edit
+
+
+def _global(name: str) -> ast.expr:
+    return ast.Subscript(ast.Call(ast.Name("globals", ast.Load()), [], []), ast.Constant(name), ast.Load())
+
+
+def _is_docstring(node: ast.AST, site: Site) -> bool:
+    parent = site.parents[0] if site.parents else None
+    return (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+            and parent is not None and getattr(parent, "body", [None])[0] is node)
+
+
+def op_statement_dropped(site: Site):
+    node = site.node
+    if isinstance(node, ast.stmt) and not isinstance(node, (ast.FunctionDef, ast.ClassDef)) \
+            and not _is_docstring(node, site):
+        yield f"dropped: {_src(node).splitlines()[0]}", lambda n: None
+
+
+def op_torch_habits(site: Site):
+    """zero_grad, no_grad and manual_seed removed."""
+    node = site.node
+    if isinstance(node, ast.Expr) and _call_name(node.value) in ("zero_grad", "manual_seed"):
+        yield f"{_call_name(node.value)} removed: {_src(node)}", lambda n: None
+    if isinstance(node, ast.With) and any(_call_name(item.context_expr) == "no_grad" for item in node.items):
+        yield "no_grad removed: its body runs with autograd on", lambda n: n.body
+
+
+def op_random_reused(site: Site):
+    """A later random draw of a function replaced by the variable its first draw was assigned to."""
+    node = site.node
+    if not isinstance(node, ast.FunctionDef) or site.function is not node:
+        return
+    draws = [n for n in ast.walk(node) if isinstance(n, ast.Call) and _call_name(n) in RANDOM_DRAWS]
+    first = next((n for n in ast.walk(node) if isinstance(n, ast.Assign) and len(n.targets) == 1
+                  and isinstance(n.targets[0], ast.Name) and n.value in draws), None)
+    if first is None:
+        return
+    variable, index = first.targets[0].id, draws.index(first.value)
+    for later in range(index + 1, len(draws)):
+        def edit(fn, later=later):
+            target = [n for n in ast.walk(fn) if isinstance(n, ast.Call) and _call_name(n) in RANDOM_DRAWS][later]
+            return _replace_in(fn, target, ast.Name(variable, ast.Load()))
+        yield f"random draw reused: {_src(draws[later])} -> {variable}", edit
+
+
+def op_swap(site: Site):
+    """A torch name swapped for a neighbour (sum/mean, zeros/ones, rand/randn, min=/max=, ...)."""
+    node = site.node
+    if isinstance(node, ast.Attribute) and node.attr in SWAPS:
+        def edit(n):
+            n.attr = SWAPS[n.attr]
+            return n
+        yield f"{node.attr} -> {SWAPS[node.attr]} in {_src(node)}", edit
+    elif isinstance(node, ast.keyword) and node.arg in SWAPS:
+        def edit(n):
+            n.arg = SWAPS[n.arg]
+            return n
+        yield f"keyword {node.arg}= -> {SWAPS[node.arg]}=", edit
+
+
+def op_keyword_dropped(site: Site):
+    node = site.node
+    if isinstance(node, ast.Call):
+        for i, keyword in enumerate(node.keywords):
+            if keyword.arg is None:
+                continue
+            def edit(n, i=i):
+                del n.keywords[i]
+                return n
+            yield f"keyword {keyword.arg}={_src(keyword.value)} dropped from {_src(node.func)}(...)", edit
+
+
+# In this order: a mutant made twice keeps the first operator's name (zero_grad removed before statement dropped)
+OPERATORS: dict[str, Operator] = {
+    "torch-habit": op_torch_habits, "random-reused": op_random_reused, "global-argument": op_global_argument,
+    "return": op_return, "call-removed": op_call_removed, "call-added": op_call_added, "constant": op_constant,
+    "operator": op_operator, "swap": op_swap, "keyword-dropped": op_keyword_dropped,
+    "statement-dropped": op_statement_dropped,
+}
+
+
+def _replace_in(tree: ast.AST, old: ast.AST, new: ast.AST) -> ast.AST:
+    for parent in ast.walk(tree):
+        for name, value in ast.iter_fields(parent):
+            if value is old:
+                setattr(parent, name, new)
+                return tree
+            if isinstance(value, list) and any(v is old for v in value):
+                value[:] = [new if v is old else v for v in value]
+                return tree
+    raise ValueError("node not found")
+
+
+def _apply(tree: ast.Module, index: int, edit: Edit) -> ast.Module:
+    """A copy of `tree` with its `index`-th node (in ast.walk order) replaced by what `edit` returns."""
+    tree = copy.deepcopy(tree)
+    nodes = list(ast.walk(tree))
+    old = nodes[index]
+    new = edit(old)
+    for parent in nodes:
+        for name, value in ast.iter_fields(parent):
+            if value is old:
+                setattr(parent, name, new)
+                return tree
+            if isinstance(value, list) and any(v is old for v in value):
+                position = next(i for i, v in enumerate(value) if v is old)
+                replacement = new if isinstance(new, list) else [] if new is None else [new]
+                value[position:position + 1] = replacement
+                if not value and name in ("body", "finalbody"):  # a block may not be empty
+                    value.append(ast.Pass())
+                return tree
+    if tree is old or index == 0:
+        return new
+    raise ValueError("node not found")
+
+
+def _in_region(node: ast.AST, region: set[int]) -> bool:
+    """Whether a node lies in the solution region: a statement wholly, an expression by its lines."""
+    if not hasattr(node, "lineno"):
+        return False
+    return all(line in region for line in range(node.lineno, (node.end_lineno or node.lineno) + 1))
+
+
+def _sites(task: Task, globals_: set[str]) -> Iterator[tuple[int, Site]]:
+    parents: dict[int, ast.AST] = {}
+    for parent in ast.walk(task.tree):
+        for child in ast.iter_child_nodes(parent):
+            parents[id(child)] = parent
+    for index, node in enumerate(ast.walk(task.tree)):
+        chain, up = [], parents.get(id(node))
+        while up is not None:
+            chain.append(up)
+            up = parents.get(id(up))
+        function = node if isinstance(node, ast.FunctionDef) else \
+            next((p for p in chain if isinstance(p, ast.FunctionDef)), None)
+        # a function (for the operators that act on its whole body) counts when its body is in the region
+        in_region = _in_region(node, task.region) or (
+            isinstance(node, ast.FunctionDef) and any(_in_region(s, task.region) for s in node.body))
+        if not in_region and isinstance(node, ast.keyword):
+            in_region = _in_region(node.value, task.region)
+        if in_region:
+            yield index, Site(node, chain, function, globals_)
+
+
+def mutants(assignment: str, root: Path = ROOT) -> list[Mutant]:
+    """Every compilable mutant of every answer cell of `assignment`, without duplicates."""
+    globals_ = notebook_globals(assignment, root)
+    made: list[Mutant] = []
+    for task in tasks(assignment, root):
+        seen = {task.original}
+        for index, site in _sites(task, globals_):
+            for operator_name, operator in OPERATORS.items():
+                for change, edit in operator(site):
+                    try:
+                        tree = ast.fix_missing_locations(_apply(task.tree, index, edit))
+                        code = ast.unparse(tree) + "\n"
+                        compile(code, f"<mutant of {task.answer}>", "exec")
+                    except (SyntaxError, ValueError, TypeError, AttributeError, IndexError):
+                        continue
+                    if code in seen:
+                        continue
+                    seen.add(code)
+                    made.append(Mutant(assignment, task.answer, task.check, operator_name, change, task.original, code))
+    return made
+
+
+# --- the equivalents file -----------------------------------------------------------------------
+
+@dataclass
+class Equivalent:
+    cell: str
+    mutant: str
+    reason: str
+    change: str = ""
+
+    @property
+    def ident(self) -> str:
+        return f"{self.cell}/{self.mutant}"
+
+
+def read_equivalents(root: Path = ROOT) -> dict[str, list[Equivalent]]:
+    """{assignment: [entries]} from hidden_tests/equivalent_mutants.toml; every entry needs a reason."""
+    path = root / EQUIVALENTS
+    if not path.exists():
+        return {}
+    data = tomllib.loads(path.read_text())
+    found: dict[str, list[Equivalent]] = {}
+    for assignment, entries in data.items():
+        for entry in entries:
+            if not entry.get("reason", "").strip() or not entry.get("cell") or not entry.get("mutant"):
+                raise ValueError(f"{path}: [[{assignment}]] entry {entry} needs cell, mutant and a reason")
+            found.setdefault(assignment, []).append(
+                Equivalent(entry["cell"], entry["mutant"], entry["reason"].strip(), entry.get("change", "")))
+    return found
+
+
+# --- grading and the report ---------------------------------------------------------------------
+
+@dataclass
+class MutantResult:
+    mutant: Mutant
+    status: str                  # "killed", "survived" or "equivalent"
+    score: float                 # the points of its own cell
+    others: dict[str, float]     # the points of every other cell (stubs: 0 unless a mutant changes them)
+    reason: str = ""             # an equivalent's reason
+
+    def as_dict(self) -> dict:
+        m = self.mutant
+        return {"assignment": m.assignment, "cell": m.answer, "mutant": m.key, "operator": m.operator,
+                "change": m.change, "status": self.status, "score": self.score, "diff": m.diff,
+                "reason": self.reason}
+
+
+@dataclass
+class SetResult:
+    assignment: str
+    results: list[MutantResult]
+    stale: list[Equivalent] = field(default_factory=list)            # entries that match no mutant
+    unjudged: dict[str, float] = field(default_factory=dict)         # tasks whose control lost points
+    leaks: list[tuple[MutantResult, str]] = field(default_factory=list)  # other cells a mutant changed
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def score(self) -> float:
+        judged = len(self.results) - self.count("equivalent")
+        return self.count("killed") / judged if judged else 1.0
+
+    @property
+    def survivors(self) -> list[MutantResult]:
+        return [r for r in self.results if r.status == "survived"]
+
+
+def control_student(task: Task) -> str:
+    return f"control-{task.answer.removesuffix('-answer')}"
+
+
+def set_entries(assignment: str, made: list[Mutant], root: Path = ROOT, elsewhere: str = "release") -> list:
+    """The students of one run: a control per task, then every mutant. `elsewhere` is what the other
+    answer cells hold: "release" (the stubs) or "reference"."""
+    found = [corpus.Entry(assignment, control_student(task),
+                          Case(Path(f"<control: {assignment}/{task.answer}>"), elsewhere, {},
+                               replace={task.answer: task.original}))
+             for task in tasks(assignment, root)]
+    for m in made:
+        found.append(corpus.Entry(assignment, m.student, Case(Path(f"<mutant: {m.ident}>"), elsewhere, {},
+                                                              replace={m.answer: m.code}, description=m.change)))
+    return found
+
+
+def grade_set(course: Path, assignment: str, root: Path = ROOT, elsewhere: str = "release") -> SetResult:
+    """Make the set's mutants and grade them, with the controls, in one `nbgrader autograde` run."""
+    import time
+
+    start = time.monotonic()
+    made = mutants(assignment, root)
+    entries = set_entries(assignment, made, root, elsewhere)
+    corpus.nbgrader(course, "generate_assignment", assignment, "--force")
+    for entry in entries:
+        corpus.write_submission(course, entry, root)
+    limits = [f"--Limits.{name}={value}" for name, value in LIMITS.items()]
+    corpus.nbgrader(course, "autograde", assignment, "--force", *limits)
+    scores = corpus.gradebook_scores(course, assignment)
+    full = corpus.full_points(assignment, root)
+    listed = {e.ident: e for e in read_equivalents(root).get(assignment, [])}
+    result = SetResult(assignment, [], seconds=0.0)
+    controls = {task.answer: scores.get(control_student(task), {}) for task in tasks(assignment, root)}
+    for answer, got in controls.items():
+        check = next(t.check for t in tasks(assignment, root) if t.answer == answer)
+        if got.get(check, 0.0) < full[check] - 0.011:
+            result.unjudged[answer] = got.get(check, 0.0)
+    for m in made:
+        got = scores.get(m.student, {})
+        own = got.get(m.check, float("nan"))
+        others = {cell: points for cell, points in got.items() if cell != m.check}
+        if m.ident in listed:
+            status, reason = "equivalent", listed[m.ident].reason
+        else:
+            status, reason = ("survived" if own >= full[m.check] - 0.011 else "killed"), ""
+        if m.answer in result.unjudged:
+            continue
+        r = MutantResult(m, status, own, others, reason)
+        result.results.append(r)
+        control = controls[m.answer]
+        for cell, points in others.items():
+            if abs(points - control.get(cell, points)) > 0.011:
+                result.leaks.append((r, f"{cell}: {points:g} (control {control.get(cell, 0):g})"))
+    made_ids = {m.ident for m in made}
+    result.stale = [e for e in listed.values() if e.ident not in made_ids]
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def run(sets: list[str] | None = None, root: Path = ROOT, elsewhere: str = "release",
+        scratch: Path | None = None) -> list[SetResult]:
+    """Grade the mutants of each set (default: every set) in a scratch copy of the course."""
+    import tempfile
+
+    sets = sets or corpus.assignments(root)
+    unknown = set(sets) - set(corpus.assignments(root))
+    if unknown:
+        raise ValueError(f"no such set: {', '.join(sorted(unknown))}")
+    with tempfile.TemporaryDirectory(prefix="kit-mutants-", dir=scratch) as folder:
+        course = corpus.copy_course(Path(folder) / "course", root)
+        return [grade_set(course, assignment, root, elsewhere) for assignment in sets]
+
+
+def format_report(results: list[SetResult]) -> str:
+    lines = []
+    for s in results:
+        lines.append(f"== {s.assignment}: {len(s.results)} mutants, {s.count('killed')} killed, "
+                     f"{s.count('survived')} survived, {s.count('equivalent')} equivalent: "
+                     f"mutation score {s.score:.1%} ({s.seconds:.0f} s)")
+        for answer, points in s.unjudged.items():
+            lines.append(f"   NOT JUDGED: {answer}: the unmutated answer scored {points:g}, not full marks")
+        for r in s.survivors:
+            lines.append(f"-- survivor {r.mutant.ident} [{r.mutant.operator}] {r.mutant.change}")
+            lines.append(r.mutant.diff)
+        for r in s.results:
+            if r.status == "equivalent":
+                lines.append(f"   equivalent {r.mutant.ident}: {r.mutant.change} ({r.reason})")
+        for e in s.stale:
+            lines.append(f"   STALE equivalent entry {e.ident} ({e.change}): matches no mutant; remove or update it")
+        for r, what in s.leaks:
+            lines.append(f"   LEAK: mutant {r.mutant.ident} ({r.mutant.change}) changed another cell, {what}")
+        lines.append("")
+    total = [r for s in results for r in s.results]
+    killed = sum(r.status == "killed" for r in total)
+    judged = sum(r.status != "equivalent" for r in total)
+    lines.append(f"all sets: {len(total)} mutants, {killed} killed, {judged - killed} survived, "
+                 f"{len(total) - judged} equivalent: mutation score {killed / judged if judged else 1:.1%}")
+    return "\n".join(lines)
