@@ -2,7 +2,9 @@
 import pytest
 import torch
 
-from autograder.checks import expect_equal, expect_finite, expect_number, expect_sequence, expect_tensor, fail
+from autograder.checks import (constant_factor, expect_equal, expect_finite, expect_number, expect_property,
+                               expect_python_float, expect_sequence, expect_tensor, fail, loss_has_grown)
+from autograder.grading.student_process import StudentCodeError
 from solutions import building_blocks as reference
 
 LESSON_X = torch.linspace(-2, 2, 40)
@@ -14,6 +16,29 @@ def seeded(*shape, seed, device, scale=1.0):
     return (torch.randn(*shape, generator=generator) * scale).to(device)
 
 
+def divided_by(c, name, n, flipped="the sign is flipped"):
+    """A factor c that is a power of the count n (or 2, from the half, or -1), named by its cause, or None."""
+    causes = [(float(n), f"divided by {name} = {n} one time too few (a sum where the mean, 1/{name}, belongs?)"),
+              (float(n * n), f"divided by {name} = {n} two times too few"),
+              (1.0 / n, f"divided by {name} = {n} one time too many (.mean() already divides by {name})"),
+              (1.0 / (n * n), f"divided by {name} = {n} two times too many"),
+              (2.0, "twice the expected value: is the 1/2 there?"),
+              (0.5, "half the expected value: is there a 1/2 too many?"),
+              (-1.0, flipped)]
+    for value, words in causes:
+        if c is not None and abs(c - value) <= 1e-4 * abs(value):
+            return words
+    return None
+
+
+def name_factor_of(got, want, what, name, n):
+    """Fail, naming the cause, when a tensor answer is `want` times a count (before the comparison that grades)."""
+    if isinstance(got, torch.Tensor) and got.shape == want.shape and not got.is_meta and not want.is_meta:
+        words = divided_by(constant_factor(got, want), name, n)
+        if words:
+            fail(f"{what}: your result is {words}")
+
+
 def line_data(seed, device, n=30):
     x = seeded(n, seed=seed, device=device)
     return x, -1.5 * x + 0.7 + seeded(n, seed=seed + 1, device=device, scale=0.2)
@@ -22,20 +47,47 @@ def line_data(seed, device, n=30):
 ACTIVATION_INPUTS = [((7,), 1, 3.0), ((4, 5), 2, 5.0), ((2, 3, 4), 3, 1.0)]
 
 
+# What the usual slips compute, in the student's terms, per activation.
+ACTIVATION_MISTAKES = {
+    "relu": [(lambda x: x.abs(), "|x|: negative entries should become 0, not positive"),
+             (lambda x: torch.clamp(x, max=0), "min(x, 0): ReLU keeps the positive entries, max(x, 0)")],
+    "sigmoid": [(lambda x: 1 + torch.exp(-x), "1 + exp(-x): 1 / 1 + exp(-x) divides 1 by 1 first; the denominator "
+                 "needs parentheses, 1 / (1 + torch.exp(-x))"),
+                (lambda x: 1 / (1 + torch.exp(x)), "1 / (1 + exp(x)), sigma(-x): the exponent is -x"),
+                (lambda x: torch.exp(-x) / (1 + torch.exp(-x)), "exp(-x) / (1 + exp(-x)) = 1 - sigma(x): the numerator is 1")],
+    "tanh": [(lambda x: torch.exp(x) - torch.exp(-x) / (torch.exp(x) + torch.exp(-x)),
+              "exp(x) - exp(-x) / (exp(x) + exp(-x)): the numerator needs parentheses, (exp(x) - exp(-x)) / (...)"),
+             (lambda x: (torch.exp(x) - torch.exp(-x)) / torch.exp(x) + torch.exp(-x),
+              "(exp(x) - exp(-x)) / exp(x) + exp(-x): the denominator needs parentheses, (...) / (exp(x) + exp(-x))"),
+             (lambda x: (torch.exp(x) + torch.exp(-x)) / (torch.exp(x) - torch.exp(-x)),
+              "the numerator and the denominator swapped")],
+}
+
+
 class ActivationTests:
     """The same hidden tests for each activation; subclasses name the student's function."""
 
     name = ""
 
+    def check(self, got, x, what):
+        want = getattr(reference, self.name)(x)
+        if isinstance(got, torch.Tensor) and got.shape == x.shape and not got.is_meta:
+            for mistake, words in ACTIVATION_MISTAKES[self.name]:
+                slip = mistake(x)
+                if bool(torch.isfinite(slip).all()) and torch.allclose(got.detach().cpu().double(), slip.cpu().double(),
+                                                                     rtol=1e-4, atol=1e-5) \
+                        and not torch.allclose(slip, want, rtol=1e-4, atol=1e-5):
+                    fail(f"{what}: your result is {words}")
+        expect_tensor(got, want, what)
+
     @pytest.mark.parametrize("shape, seed, scale", ACTIVATION_INPUTS)
     def test_values(self, student, device, shape, seed, scale):
         x = seeded(*shape, seed=seed, device=device, scale=scale)
-        expect_tensor(student.call(self.name, x), getattr(reference, self.name)(x),
-                      f"{self.name}(x) for x of shape {shape}")
+        self.check(student.call(self.name, x), x, f"{self.name}(x) for x of shape {shape}")
 
     def test_edges(self, student, device):
         x = torch.tensor([-20.0, -1e-3, 0.0, 1e-3, 20.0], device=device)
-        expect_tensor(student.call(self.name, x), getattr(reference, self.name)(x), f"{self.name}({x.cpu().tolist()})")
+        self.check(student.call(self.name, x), x, f"{self.name}({x.cpu().tolist()})")
 
 
 class TestRelu(ActivationTests):
@@ -56,12 +108,15 @@ class TestLoss:
         y_hat, y = seeded(*shape, seed=seed, device=device), seeded(*shape, seed=seed + 50, device=device)
         got = student.call("half_mse", y_hat, y)
         want = reference.half_mse(y_hat, y)
-        what = f"half_mse(y_hat, y) for shape {shape}"
-        if isinstance(got, torch.Tensor) and got.numel() == 1 and want.item() > 0:
-            ratio = got.item() / want.item()
-            if abs(ratio - 2) < 1e-3:
+        what = f"half_mse(y_hat, y) for shape {shape} (m = {y.numel()})"
+        if isinstance(got, torch.Tensor) and got.numel() == 1 and got.shape != want.shape:
+            fail(f"{what}: expected a scalar tensor (shape ()), got shape {tuple(got.shape)}: sum over every element")
+        if isinstance(got, torch.Tensor) and got.shape == want.shape and not got.is_meta:
+            factor = constant_factor(got, want)
+            if factor is not None and abs(factor - 2) < 1e-4:
                 fail(f"{what}: your loss is twice the expected value: is the 1/2 of 1/(2m) there?")
-        expect_tensor(got, want, what, sizes={"m": y.numel()})
+        name_factor_of(got, want, what, "m", y.numel())
+        expect_tensor(got, want, what)
 
 
 class TestMae:
@@ -77,7 +132,8 @@ class TestMae:
                 if torch.isclose(got.detach().cpu().double(), value.cpu().double(), rtol=1e-4) and \
                         not torch.isclose(value, reference.mae(y_hat, y), rtol=1e-4):
                     fail(f"{what}: your result is {mistake}")
-        expect_tensor(got, reference.mae(y_hat, y), what, sizes={"m": y.numel()})
+        name_factor_of(got, reference.mae(y_hat, y), what, "m", y.numel())
+        expect_tensor(got, reference.mae(y_hat, y), what)
 
 
 # Losses of the grader's own for loss_gradient: it must work for any scalar loss.
@@ -137,26 +193,119 @@ class TestGradientStep:
         w_auto, b_auto = w_t.clone().requires_grad_(), b_t.clone().requires_grad_()
         reference.half_mse(w_auto * x + b_auto, y).backward()
         assert torch.isclose(want_w, w_t - lr * w_auto.grad, rtol=1e-4, atol=1e-6)
-        expect_number(got[0], want_w.item(), f"{what}: new w")
-        expect_number(got[1], want_b.item(), f"{what}: new b")
+        for name, new, old, want in (("w", got[0], w_t, want_w), ("b", got[1], b_t, want_b)):
+            if isinstance(new, torch.Tensor) and new.numel() == 1 and not new.is_meta:
+                uphill = f"the opposite of the expected step: step against the gradient, {name} - lr * dJ/d{name}"
+                words = divided_by(constant_factor(new.detach().cpu().reshape(()) - old.cpu(), want.cpu() - old.cpu()),
+                                   "m", len(x), flipped=uphill)
+                if words:
+                    fail(f"{what}: new {name}: your step (new {name} - {name}) is {words}")
+            expect_number(new, want.item(), f"{what}: new {name}")
+
+
+# A loss and a step of the grader's own, unlike the lesson's half MSE and gradient_step, so that
+# fit_line is graded on using the pieces it is given: the step also records each call.
+FIT_PIECES = """
+class FitPieces:
+    def __init__(self, scale):
+        self.scale = scale
+        self.calls = []
+
+    def loss(self, y_hat, y):
+        return self.scale * ((y_hat - y) ** 2).mean()
+
+    def step(self, w, b, x, y, lr):
+        self.calls.append(float(lr))
+        error = w * x + b - y
+        return w - lr * 2 * self.scale * (error * x).mean(), b - lr * 2 * self.scale * error.mean()
+"""
+FIT_SCALE = 0.3
+
+
+class LocalFitPieces:
+    """The same pieces, here."""
+
+    def __init__(self, scale):
+        self.scale, self.calls = scale, []
+
+    def loss(self, y_hat, y):
+        return self.scale * ((y_hat - y) ** 2).mean()
+
+    def step(self, w, b, x, y, lr):
+        error = w * x + b - y
+        return w - lr * 2 * self.scale * (error * x).mean(), b - lr * 2 * self.scale * error.mean()
+
+
+def global_tensor(student, name):
+    """The student's global `name`, when it is a tensor (else None)."""
+    try:
+        value = student.get(name)
+    except StudentCodeError:
+        return None
+    return value if isinstance(value, torch.Tensor) else None
+
+
+def fit_diagnosis(student, losses, x, y, lr, steps, want_losses):
+    """The likely cause of losses that differ from the expected ones, in the student's terms."""
+    def matches(other):
+        return len(other) == len(losses) and all(abs(a - b) <= 1e-4 * max(1.0, abs(b)) for a, b in zip(losses, other))
+
+    pieces = LocalFitPieces(FIT_SCALE)
+    if matches(reference.fit_line(x, y, lr, steps, reference.half_mse, pieces.step)[2]):
+        return ("these are the losses of the lesson's half MSE, not of the loss_fn passed in: record "
+                "loss_fn(w * x + b, y), whatever loss the caller gives")
+    if matches([want_losses[0]] * steps):
+        return "the loss never changes: keep what step_fn returns, w, b = step_fn(w, b, x, y, lr)"
+    if matches(want_losses[1:] + losses[-1:]):
+        return "each loss is recorded after its step: record the loss before the step"
+    gx, gy = global_tensor(student, "x"), global_tensor(student, "y")
+    if gx is not None and gy is not None and gx.shape == gy.shape and gx.dim() == 1:
+        if matches(reference.fit_line(gx.to(x.device), gy.to(x.device), lr, steps, pieces.loss, pieces.step)[2]):
+            return "these are the losses of the notebook's global x and y, not of the x and y passed in"
+    return None
 
 
 class TestFit:
-    """fit_line gets the reference loss and step (defined in the worker), so only the loop is graded."""
+    """fit_line gets a loss and a step of the grader's own (defined in the worker), so only the loop is
+    graded, and only a loop that uses the pieces it is given passes."""
 
     @pytest.mark.parametrize("lr, steps, seed", [(0.1, 60, 31), (0.3, 25, 32)])
     def test_trajectory(self, student, device, lr, steps, seed):
         x, y = line_data(seed, device)
-        loss_fn, step_fn = student.define_reference(reference.half_mse), student.define_reference(reference.gradient_step)
-        got = student.call("fit_line", x, y, lr, steps, loss_fn, step_fn)
+        pieces = student.keep(student.define(FIT_PIECES, "FitPieces"), FIT_SCALE)
+        got = student.call("fit_line", x, y, lr, steps, pieces.attr("loss"), pieces.attr("step"))
         what = f"fit_line(x, y, lr={lr}, steps={steps}, loss_fn, step_fn)"
         got = expect_sequence(got, 3, what, "(w, b, losses)")
-        want_w, want_b, want_losses = reference.fit_line(x, y, lr, steps, reference.half_mse, reference.gradient_step)
+        calls = student.get(pieces.attr("calls"))
+        if calls == []:
+            fail(f"{what}: the step_fn passed in was never called: take each step with w, b = step_fn(w, b, x, y, lr), "
+                 "not with gradient_step or a step of your own")
+        expect_property(type(calls) is list and len(calls) == steps, what,
+                        f"step_fn was called {len(calls) if type(calls) is list else '?'} times, expected steps = {steps}")
+        expect_property(all(abs(c - lr) <= 1e-9 * lr for c in calls), what,
+                        f"step_fn was called with learning rates {sorted(set(calls))[:3]}, expected lr = {lr}: pass lr on")
+        local = LocalFitPieces(FIT_SCALE)
+        want_w, want_b, want_losses = reference.fit_line(x, y, lr, steps, local.loss, local.step)
         losses = expect_sequence(got[2], steps, f"{what}: the losses", f"{steps} losses")
-        for step, (loss, want) in enumerate(zip(losses, want_losses)):
+        numbers = [expect_finite(loss, f"{what}: loss before step {step + 1}") for step, loss in enumerate(losses)]
+        diagnosis = fit_diagnosis(student, numbers, x, y, lr, steps, list(want_losses))
+        if diagnosis:
+            fail(f"{what}: {diagnosis}")
+        for step, (loss, want) in enumerate(zip(numbers, want_losses)):
             expect_number(loss, want, f"{what}: loss before step {step + 1}")
         expect_number(got[0], want_w.item(), f"{what}: final w")
         expect_number(got[1], want_b.item(), f"{what}: final b")
+
+    @pytest.mark.side
+    def test_each_loss_is_a_python_float(self, student, device):
+        """The task: record the current loss "as a Python float"."""
+        x, y = line_data(33, device)
+        pieces = student.keep(student.define(FIT_PIECES, "FitPieces"), FIT_SCALE)
+        got = expect_sequence(student.call("fit_line", x, y, 0.1, 5, pieces.attr("loss"), pieces.attr("step")), 3,
+                              "fit_line(x, y, lr=0.1, steps=5, loss_fn, step_fn)", "(w, b, losses)")
+        losses = expect_sequence(got[2], 5, "fit_line(..., steps=5, ...): the losses", "5 losses")
+        for step, loss in enumerate(losses):
+            expect_python_float(loss, f"fit_line: the loss recorded before step {step + 1}")
 
 
 class TestLearningRates:
@@ -167,10 +316,14 @@ class TestLearningRates:
             fail(f"learning_rates(): both learning rates should be positive, got {got}")
         pieces = (reference.half_mse, reference.gradient_step)
         small = reference.fit_line(LESSON_X, LESSON_Y, too_small, 50, *pieces)[2]
+        if loss_has_grown(small[0], small[-1]):
+            fail(f"learning_rates(): with lr = {too_small} the loss grows from {small[0]:.3g} to {small[-1]:.3g} "
+                 "in 50 steps: that learning rate is too large, not too small"
+                 + (" (are the two swapped? return (too_small, too_large))" if too_small > too_large else ""))
         if not small[-1] > 0.5 * small[0]:
             fail(f"learning_rates(): with lr = {too_small} the loss falls from {small[0]:.3g} to {small[-1]:.3g} "
                  "in 50 steps: that is not too small")
         large = reference.fit_line(LESSON_X, LESSON_Y, too_large, 50, *pieces)[2]
-        if not large[-1] > large[0]:
+        if not loss_has_grown(large[0], large[-1]):
             fail(f"learning_rates(): with lr = {too_large} the loss goes from {large[0]:.3g} to {large[-1]:.3g} "
                  "in 50 steps: it does not grow, so it is not too large")
