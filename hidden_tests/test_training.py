@@ -9,8 +9,8 @@ class does not count here.
 import pytest
 import torch
 
-from autograder.checks import (computed_once, expect_below, expect_equal, expect_finite, expect_int, expect_number,
-                               expect_property, expect_sequence, expect_tensor, expect_tensor_like, fail)
+from autograder.checks import (computed_once, expect_below, expect_finite, expect_int, expect_number, expect_property,
+                               expect_python_float, expect_sequence, expect_tensor, expect_tensor_like, fail)
 from autograder.grading.student_process import StudentCodeError
 from solutions import training as reference
 
@@ -57,15 +57,35 @@ def close(a, b, tol=1e-3):
     return len(a) == len(b) and all(abs(x - y) <= tol * max(1.0, abs(y)) for x, y in zip(a, b))
 
 
-def diagnose(losses, seed, device, n, lr, epochs) -> str:
-    """A guess at the mistake behind a wrong loss trajectory, in the student's terms."""
+def global_tensor(student, name):
+    """The student's global `name`, when it is a tensor (else None)."""
+    try:
+        value = student.get(name)
+    except StudentCodeError:
+        return None
+    return value if isinstance(value, torch.Tensor) else None
+
+
+def diagnose(student, losses, moved, seed, device, n, lr, epochs) -> str:
+    """A guess at the mistake behind a wrong loss trajectory, in the student's terms; `moved`: whether
+    the parameters of the model passed in changed."""
     if close(losses, oracle_run(seed, device, n, lr, epochs, "no zero_grad")[0]):
         return "the losses match a loop that never resets the gradients: call optimizer.zero_grad() each epoch"
     if close(losses, oracle_run(seed, device, n, lr, epochs, "no step")[0]):
-        return "the loss never changes: is optimizer.step() called after loss.backward()?"
+        return ("the loss never changes, so the parameters never move: is optimizer.step() called after "
+                "loss.backward()? (p = p - lr * p.grad in a loop only rebinds the name p; the parameter stays as it was)")
+    if not moved:
+        return ("the parameters of the model passed to train did not change: train that model in place, not a new "
+                "ANN() made inside train or the notebook's global model")
     for other in (0.001, 0.1, 0.01):
         if other != lr and close(losses, oracle_run(seed, device, n, other, epochs)[0]):
             return f"the losses match learning rate {other}, not lr={lr}: pass lr to optim.SGD"
+    gX, gY = global_tensor(student, "X"), global_tensor(student, "Y")
+    if gX is not None and gY is not None and gX.shape == gY.shape and gX.dim() == 2 and gX.shape[1] == 1:
+        model = reference.ANN().to(device)
+        model.load_state_dict(initial_weights(seed))
+        if close(losses, reference.train(model, gX.to(device), gY.to(device), lr=lr, epochs=epochs)):
+            return "these are the losses of the notebook's global X and Y, not of the X and Y passed to train"
     first = oracle_run(seed, device, n, lr, epochs)[0][0]
     if abs(losses[0] - first) > 1e-3 * max(1.0, first):
         return (f"the first loss is {losses[0]:.5g}, expected {first:.5g}: use nn.MSELoss() on model(X) and Y, "
@@ -113,13 +133,33 @@ class TestData:
         self.data(student, n)
 
     def test_distribution(self, student):
+        """X standard normal and Y = 3X + 2 + 0.1 noise, the noise standard normal: means, standard
+        deviations, and the share within one standard deviation (68% for a normal draw, 58% for a uniform one)."""
         X, Y = self.data(student, 4000)
         residual = Y - (3 * X + 2)
         hint = ": X = torch.randn(n, 1), Y = 3 * X + 2 + 0.1 * torch.randn(n, 1)"
         for name, value, want, tolerance in [("X's mean", X.mean(), 0.0, 0.06), ("X's standard deviation", X.std(), 1.0, 0.06),
                                              ("the noise's mean", residual.mean(), 0.0, 0.01),
-                                             ("the noise's standard deviation", residual.std(), 0.1, 0.01)]:
+                                             ("the noise's standard deviation", residual.std(), 0.1, 0.01),
+                                             ("the share of X within one standard deviation of 0 (standard normal: 0.683)",
+                                              (X.abs() < 1).double().mean(), 0.683, 0.035),
+                                             ("the share of the noise within 0.1 of 0 (0.1 times a standard normal: 0.683)",
+                                              (residual.abs() < 0.1).double().mean(), 0.683, 0.035)]:
             expect_number(value, want, f"make_data(4000): {name}{hint}", rtol=0, atol=tolerance)
+
+    def test_noise_is_another_draw(self, student):
+        """The noise is "another standard-normal draw": independent of X, not X's draw reused."""
+        X, Y = self.data(student, 4000)
+        residual = (Y - (3 * X + 2)).double().flatten()
+        x = X.double().flatten()
+        spread = expect_finite(residual.std(), "make_data(4000): the noise's standard deviation")
+        expect_property(spread > 0.01, "make_data(4000)", f"Y = 3 * X + 2 exactly (the noise's standard deviation is "
+                        f"{spread:.3g}): add 0.1 * torch.randn(n, 1)")
+        correlation = expect_finite(torch.corrcoef(torch.stack([x, residual]))[0, 1], "make_data(4000): the noise's "
+                                    "correlation with X")
+        expect_property(abs(correlation) < 0.1, "make_data(4000)",
+                        f"the noise follows X (correlation {correlation:.2f}): it reuses X's draw; the noise is another "
+                        "draw, a second torch.randn(n, 1)")
 
     @pytest.mark.side
     def test_random_each_call(self, student):
@@ -144,11 +184,26 @@ class TestTrain:
         losses = expect_sequence(losses, epochs, what, f"{epochs} loss values (floats)")
         losses = [expect_finite(v, f"{what}: the loss of epoch {epoch + 1}") for epoch, v in enumerate(losses)]
         want_losses, want_state = oracle_run(seed, device, len(X), lr, epochs)
-        if not close(losses, want_losses):
-            fail(f"{what}: {diagnose(losses, seed, device, len(X), lr, epochs)}")
         state = student.call(model.attr("state_dict"))
+        if not close(losses, want_losses):
+            moved = type(state) is not dict or any(
+                not isinstance(state.get(k), torch.Tensor) or state[k].shape != t.shape or state[k].is_meta
+                or not torch.equal(state[k].detach().cpu(), t.cpu()) for k, t in weights.items())
+            fail(f"{what}: {diagnose(student, losses, moved, seed, device, len(X), lr, epochs)}")
+        if type(state) is not dict:
+            fail(f"{what}: the model's state_dict() is no longer a dict of tensors")
         for name, tensor in want_state.items():
             expect_tensor(state.get(name), tensor, f"{what}: parameter {name} after training", rtol=1e-3, atol=1e-4)
+
+    @pytest.mark.side
+    def test_each_loss_is_a_python_float(self, student, device):
+        """The task: the loss values are `loss.item()`, Python floats (not tensors holding a graph)."""
+        weights, X, Y = hidden_case(7, device, n=16)
+        losses = expect_sequence(student.call("train", remote_model(student, weights, device), X, Y, lr=0.01, epochs=3),
+                                 3, "train(model, X, Y, lr=0.01, epochs=3)", "3 loss values")
+        for epoch, loss in enumerate(losses):
+            expect_python_float(loss, f"train(model, X, Y, lr=0.01, epochs=3): the loss of epoch {epoch + 1} "
+                                "(loss.item())")
 
     def test_default_learning_rate_and_epochs(self, student, device):
         weights, X, Y = hidden_case(4, device, n=16)
@@ -168,13 +223,21 @@ class TestEvaluate:
         predictions = student.keep("evaluate", probe, X)
         local = reference.ANN().to(device)
         local.load_state_dict(weights)
+        got = student.get(predictions)
+        global_X = global_tensor(student, "X")
+        if isinstance(got, torch.Tensor) and got.shape != X.shape and global_X is not None and got.shape == global_X.shape:
+            fail(f"evaluate(model, X): your predictions have the shape {tuple(got.shape)} of the notebook's global X, "
+                 f"not {tuple(X.shape)}: predict for the X passed in")
         # the device is graded on meta below, alike on every grader
-        expect_tensor(student.get(predictions), reference.evaluate(local, X), "evaluate(model, X)", check_device=False)
+        expect_tensor(got, reference.evaluate(local, X), "evaluate(model, X)", check_device=False)
         if student.get(predictions.attr("requires_grad")) is not False:
             fail("evaluate(model, X): the predictions still require gradients: compute them inside torch.no_grad()")
-        expect_equal(student.get(probe.attr("recording")), [False],
-                     "evaluate(model, X): one forward pass, with autograd off (True means a graph was recorded "
-                     "and detached afterwards: call the model inside torch.no_grad())")
+        recording = student.get(probe.attr("recording"))
+        expect_property(type(recording) is list and len(recording) > 0, "evaluate(model, X)",
+                        "the model passed in was never called: predict with model(X)")
+        expect_property(not any(recording), "evaluate(model, X)",
+                        "a forward pass ran with autograd on (a graph was recorded and detached afterwards): call "
+                        "the model inside torch.no_grad()")
 
     @pytest.mark.side
     def test_predictions_stay_on_the_models_device(self, student):
