@@ -7,7 +7,7 @@ parameter order) and comparing outputs on hidden inputs.
 import pytest
 import torch
 
-from autograder.checks import expect_number, expect_sequence, expect_tensor, fail
+from autograder.checks import expect_int, expect_number, expect_sequence, expect_tensor, fail
 from solutions import ann as reference
 
 LINEAR_RELU_LINEAR = [(3, 1), (3,), (1, 3), (1,)]
@@ -100,6 +100,13 @@ class TestSequential:
             fail(f"make_sequential() should hold the layers Linear, ReLU, Linear, got {kinds or 'none'}")
 
 
+def expect_count(got, want: int, what: str):
+    """The task: the number of parameter entries "as an int" (not a float, not a tensor)."""
+    hint = " (.numel() gives an int; a tensor's .item() an int too)" if type(got) is not int else ""
+    expect_int(got, 0, 10 ** 9, f"{what}{hint}")
+    expect_number(got, float(want), what, rtol=0, atol=0)
+
+
 class TestCountParameters:
     @pytest.mark.parametrize("layers", [
         [("Linear", 5, 2)],
@@ -113,13 +120,13 @@ class TestCountParameters:
         remote = built[0] if len(built) == 1 else student.keep("torch.nn.Sequential", *built)
         local_layers = [getattr(torch.nn, name)(*args) for name, *args in layers]
         local = local_layers[0] if len(local_layers) == 1 else torch.nn.Sequential(*local_layers)
-        expect_number(student.call("count_parameters", remote), float(reference.count_parameters(local)),
-                      f"count_parameters of {local}".replace("\n", " "), rtol=0, atol=0)
+        expect_count(student.call("count_parameters", remote), reference.count_parameters(local),
+                     f"count_parameters of {local}".replace("\n", " "))
 
     def test_the_lesson_network(self, student):
         lesson_network = student.keep(student.define_reference(reference.ANN))  # the student's ANN is another task
-        expect_number(student.call("count_parameters", lesson_network),
-                      float(reference.count_parameters(reference.ANN())), "count_parameters(ANN())", rtol=0, atol=0)
+        expect_count(student.call("count_parameters", lesson_network), reference.count_parameters(reference.ANN()),
+                     "count_parameters(ANN())")
 
 
 def linear_pair(seed, sizes):
