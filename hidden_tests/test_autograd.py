@@ -11,7 +11,8 @@ from collections import Counter
 import pytest
 import torch
 
-from autograder.checks import expect_equal, expect_number, expect_sequence, expect_tensor, expect_text, fail
+from autograder.checks import (expect_distinct, expect_equal, expect_list, expect_number, expect_python_float,
+                               expect_sequence, expect_tensor, expect_text, fail)
 from autograder.grading.student_process import StudentCodeError
 from solutions import autograd as reference
 
@@ -58,17 +59,54 @@ def graph_structure(dot_source: str) -> Counter:
     return Counter((labels.get(a, "?"), labels.get(b, "?")) for a, b in edges)
 
 
+# Graphs that only operation_names is graded on: an operation that repeats (the names must be
+# distinct) and an input that needs no gradient (a None in next_functions)
+NAME_EXPRESSIONS = {
+    **EXPRESSIONS,
+    "sin(a) * sin(b) + a * b": lambda op, t: op("add", op("mul", op("sin", t[0]), op("sin", t[1])), op("mul", t[0], t[1])),
+    "3 * a + b": lambda op, t: op("add", op("mul", t[0], 3.0), t[1]),
+}
+
+
 def check_names(got, want, what):
-    if type(got) is list and "AccumulateGrad" in got:
+    """The sorted list of distinct names, each way of missing it named."""
+    names = type(got) in (list, tuple) and all(type(item) is str for item in got)
+    if names and "AccumulateGrad" in got:
         fail(f"{what}: leave out AccumulateGrad (the nodes of the leaves), got {got}")
+    if names and "NoneType" in got:
+        fail(f"{what}: the None entries of next_functions (inputs that need no gradient) are not nodes: skip them")
+    expect_list(got, what)
+    expect_distinct(got, what + " (a graph in which an operation repeats lists it once)")
+    if sorted(got, key=str) == want and got != want:
+        fail(f"{what}: the names are right but not sorted: return sorted(names), got {got}")
     expect_equal(got, want, what)
 
 
+def call_operation_names(student, remote, what):
+    try:
+        return student.call("operation_names", remote)
+    except StudentCodeError as error:
+        if "'NoneType' object has no attribute" in error.evalue:
+            fail(f"{what} raised {error.ename}: {error.evalue[:120]}: next_functions holds (None, 0) for an "
+                 "input that needs no gradient; skip None")
+        raise
+
+
 class TestLeaves:
-    @pytest.mark.parametrize("x_value, y_value", [(1.5, -2.0), (-0.5, 4.25)])
+    @pytest.mark.parametrize("x_value, y_value", [(1.5, -2.0), (-0.5, 4.25), (3, -2)])
     def test_scalar_leaves_that_require_grad(self, student, x_value, y_value):
-        pair = student.keep("make_leaves", x_value, y_value)
+        try:
+            pair = student.keep("make_leaves", x_value, y_value)
+        except StudentCodeError as error:
+            if "floating point" in error.evalue:
+                fail(f"make_leaves({x_value}, {y_value}) raised {error.ename}: {error.evalue[:100]}: the values may be "
+                     "ints, and the leaves must be float32 (torch.tensor(value, dtype=torch.float32, requires_grad=True))")
+            raise
         expected = reference.make_leaves(x_value, y_value)
+        if pair.type_name not in ("tuple", "list") or student.call(pair.attr("__len__")) != 2:
+            fail(f"make_leaves({x_value}, {y_value}): expected a pair (x, y) (a tuple or list of two tensors), "
+                 f"got {pair.type_name}" + (f" of length {student.call(pair.attr('__len__'))}"
+                                           if pair.type_name in ("tuple", "list") else ""))
         for index, name in enumerate("xy"):
             remote = student.keep(pair.attr("__getitem__"), index)
             what = f"{name} from make_leaves({x_value}, {y_value})"
@@ -125,7 +163,10 @@ def call_gradients(student, f, name, x_value, y_value):
             fail(f"{what}: backward() failed because an in-place operation (+=, /=, or a "
                  "method ending in _) changed a value it needs: compute with out-of-place operations")
         raise
-    return what, expect_sequence(result, 2, what, "a pair (df_dx, df_dy)")
+    pair = expect_sequence(result, 2, what, "a pair (df_dx, df_dy)")
+    for label, value in zip(("df/dx", "df/dy"), pair):
+        expect_python_float(value, f"{what}: {label}")
+    return what, pair
 
 
 class TestGradients:
@@ -136,6 +177,10 @@ class TestGradients:
         oracle = reference.gradients(local_function(FUNCTIONS[name]), x_value, y_value)
         if name == "the lesson's d":  # the oracle agrees with the hand derivation
             assert all(abs(want - hand) < 1e-4 for want, hand in zip(oracle, by_hand(x_value, y_value)))
+        lesson = by_hand(x_value, y_value)
+        if name != "the lesson's d" and all(abs(got - hand) < 1e-4 for got, hand in zip(result, lesson)):
+            fail(f"{what}: these are the gradients of the lesson's d, not of f: compute f(x, y), the function "
+                 "passed in, not compute_d")
         for label, got, want in zip(("df/dx", "df/dy"), result, oracle):
             expect_number(got, want, f"{what}: {label}")
 
@@ -150,11 +195,11 @@ class TestGradients:
 
 
 class TestOperationNames:
-    @pytest.mark.parametrize("name", EXPRESSIONS)
+    @pytest.mark.parametrize("name", NAME_EXPRESSIONS)
     def test_other_graphs(self, student, device, name):
-        local, remote, _, _ = build(student, EXPRESSIONS[name], (0.3, -1.4), device)
-        check_names(student.call("operation_names", remote), reference.operation_names(local),
-                    f"operation_names(output) for output = {name}")
+        local, remote, _, _ = build(student, NAME_EXPRESSIONS[name], (0.3, -1.4), device)
+        what = f"operation_names(output) for output = {name}"
+        check_names(call_operation_names(student, remote, what), reference.operation_names(local), what)
 
 
 class TestDrawGraph:

@@ -1,0 +1,10 @@
+# case: mistake: differentiates compute_d (the lesson's d) instead of the function f it is given
+# base: reference
+# expect: gradients-check=0.86
+# says: gradients-check: these are the gradients of the lesson's d, not of f
+# %% gradients-answer
+def gradients(f, x_value, y_value):
+    x = torch.tensor(float(x_value), requires_grad=True)
+    y = torch.tensor(float(y_value), requires_grad=True)
+    compute_d(x, y).backward()
+    return x.grad.item(), y.grad.item()
