@@ -21,19 +21,51 @@ def seeded_ints(*shape, seed, device):
     return torch.randint(-9, 10, shape, generator=generator).float().to(device)
 
 
+META = torch.device("meta")  # shapes and dtypes, no values: stands in for a GPU on any grading machine
+
+
+def call_on_meta(student, name, *args, what):
+    """A task on tensors works wherever its inputs are: on the meta device, code that needs the values on
+    the cpu (NumPy, .tolist(), .cpu()) fails on every grading machine alike, not only on a GPU."""
+    try:
+        return student.call(name, *args)
+    except StudentCodeError as error:
+        if "numpy" in error.evalue.lower():
+            fail(f"{what} raised {error.ename}: {error.evalue[:70]}: going through NumPy works for cpu tensors only, "
+                 "and the hidden tests pass tensors on the grading machine's device (here meta, which stands in for "
+                 "a GPU): use torch's operations, which run where the tensors are")
+        if "meta" in error.evalue:
+            fail(f"{what} raised {error.ename}: {error.evalue[:70]}: your code needs the tensors' values on the cpu, "
+                 "and the hidden tests pass tensors on the grading machine's device (here meta, which stands in for "
+                 "a GPU): use torch's operations, which run where the tensors are")
+        raise
+
+
+def call_reshaping(student, name, *args, what):
+    """`name` views its input as (1, N) or (N, 1): N counted with len() is named."""
+    try:
+        return student.keep(name, *args)
+    except StudentCodeError as error:
+        if "is invalid for input of size" in error.evalue:
+            fail(f"{what} raised {error.ename}: {error.evalue[:70]}: N is the number of all elements (x.numel()); "
+                 "len(x) counts the first dimension only. view(1, -1) works N out")
+        raise
+
+
 class TestZeros:
     @pytest.mark.parametrize("rows, cols", [(6, 2), (3, 5), (1, 1), (4, 7), (16, 9)])
     def test_zeros(self, student, rows, cols):
         result = student.call("make_zeros", rows, cols)
         expected = reference.make_zeros(rows, cols)
         what = f"make_zeros({rows}, {cols})"
-        same_kind = isinstance(result, torch.Tensor) and result.shape == expected.shape and result.dtype == expected.dtype
+        same_kind = (isinstance(result, torch.Tensor) and not result.is_meta and result.shape == expected.shape
+                     and result.dtype == expected.dtype)
         if same_kind and bool((result == 1).all()):
             fail(f"{what}: the entries are all 1.0 (torch.ones?), not 0.0: use torch.zeros")
         if same_kind and not bool((result == 0).all()):
             fail(f"{what}: the entries are not all 0.0 but leftovers of uninitialised memory "
                  "(torch.Tensor(rows, cols) and torch.empty do not clear it): use torch.zeros")
-        expect_tensor(result, expected, what)
+        expect_tensor(result, expected, what, check_device=False)  # the task names no device
 
 
 class TestRandom:
@@ -80,6 +112,13 @@ class TestAdd:
         expect_tensor(result, reference.add(x, y), "add(x, y) for x, y of shape (3, 3)")
         expect_tensor(student.get(remote_x), x, "x after add(x, y): add changed x, so return a new tensor "
                       "(x + y), don't add in place (x += y, x.add_(y))")
+        expect_tensor(student.get(remote_y), y, "y after add(x, y): add changed y, so return a new tensor "
+                      "(x + y), don't add in place (y += x, y.add_(x))")
+
+    def test_on_the_inputs_device(self, student):
+        x, y = torch.empty((2, 3), device=META), torch.empty((2, 3), device=META)
+        what = "add(x, y) for x, y of shape (2, 3) on the meta device"
+        expect_tensor(call_on_meta(student, "add", x, y, what=what), reference.add(x, y), what)
 
 
 class TestMatmul:
@@ -105,6 +144,11 @@ class TestMatmul:
             raise
         expect_tensor(result, reference.matrix_product(a, b), "matrix_product(a, b) for a (2, 3), b (3, 4)")
 
+    def test_on_the_inputs_device(self, student):
+        a, b = torch.empty((3, 2), device=META), torch.empty((2, 5), device=META)
+        what = "matrix_product(a, b) for a (3, 2) and b (2, 5) on the meta device"
+        expect_tensor(call_on_meta(student, "matrix_product", a, b, what=what), reference.matrix_product(a, b), what)
+
 
 class TestRowView:
     """The task is a view: a copy earns nothing, whatever its values (the storage test is the core)."""
@@ -119,7 +163,7 @@ class TestRowView:
     def test_shares_storage(self, student, device, shape):
         x = seeded_ints(*shape, seed=42, device=device)
         remote_x = student.put(x)
-        row = student.keep("as_row", remote_x)
+        row = call_reshaping(student, "as_row", remote_x, what=f"as_row(x) for x of shape {shape}")
         expect_tensor(student.get(row), reference.as_row(x), f"as_row(x) for x of shape {shape}")
         student.call(row.attr("fill_"), -7.0)
         changed = student.get(remote_x)
@@ -130,6 +174,12 @@ class TestRowView:
             fail(f"as_row(x) changed the shape of x itself (now {tuple(changed.shape)}, was {shape}): "
                  "return a new view instead of reshaping x in place")
 
+    @pytest.mark.side  # a copy is of the right shape on any device too
+    def test_on_the_inputs_device(self, student):
+        x = torch.empty((3, 4), device=META)
+        what = "as_row(x) for x of shape (3, 4) on the meta device"
+        expect_tensor(call_on_meta(student, "as_row", x, what=what), reference.as_row(x), what)
+
 
 class TestFlatProduct:
     @pytest.mark.parametrize("shape1, shape2, seed", [((3, 3), (3, 3), 51), ((2, 3), (3, 2), 52),
@@ -137,5 +187,11 @@ class TestFlatProduct:
     def test_other_matrices(self, student, device, shape1, shape2, seed):
         m1 = seeded_ints(*shape1, seed=seed, device=device)
         m2 = seeded_ints(*shape2, seed=seed + 100, device=device)
-        expect_tensor(student.call("flat_product", m1, m2), reference.flat_product(m1, m2),
-                      f"flat_product(m1, m2) for m1 of shape {shape1} and m2 of shape {shape2}")
+        what = f"flat_product(m1, m2) for m1 of shape {shape1} and m2 of shape {shape2}"
+        expect_tensor(student.get(call_reshaping(student, "flat_product", m1, m2, what=what)),
+                      reference.flat_product(m1, m2), what)
+
+    def test_on_the_inputs_device(self, student):
+        m1, m2 = torch.empty((2, 3), device=META), torch.empty((3, 2), device=META)
+        what = "flat_product(m1, m2) for m1 (2, 3) and m2 (3, 2) on the meta device"
+        expect_tensor(call_on_meta(student, "flat_product", m1, m2, what=what), reference.flat_product(m1, m2), what)

@@ -1,0 +1,7 @@
+# case: mistake: the matrix product through NumPy, which holds cpu tensors only
+# base: reference
+# expect: matmul-check=2.57
+# says: matmul-check: going through NumPy works for cpu tensors only
+# %% matmul-answer
+def matrix_product(a, b):
+    return torch.from_numpy(a.numpy() @ b.numpy())
