@@ -184,6 +184,19 @@ class TestGradients:
         for label, got, want in zip(("df/dx", "df/dy"), result, oracle):
             expect_number(got, want, f"{what}: {label}")
 
+    def test_int_values(self, student):
+        """The leaves are float32 whatever the values are: ints too."""
+        f, name = student.define(FUNCTIONS["x * y ** 2"], "f"), "x * y ** 2"
+        try:
+            what, result = call_gradients(student, f, name, 2, -1)
+        except StudentCodeError as error:
+            if "floating point" in error.evalue:
+                fail(f"gradients(f, 2, -1) for f = {name} raised {error.ename}: {error.evalue[:100]}: the values may "
+                     "be ints, and the leaves must be float32 (torch.tensor(value, dtype=torch.float32, requires_grad=True))")
+            raise
+        for label, got, want in zip(("df/dx", "df/dy"), result, reference.gradients(local_function(FUNCTIONS[name]), 2, -1)):
+            expect_number(got, want, f"{what}: {label}")
+
     def test_gradients_do_not_accumulate(self, student):
         f, name = student.define(FUNCTIONS["x * y ** 2"], "f"), "x * y ** 2"
         oracle = reference.gradients(local_function(FUNCTIONS[name]), 0.7, 1.1)
