@@ -8,7 +8,7 @@
   gpu-check                                   grade the solutions and the sample class on cuda
   accuracy                                    grade every case through nbgrader, report expected vs actual
   attacks                                     grade the adversarial corpus through nbgrader, report outcomes
-  mutants [SET ...] [--out FILE] [--json FILE]  mutate the reference answers, grade the mutants through
+  mutants [SET ...] [--out FILE] [--workers N]  mutate the reference answers, grade the mutants through
                                               nbgrader (one run per set), print survivors and scores
   grade-class ASSIGNMENT [--workers N] [--shard k/n] [--db URL]   grade every submission, with a progress bar
                                               (ASSIGNMENT may be a glob: "*" grades every assignment)
@@ -138,7 +138,7 @@ def cmd_mutants(args) -> int:
     print("making and grading the mutants of the reference answers, one nbgrader run per set...",
           file=sys.stderr, flush=True)
     start = time.monotonic()
-    results = mutants.run(args.sets or None, elsewhere=args.elsewhere)
+    results = mutants.run(args.sets or None, elsewhere=args.elsewhere, workers=args.workers)
     report = mutants.format_report(results) + f"\n({time.monotonic() - start:.0f} s)"
     print(report)
     if args.out:
@@ -264,6 +264,8 @@ def main(argv=None) -> int:
     mutants.add_argument("sets", nargs="*", metavar="SET", help="the sets (default: every set)")
     mutants.add_argument("--out", help="also write the report to this file")
     mutants.add_argument("--json", help="write every mutant's result as JSON to this file")
+    mutants.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                         help="nbgrader runs side by side, each on a share of every set's mutants (default: 2)")
     mutants.add_argument("--elsewhere", choices=["release", "reference"], default="release",
                          help="what the other answer cells hold: the release stubs (default) or the reference "
                               "answers (slower; checks that a mutant changes only its own cell's score)")

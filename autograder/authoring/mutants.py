@@ -168,6 +168,7 @@ class Site:
     parents: list[ast.AST]
     function: ast.FunctionDef | None
     globals: set[str]
+    region: set[int] = field(default_factory=set)   # the lines of the solution region
 
 
 # An operator yields (change, edit) pairs; edit(node) returns the node's replacement: a node, a list
@@ -296,14 +297,16 @@ def op_global_argument(site: Site):
     for param in _params(node):
         if param not in site.globals:
             continue
-        def edit(fn, param=param):
+        def read(v, param=param) -> bool:  # a read of the parameter inside the solution region
+            return isinstance(v, ast.Name) and v.id == param and isinstance(v.ctx, ast.Load) and v.lineno in site.region
+
+        def edit(fn, param=param, read=read):
             for n in ast.walk(fn):
                 for name, value in ast.iter_fields(n):
-                    if isinstance(value, ast.Name) and value.id == param and isinstance(value.ctx, ast.Load):
+                    if read(value):
                         setattr(n, name, _global(param))
                     elif isinstance(value, list):
-                        value[:] = [_global(param) if isinstance(v, ast.Name) and v.id == param
-                                    and isinstance(v.ctx, ast.Load) else v for v in value]
+                        value[:] = [_global(param) if read(v) else v for v in value]
             return fn
         yield f"parameter {param} read from the notebook's global {param}", edit
 
@@ -448,29 +451,36 @@ def _sites(task: Task, globals_: set[str]) -> Iterator[tuple[int, Site]]:
         if not in_region and isinstance(node, ast.keyword):
             in_region = _in_region(node.value, task.region)
         if in_region:
-            yield index, Site(node, chain, function, globals_)
+            yield index, Site(node, chain, function, globals_, task.region)
+
+
+def task_mutants(task: Task, globals_: set[str], assignment: str = "") -> list[Mutant]:
+    """Every compilable mutant of one answer cell, without duplicates (the same code made twice)."""
+    made, seen = [], {task.original}
+    for index, site in _sites(task, globals_):
+        for operator_name, operator in OPERATORS.items():
+            for change, edit in operator(site):
+                try:
+                    code = ast.unparse(ast.fix_missing_locations(_apply(task.tree, index, edit))) + "\n"
+                    compile(code, f"<mutant of {task.answer}>", "exec")
+                except (SyntaxError, ValueError, TypeError, AttributeError, IndexError):
+                    continue
+                if code not in seen:
+                    seen.add(code)
+                    made.append(Mutant(assignment, task.answer, task.check, operator_name, change, task.original, code))
+    return made
+
+
+def code_task(code: str, answer: str = "answer", check: str = "check") -> Task:
+    """A task whose whole cell is the solution region (for trying the operators on any code)."""
+    tree = ast.parse(code)
+    return Task(answer, check, 1.0, ast.unparse(tree) + "\n", tree, set(range(1, len(code.splitlines()) + 1)))
 
 
 def mutants(assignment: str, root: Path = ROOT) -> list[Mutant]:
     """Every compilable mutant of every answer cell of `assignment`, without duplicates."""
     globals_ = notebook_globals(assignment, root)
-    made: list[Mutant] = []
-    for task in tasks(assignment, root):
-        seen = {task.original}
-        for index, site in _sites(task, globals_):
-            for operator_name, operator in OPERATORS.items():
-                for change, edit in operator(site):
-                    try:
-                        tree = ast.fix_missing_locations(_apply(task.tree, index, edit))
-                        code = ast.unparse(tree) + "\n"
-                        compile(code, f"<mutant of {task.answer}>", "exec")
-                    except (SyntaxError, ValueError, TypeError, AttributeError, IndexError):
-                        continue
-                    if code in seen:
-                        continue
-                    seen.add(code)
-                    made.append(Mutant(assignment, task.answer, task.check, operator_name, change, task.original, code))
-    return made
+    return [m for task in tasks(assignment, root) for m in task_mutants(task, globals_, assignment)]
 
 
 # --- the equivalents file -----------------------------------------------------------------------
@@ -527,7 +537,7 @@ class SetResult:
     stale: list[Equivalent] = field(default_factory=list)            # entries that match no mutant
     unjudged: dict[str, float] = field(default_factory=dict)         # tasks whose control lost points
     leaks: list[tuple[MutantResult, str]] = field(default_factory=list)  # other cells a mutant changed
-    seconds: float = 0.0
+    seconds: float = 0.0      # of the whole run that graded it (the sets are graded side by side)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -559,28 +569,35 @@ def set_entries(assignment: str, made: list[Mutant], root: Path = ROOT, elsewher
     return found
 
 
-def grade_set(course: Path, assignment: str, root: Path = ROOT, elsewhere: str = "release") -> SetResult:
-    """Make the set's mutants and grade them, with the controls, in one `nbgrader autograde` run."""
-    import time
-
-    start = time.monotonic()
-    made = mutants(assignment, root)
-    entries = set_entries(assignment, made, root, elsewhere)
-    corpus.nbgrader(course, "generate_assignment", assignment, "--force")
-    for entry in entries:
-        corpus.write_submission(course, entry, root)
+def grade_lane(course: Path, jobs: list[tuple[str, list[Mutant]]], root: Path = ROOT,
+               elsewhere: str = "release") -> dict[str, dict[str, dict[str, float]]]:
+    """In `course`, the controls and the given mutants of each (set, mutants) job, graded in one
+    `nbgrader autograde "*"` (one start-up for all the sets): {set: {student: {grade_id: score}}}."""
     limits = [f"--Limits.{name}={value}" for name, value in LIMITS.items()]
-    corpus.nbgrader(course, "autograde", assignment, "--force", *limits)
-    scores = corpus.gradebook_scores(course, assignment)
+    corpus.nbgrader(course, "generate_assignment", "*", "--force")
+    for assignment, made in jobs:
+        for entry in set_entries(assignment, made, root, elsewhere):
+            corpus.write_submission(course, entry, root)
+    corpus.nbgrader(course, "autograde", "*", "--force", *limits)
+    return {assignment: corpus.gradebook_scores(course, assignment) for assignment, _ in jobs}
+
+
+def judge(assignment: str, made: list[Mutant], runs: list[dict[str, dict[str, float]]], root: Path = ROOT,
+          seconds: float = 0.0) -> SetResult:
+    """The set's result from the scores of its runs (each holds the controls and some of the mutants)."""
     full = corpus.full_points(assignment, root)
     listed = {e.ident: e for e in read_equivalents(root).get(assignment, [])}
-    result = SetResult(assignment, [], seconds=0.0)
-    controls = {task.answer: scores.get(control_student(task), {}) for task in tasks(assignment, root)}
-    for answer, got in controls.items():
-        check = next(t.check for t in tasks(assignment, root) if t.answer == answer)
-        if got.get(check, 0.0) < full[check] - 0.011:
-            result.unjudged[answer] = got.get(check, 0.0)
+    result = SetResult(assignment, [], seconds=seconds)
+    controls = {}
+    for task in tasks(assignment, root):
+        got = [run[control_student(task)] for run in runs]
+        controls[task.answer] = got[0]
+        if any(g.get(task.check, 0.0) < full[task.check] - 0.011 for g in got):
+            result.unjudged[task.answer] = min(g.get(task.check, 0.0) for g in got)
+    scores = {student: got for run in runs for student, got in run.items()}
     for m in made:
+        if m.answer in result.unjudged:
+            continue
         got = scores.get(m.student, {})
         own = got.get(m.check, float("nan"))
         others = {cell: points for cell, points in got.items() if cell != m.check}
@@ -588,8 +605,6 @@ def grade_set(course: Path, assignment: str, root: Path = ROOT, elsewhere: str =
             status, reason = "equivalent", listed[m.ident].reason
         else:
             status, reason = ("survived" if own >= full[m.check] - 0.011 else "killed"), ""
-        if m.answer in result.unjudged:
-            continue
         r = MutantResult(m, status, own, others, reason)
         result.results.append(r)
         control = controls[m.answer]
@@ -598,22 +613,33 @@ def grade_set(course: Path, assignment: str, root: Path = ROOT, elsewhere: str =
                 result.leaks.append((r, f"{cell}: {points:g} (control {control.get(cell, 0):g})"))
     made_ids = {m.ident for m in made}
     result.stale = [e for e in listed.values() if e.ident not in made_ids]
-    result.seconds = time.monotonic() - start
     return result
 
 
 def run(sets: list[str] | None = None, root: Path = ROOT, elsewhere: str = "release",
-        scratch: Path | None = None) -> list[SetResult]:
-    """Grade the mutants of each set (default: every set) in a scratch copy of the course."""
+        scratch: Path | None = None, workers: int = 2) -> list[SetResult]:
+    """Grade the mutants of each set (default: every set) in scratch copies of the course.
+
+    The mutants of each set are dealt to `workers` lanes, each a course copy that grades its share of
+    every set in one `nbgrader autograde`, beside the other lanes."""
     import tempfile
+    import time
+    from concurrent.futures import ThreadPoolExecutor
 
     sets = sets or corpus.assignments(root)
     unknown = set(sets) - set(corpus.assignments(root))
     if unknown:
         raise ValueError(f"no such set: {', '.join(sorted(unknown))}")
+    start = time.monotonic()
+    made = {assignment: mutants(assignment, root) for assignment in sets}
+    workers = max(1, workers)
+    lanes = [[(assignment, made[assignment][k::workers]) for assignment in sets] for k in range(workers)]
     with tempfile.TemporaryDirectory(prefix="kit-mutants-", dir=scratch) as folder:
-        course = corpus.copy_course(Path(folder) / "course", root)
-        return [grade_set(course, assignment, root, elsewhere) for assignment in sets]
+        courses = [corpus.copy_course(Path(folder) / f"course-{k}", root) for k in range(workers)]
+        with ThreadPoolExecutor(workers) as pool:
+            graded = list(pool.map(lambda k: grade_lane(courses[k], lanes[k], root, elsewhere), range(workers)))
+    seconds = time.monotonic() - start
+    return [judge(assignment, made[assignment], [lane[assignment] for lane in graded], root, seconds) for assignment in sets]
 
 
 def format_report(results: list[SetResult]) -> str:
@@ -621,7 +647,7 @@ def format_report(results: list[SetResult]) -> str:
     for s in results:
         lines.append(f"== {s.assignment}: {len(s.results)} mutants, {s.count('killed')} killed, "
                      f"{s.count('survived')} survived, {s.count('equivalent')} equivalent: "
-                     f"mutation score {s.score:.1%} ({s.seconds:.0f} s)")
+                     f"mutation score {s.score:.1%}")
         for answer, points in s.unjudged.items():
             lines.append(f"   NOT JUDGED: {answer}: the unmutated answer scored {points:g}, not full marks")
         for r in s.survivors:
