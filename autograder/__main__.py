@@ -264,8 +264,8 @@ def main(argv=None) -> int:
     mutants.add_argument("sets", nargs="*", metavar="SET", help="the sets (default: every set)")
     mutants.add_argument("--out", help="also write the report to this file")
     mutants.add_argument("--json", help="write every mutant's result as JSON to this file")
-    mutants.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
-                         help="nbgrader runs side by side, each on a share of every set's mutants (default: 2)")
+    mutants.add_argument("--workers", type=int, default=1,
+                         help="nbgrader runs side by side, each on a share of every set's mutants (default: 1)")
     mutants.add_argument("--elsewhere", choices=["release", "reference"], default="release",
                          help="what the other answer cells hold: the release stubs (default) or the reference "
                               "answers (slower; checks that a mutant changes only its own cell's score)")

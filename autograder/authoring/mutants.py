@@ -617,7 +617,7 @@ def judge(assignment: str, made: list[Mutant], runs: list[dict[str, dict[str, fl
 
 
 def run(sets: list[str] | None = None, root: Path = ROOT, elsewhere: str = "release",
-        scratch: Path | None = None, workers: int = 2) -> list[SetResult]:
+        scratch: Path | None = None, workers: int = 1) -> list[SetResult]:
     """Grade the mutants of each set (default: every set) in scratch copies of the course.
 
     The mutants of each set are dealt to `workers` lanes, each a course copy that grades its share of
