@@ -144,3 +144,7 @@ class TestAddOn:
         got = call_add_on(student, x, y, target, what)
         expect_on(got, target, what, "move both inputs to the device argument, then add")
         expect_tensor(got, torch.empty((2, 3), device="meta"), what)
+        # the meta device holds no values: a sum of inputs on the cpu shows them (so returning x earns nothing)
+        x, y = torch.randn((2, 3), generator=generator), torch.randn((2, 3), generator=generator)
+        on_cpu = "add_on(x, y, 'cpu') for x, y of shape (2, 3) on cpu"
+        expect_tensor(call_add_on(student, x, y, torch.device("cpu"), on_cpu), reference.add_on(x, y, "cpu"), on_cpu)

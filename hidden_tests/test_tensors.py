@@ -115,6 +115,7 @@ class TestAdd:
         expect_tensor(student.get(remote_y), y, "y after add(x, y): add changed y, so return a new tensor "
                       "(x + y), don't add in place (y += x, y.add_(x))")
 
+    @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
     def test_on_the_inputs_device(self, student):
         x, y = torch.empty((2, 3), device=META), torch.empty((2, 3), device=META)
         what = "add(x, y) for x, y of shape (2, 3) on the meta device"
@@ -144,6 +145,7 @@ class TestMatmul:
             raise
         expect_tensor(result, reference.matrix_product(a, b), "matrix_product(a, b) for a (2, 3), b (3, 4)")
 
+    @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
     def test_on_the_inputs_device(self, student):
         a, b = torch.empty((3, 2), device=META), torch.empty((2, 5), device=META)
         what = "matrix_product(a, b) for a (3, 2) and b (2, 5) on the meta device"
@@ -174,7 +176,7 @@ class TestRowView:
             fail(f"as_row(x) changed the shape of x itself (now {tuple(changed.shape)}, was {shape}): "
                  "return a new view instead of reshaping x in place")
 
-    @pytest.mark.side  # a copy is of the right shape on any device too
+    @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
     def test_on_the_inputs_device(self, student):
         x = torch.empty((3, 4), device=META)
         what = "as_row(x) for x of shape (3, 4) on the meta device"
@@ -191,6 +193,7 @@ class TestFlatProduct:
         expect_tensor(student.get(call_reshaping(student, "flat_product", m1, m2, what=what)),
                       reference.flat_product(m1, m2), what)
 
+    @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
     def test_on_the_inputs_device(self, student):
         m1, m2 = torch.empty((2, 3), device=META), torch.empty((3, 2), device=META)
         what = "flat_product(m1, m2) for m1 (2, 3) and m2 (3, 2) on the meta device"
