@@ -9,7 +9,7 @@
   accuracy                                    grade every case through nbgrader, report expected vs actual
   attacks                                     grade the adversarial corpus through nbgrader, report outcomes
   mutants [SET ...] [--out FILE] [--workers N]  mutate the reference answers, grade the mutants through
-                                              nbgrader (one run per set), print survivors and scores
+                                              nbgrader (one run for all sets), print survivors and scores
   grade-class ASSIGNMENT [--workers N] [--shard k/n] [--db URL]   grade every submission, with a progress bar
                                               (ASSIGNMENT may be a glob: "*" grades every assignment)
   merge ASSIGNMENT GRADEBOOK.db... [--db URL]  merge shards' gradebooks into the course's
@@ -135,7 +135,7 @@ def cmd_mutants(args) -> int:
 
     from autograder.authoring import mutants
 
-    print("making and grading the mutants of the reference answers, one nbgrader run per set...",
+    print("making the mutants of the reference answers and grading them with nbgrader autograde (minutes)...",
           file=sys.stderr, flush=True)
     start = time.monotonic()
     results = mutants.run(args.sets or None, elsewhere=args.elsewhere, workers=args.workers)

@@ -4,7 +4,7 @@ Each mutant is the reference answer cell (the solution region of source/<set>/<s
 one change made on its syntax tree (`OPERATORS`: a constant, an operator, a call such as `.item()`
 added or removed, a return value, a parameter read from the notebook's global of that name, a
 statement dropped, `zero_grad`/`no_grad`/`manual_seed` removed, a random draw reused, ...).
-Every mutant of a set is a student of ONE `nbgrader autograde` run of that set; its notebook is
+Every mutant is a student of ONE `nbgrader autograde "*"` run for all the sets; its notebook is
 the release notebook with only the mutated cell filled in (the other answers stay stubs: a task's
 hidden tests call only that task's function). A mutant is killed when its own cell loses points,
 and survives when the cell keeps full marks. A control student per task (the unmutated answer,
