@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from autograder.checks import (constant_factor, expect_equal, expect_finite, expect_number, expect_property,
-                               expect_python_float, expect_sequence, expect_tensor, fail, loss_has_grown)
+                               expect_python_float, expect_sequence, expect_tensor, fail, kind_of, loss_has_grown)
 from autograder.grading.student_process import StudentCodeError
 from solutions import building_blocks as reference
 
@@ -39,12 +39,49 @@ def name_factor_of(got, want, what, name, n):
             fail(f"{what}: your result is {words}")
 
 
+def a_number(value):
+    """What a value that should have been a tensor is, in the student's terms."""
+    return "a Python float" if type(value) is float else kind_of(value)
+
+
 def line_data(seed, device, n=30):
     x = seeded(n, seed=seed, device=device)
     return x, -1.5 * x + 0.7 + seeded(n, seed=seed + 1, device=device, scale=0.2)
 
 
 ACTIVATION_INPUTS = [((7,), 1, 3.0), ((4, 5), 2, 5.0), ((2, 3, 4), 3, 1.0)]
+
+
+def in_a_graph(student, value):
+    """`value` in the worker as a tensor computed from a leaf that requires grad, as a layer's output
+    is: (the leaf, the tensor), both kept there."""
+    source = student.put(value.detach().clone().requires_grad_())
+    return source, student.keep("torch.mul", source, 1.0)
+
+
+def local_gradient(function, value, upstream=None):
+    """The gradient that backpropagation from function(value) (weighted by upstream) gives value, here."""
+    leaf = value.detach().clone().requires_grad_()
+    function(leaf).backward(upstream)
+    return leaf.grad
+
+
+def expect_backpropagation(student, name, args, source, upstream, want, what, operand, cut_off):
+    """Backpropagation from the student's result, weighted by `upstream` (None for a scalar), must reach
+    `source` (the leaf behind `operand`) with the gradient `want`: the result is not cut off from the
+    graph (.detach(), .item(), a new tensor)."""
+    result = student.keep(name, *args)
+    if result.type_name != "torch.Tensor":
+        fail(f"{what}: expected a torch.Tensor, got {result.type_name}")
+    if student.get(result.attr("requires_grad")) is not True:
+        fail(f"{what}: your {name}'s result is cut off from {operand}'s graph (.detach(), .item(), .data or a new "
+             f"torch.tensor?): {cut_off}")
+    student.call(result.attr("backward"), *([] if upstream is None else [upstream]))
+    got = student.get(source.attr("grad"))
+    if got is None:
+        fail(f"{what}: backward() from your {name}'s result left {operand}.grad empty: the result is not computed "
+             f"from {operand} with tensor operations, so {cut_off}")
+    expect_tensor(got, want, f"{what}: the gradient that backpropagation passes back to {operand}")
 
 
 # What the usual slips compute, in the student's terms, per activation.
@@ -89,6 +126,28 @@ class ActivationTests:
         x = torch.tensor([-20.0, -1e-3, 0.0, 1e-3, 20.0], device=device)
         self.check(student.call(self.name, x), x, f"{self.name}({x.cpu().tolist()})")
 
+    @pytest.mark.side
+    def test_backpropagation_passes_through(self, student, device):
+        """The lesson: an activation must be differentiable, so that backpropagation passes gradients
+        through it. x comes from a leaf that requires grad, as a layer's output does (no entry is 0,
+        ReLU's kink)."""
+        x, upstream = seeded(4, 5, seed=4, device=device, scale=2.0), seeded(4, 5, seed=5, device=device)
+        source, remote_x = in_a_graph(student, x)
+        want = local_gradient(lambda t: getattr(reference, self.name)(t), x, upstream)
+        expect_backpropagation(student, self.name, (remote_x,), source, upstream, want,
+                               f"{self.name}(x) for an x that requires grad", "x",
+                               "backpropagation cannot pass through it to the layers before")
+
+
+def expect_loss_gradient(student, name, local_loss, device, seed):
+    """A loss of y_hat in a graph must pass backward() on to y_hat, with the right gradient."""
+    y_hat, y = seeded(3, 4, seed=seed, device=device), seeded(3, 4, seed=seed + 50, device=device)
+    source, remote_y_hat = in_a_graph(student, y_hat)
+    expect_backpropagation(student, name, (remote_y_hat, y), source, None,
+                           local_gradient(lambda t: local_loss(t, y), y_hat),
+                           f"{name}(y_hat, y) for a y_hat that requires grad", "y_hat",
+                           "backward() on your loss cannot reach the predictions, so no weight would learn")
+
 
 class TestRelu(ActivationTests):
     name = "relu"
@@ -118,6 +177,11 @@ class TestLoss:
         name_factor_of(got, want, what, "m", y.numel())
         expect_tensor(got, want, what)
 
+    @pytest.mark.side
+    def test_backpropagation_starts_here(self, student, device):
+        """Training calls backward() on the loss: it must stay in y_hat's graph, with the right gradient."""
+        expect_loss_gradient(student, "half_mse", reference.half_mse, device, seed=17)
+
 
 class TestMae:
     @pytest.mark.parametrize("shape, seed", [((10,), 14), ((6, 1), 15), ((3, 4), 16)])
@@ -134,6 +198,11 @@ class TestMae:
                     fail(f"{what}: your result is {mistake}")
         name_factor_of(got, reference.mae(y_hat, y), what, "m", y.numel())
         expect_tensor(got, reference.mae(y_hat, y), what)
+
+    @pytest.mark.side
+    def test_backpropagation_starts_here(self, student, device):
+        """Training calls backward() on the loss: it must stay in y_hat's graph, with the right gradient."""
+        expect_loss_gradient(student, "mae", reference.mae, device, seed=18)
 
 
 # Losses of the grader's own for loss_gradient: it must work for any scalar loss.
@@ -178,6 +247,17 @@ class TestLossGradient:
         expect_equal(student.get(kept.attr("requires_grad")), False, "y_hat.requires_grad after loss_gradient "
                      "(work on a detached copy: the caller's tensor should not start recording gradients)")
         expect_tensor(student.get(kept), y_hat, "the caller's y_hat after loss_gradient")
+        # A y_hat that requires grad, as a network's predictions do: the task's detached copy keeps
+        # backward() off the caller's tensor, and the result is the same.
+        tracked = student.put(y_hat.clone().requires_grad_())
+        what = "loss_gradient(half_mse, y_hat, y) for a y_hat that requires grad"
+        got = student.call("loss_gradient", student.define_reference(reference.half_mse), tracked, y)
+        if student.get(tracked.attr("grad")) is not None:
+            fail(f"{what}: backward() reached the caller's y_hat and filled its .grad: a copy made without "
+                 "detach() (y_hat.clone()) stays in y_hat's graph; work on y_hat.detach().clone()")
+        expect_tensor(got, autograd_gradient(reference.half_mse, y_hat, y), what)
+        expect_equal(student.get(tracked.attr("requires_grad")), True, f"{what}: y_hat.requires_grad afterwards")
+        expect_tensor(student.get(tracked), y_hat, f"{what}: the caller's y_hat afterwards")
 
 
 class TestGradientStep:
@@ -201,6 +281,18 @@ class TestGradientStep:
                 if words:
                     fail(f"{what}: new {name}: your step (new {name} - {name}) is {words}")
             expect_number(new, want.item(), f"{what}: new {name}")
+
+    @pytest.mark.side
+    def test_returns_tensors(self, student, device):
+        """The task: w and b are scalar tensors, and the step returns the new w and b, tensors as they are."""
+        x, y = line_data(24, device)
+        what = "gradient_step(w=0.5, b=-1.0, x, y, lr=0.1)"
+        got = expect_sequence(student.call("gradient_step", torch.tensor(0.5, device=device),
+                                           torch.tensor(-1.0, device=device), x, y, 0.1), 2, what, "a pair (new_w, new_b)")
+        for name, new in zip("wb", got):
+            if not isinstance(new, torch.Tensor):
+                fail(f"{what}: new {name} is {a_number(new)}, expected a scalar tensor as {name} is "
+                     "(.item() or float() turns the tensor into a number: return the tensor)")
 
 
 # A loss and a step of the grader's own, unlike the lesson's half MSE and gradient_step, so that
@@ -295,6 +387,19 @@ class TestFit:
             expect_number(loss, want, f"{what}: loss before step {step + 1}")
         expect_number(got[0], want_w.item(), f"{what}: final w")
         expect_number(got[1], want_b.item(), f"{what}: final b")
+
+    @pytest.mark.side
+    def test_returns_w_and_b_as_tensors(self, student, device):
+        """The task: w and b start as scalar float32 tensors and are returned as step_fn leaves them."""
+        x, y = line_data(34, device)
+        pieces = student.keep(student.define(FIT_PIECES, "FitPieces"), FIT_SCALE)
+        what = "fit_line(x, y, lr=0.1, steps=5, loss_fn, step_fn)"
+        got = expect_sequence(student.call("fit_line", x, y, 0.1, 5, pieces.attr("loss"), pieces.attr("step")), 3,
+                              what, "(w, b, losses)")
+        for name, value in zip("wb", got[:2]):
+            if not isinstance(value, torch.Tensor):
+                fail(f"{what}: the final {name} is {a_number(value)}, expected a scalar tensor, as step_fn "
+                     f"returns it (.item() or float() belongs on the losses, not on {name})")
 
     @pytest.mark.side
     def test_each_loss_is_a_python_float(self, student, device):
