@@ -13,6 +13,11 @@ from solutions import ann as reference
 LINEAR_RELU_LINEAR = [(3, 1), (3,), (1, 3), (1,)]
 
 
+# Grader code run in the worker: the gradients backward() left on a model's parameters, by name.
+PARAMETER_GRADIENTS = ("def parameter_gradients(model):\n"
+                       "    return [(name, p.grad) for name, p in model.named_parameters()]\n")
+
+
 def seeded_model(factory, seed, device):
     torch.manual_seed(seed)
     return factory().to(device)
@@ -68,6 +73,39 @@ class TestModule:
     def test_forward_with_reference_weights(self, student, device, seed):
         remote = student.keep("ANN")
         check_forward(student, remote, seeded_model(reference.ANN, seed, device), device, seed + 10, "ANN()")
+
+    @pytest.mark.side
+    def test_gradients_reach_the_parameters(self, student, device):
+        """The network is trained by backpropagation: backward() from its output must reach every
+        layer's weight and bias, with the gradients of the reference network."""
+        model = seeded_model(reference.ANN, 6, device)
+        remote = student.keep("ANN")
+        what = "ANN()"
+        load_reference_weights(student, remote, model, what)
+        student.call(remote.attr("to"), device)
+        x, upstream = hidden_batch(16, device), hidden_batch(17, device)
+        output = student.keep(remote, x)
+        if output.type_name != "torch.Tensor":
+            fail(f"{what}: the output should be a torch.Tensor, got {output.type_name}")
+        if student.get(output.attr("requires_grad")) is not True:
+            fail(f"{what}: your forward's output is cut off from the network's graph (.detach(), .data, or the "
+                 "forward pass under torch.no_grad()?): backpropagation cannot reach the layers' weights, so the "
+                 "network could not learn")
+        student.call(output.attr("backward"), upstream)
+        got = student.call(student.define(PARAMETER_GRADIENTS, "parameter_gradients"), remote)
+        model(x).backward(upstream)
+        wanted = dict(model.named_parameters())
+        if type(got) is not list or not all(type(pair) is tuple and len(pair) == 2 for pair in got):
+            fail(f"{what}: the parameters' gradients could not be read back")
+        if len(got) != len(wanted):
+            fail(f"{what}: expected {len(wanted)} parameters, got {len(got)}")
+        names = [name for name, _ in got]
+        # by name when the layers have the task's names, else in order (as the weights were loaded)
+        pairs = zip(names, got) if set(names) == set(wanted) else zip(wanted, got)
+        for want_name, (name, grad) in pairs:
+            if grad is None:
+                fail(f"{what}: backward() from the output left {name}.grad empty: is that layer used in forward?")
+            expect_tensor(grad, wanted[want_name].grad.detach(), f"{what}: the gradient backpropagation gives {name}")
 
     @pytest.mark.side
     def test_is_a_module_with_the_lesson_layers(self, student):
