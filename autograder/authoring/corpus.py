@@ -127,7 +127,10 @@ def _watch_peaks(process: subprocess.Popen, peaks: dict[str, float]) -> None:
             todo += [child for child, (parent, _, _) in table.items() if parent == pid and child not in below]
         for pid in below:
             parent, hwm_kib, is_worker = table.get(pid, (0, 0, False))
-            role = "grader" if pid == process.pid else "zygote" if is_worker and not table.get(parent, (0, 0, False))[2] else None
+            # the zygote: a zygote.py process whose parent is seen and is not one (a student process
+            # whose parent ended between two reads of /proc is not the zygote)
+            role = "grader" if pid == process.pid else \
+                "zygote" if is_worker and parent in table and not table[parent][2] else None
             if role:
                 peaks[role] = max(peaks.get(role, 0.0), hwm_kib / 1024)
         time.sleep(0.1)
