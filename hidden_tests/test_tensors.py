@@ -41,6 +41,16 @@ def call_on_meta(student, name, *args, what):
         raise
 
 
+def runs_where_its_inputs_are(student, name, *args, what):
+    """A gate (@pytest.mark.gate): code that needs the tensors' values on the cpu (NumPy, .cpu(),
+    .tolist()) scores 0 for its cell. On a GPU grader its value tests would all fail; on a cpu
+    grader they pass, so without the gate one answer would get two grades."""
+    try:
+        call_on_meta(student, name, *args, what=what)
+    except StudentCodeError:
+        pass  # any other error is the value tests' to judge; the gate earns no points itself
+
+
 def call_reshaping(student, name, *args, what):
     """`name` views its input as (1, N) or (N, 1): N counted with len() is named."""
     try:
@@ -121,6 +131,11 @@ class TestAdd:
         what = "add(x, y) for x, y of shape (2, 3) on the meta device"
         expect_tensor(call_on_meta(student, "add", x, y, what=what), reference.add(x, y), what)
 
+    @pytest.mark.gate
+    def test_runs_where_its_inputs_are(self, student):
+        runs_where_its_inputs_are(student, "add", torch.empty((2, 3), device=META), torch.empty((2, 3), device=META),
+                                  what="add(x, y) on the meta device")
+
 
 class TestMatmul:
     @pytest.mark.parametrize("n, k, m, seed", [(2, 2, 2, 31), (3, 4, 2, 32), (1, 5, 3, 33), (6, 2, 6, 34), (4, 3, 5, 35)])
@@ -150,6 +165,11 @@ class TestMatmul:
         a, b = torch.empty((3, 2), device=META), torch.empty((2, 5), device=META)
         what = "matrix_product(a, b) for a (3, 2) and b (2, 5) on the meta device"
         expect_tensor(call_on_meta(student, "matrix_product", a, b, what=what), reference.matrix_product(a, b), what)
+
+    @pytest.mark.gate
+    def test_runs_where_its_inputs_are(self, student):
+        runs_where_its_inputs_are(student, "matrix_product", torch.empty((3, 2), device=META), torch.empty((2, 5), device=META),
+                                  what="matrix_product(a, b) on the meta device")
 
 
 class TestRowView:
@@ -182,6 +202,11 @@ class TestRowView:
         what = "as_row(x) for x of shape (3, 4) on the meta device"
         expect_tensor(call_on_meta(student, "as_row", x, what=what), reference.as_row(x), what)
 
+    @pytest.mark.gate
+    def test_runs_where_its_inputs_are(self, student):
+        runs_where_its_inputs_are(student, "as_row", torch.empty((3, 4), device=META),
+                                  what="as_row(x) on the meta device")
+
 
 class TestFlatProduct:
     @pytest.mark.parametrize("shape1, shape2, seed", [((3, 3), (3, 3), 51), ((2, 3), (3, 2), 52),
@@ -198,3 +223,8 @@ class TestFlatProduct:
         m1, m2 = torch.empty((2, 3), device=META), torch.empty((3, 2), device=META)
         what = "flat_product(m1, m2) for m1 (2, 3) and m2 (3, 2) on the meta device"
         expect_tensor(call_on_meta(student, "flat_product", m1, m2, what=what), reference.flat_product(m1, m2), what)
+
+    @pytest.mark.gate
+    def test_runs_where_its_inputs_are(self, student):
+        runs_where_its_inputs_are(student, "flat_product", torch.empty((2, 3), device=META),
+                                  torch.empty((3, 2), device=META), what="flat_product(m1, m2) on the meta device")

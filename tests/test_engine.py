@@ -138,3 +138,14 @@ def test_a_long_lived_grader_collects_a_changed_course_afresh(tmp_path):
     assert second is not first
     second.check(["toy.one", "toy.two"])
     assert sys.modules["toy_reference"].ANSWER == 2
+
+
+def test_a_failed_gate_scores_the_cell_0_and_a_gate_earns_nothing():
+    """A gate (@pytest.mark.gate) catches code that works on a cpu grader only: failed, the cell
+    scores 0 on every machine, as its value tests would on a GPU; passed, it adds no points."""
+    passed = hidden_tests.TestOutcome("test_values", True, "")
+    gate = lambda ok: hidden_tests.TestOutcome("test_runs_where_its_inputs_are", ok, "" if ok else "NumPy", gate=True)  # noqa: E731
+    assert engine.CellGrade("add-check", [], 3.0, tests=[passed, passed, gate(False)]).score == 0.0
+    assert engine.CellGrade("add-check", [], 3.0, tests=[passed, hidden_tests.TestOutcome("t", False, "x"),
+                                                         gate(True)]).score == 1.5
+    assert engine.CellGrade("add-check", [], 3.0, tests=[gate(True)]).score == 0.0

@@ -40,12 +40,14 @@ class CellGrade:
     @property
     def score(self) -> float:
         """Each test's share of the points; a side test's only when every core test passed, so
-        that side properties cannot add up to credit for a wrong answer."""
-        if not self.tests:
+        that side properties cannot add up to credit for a wrong answer; nothing when a gate
+        failed (what one grading machine would fail in every test, every machine fails here)."""
+        scored = [t for t in self.tests if not t.gate]  # a gate takes points away, it earns none
+        if not scored or any(t.gate and not t.passed for t in self.tests):
             return 0.0
-        core_right = all(t.passed for t in self.tests if not t.side)
-        counted = sum(t.passed and (core_right or not t.side) for t in self.tests)
-        return round(self.max_points * counted / len(self.tests), 2)
+        core_right = all(t.passed for t in scored if not t.side)
+        counted = sum(t.passed and (core_right or not t.side) for t in scored)
+        return round(self.max_points * counted / len(scored), 2)
 
     @property
     def messages(self) -> list[str]:

@@ -58,6 +58,7 @@ class TestOutcome:
     passed: bool
     message: str = ""
     side: bool = False  # a side property (@pytest.mark.side): it counts only when the answer is right
+    gate: bool = False  # a gate (@pytest.mark.gate): when it fails, the cell scores 0
 
 
 def student_message(exc: BaseException, test_name: str) -> str:
@@ -202,7 +203,8 @@ class HiddenTests:
         if call.when == "call" or (excinfo is not None and call.when == "setup"):
             outcomes = self._request.outcomes
             message = "" if excinfo is None else student_message(excinfo.value, item.name)
-            outcomes.append(TestOutcome(item.name, excinfo is None, message, item.get_closest_marker("side") is not None))
+            outcomes.append(TestOutcome(item.name, excinfo is None, message, item.get_closest_marker("side") is not None,
+                                        item.get_closest_marker("gate") is not None))
         return pytest.TestReport(item.nodeid, item.location, {}, "passed" if excinfo is None else "failed",
                           None if excinfo is None else repr(excinfo.value)[:500], call.when,
                           duration=call.duration, start=call.start, stop=call.stop)
