@@ -47,7 +47,7 @@ def cmd_solutions(args) -> int:
         for path in stale:
             print(f"{path} differs from its source notebook: run python -m autograder solutions")
         return 1 if stale else 0
-    for path in write_solutions():
+    for path in write_solutions(sets=args.sets or None):
         print(f"wrote {path}")
     return 0
 
@@ -102,7 +102,7 @@ def cmd_accuracy(args) -> int:
     with tempfile.TemporaryDirectory(prefix="kit-accuracy-") as scratch:
         course = copy_course(Path(scratch) / "course")
         print("grading the corpus with nbgrader autograde (a few minutes)...", file=sys.stderr, flush=True)
-        graded = grade_corpus(course)
+        graded = grade_corpus(course, sets=args.sets or None)
         rows = accuracy_rows(course, graded)
     print(format_report(rows))
     return 0 if all(row.ok for row in rows) else 1
@@ -249,6 +249,7 @@ def main(argv=None) -> int:
     similarity.add_argument("--top", type=int, default=10, help="pairs to print and to show in the report")
     similarity.set_defaults(run=cmd_similarity)
     solutions = commands.add_parser("solutions", help="regenerate solutions/ from source/")
+    solutions.add_argument("sets", nargs="*", metavar="SET", help="the sets (default: every set)")
     solutions.add_argument("--check", action="store_true", help="only check that solutions/ is current")
     solutions.set_defaults(run=cmd_solutions)
     sample = commands.add_parser("sample-class", help="write the sample class into submitted/")
@@ -258,7 +259,9 @@ def main(argv=None) -> int:
     report.add_argument("assignment")
     report.set_defaults(run=cmd_report)
     commands.add_parser("timings", help="run each source notebook in a fresh kernel").set_defaults(run=cmd_timings)
-    commands.add_parser("accuracy", help="grade every case, report expected vs actual").set_defaults(run=cmd_accuracy)
+    accuracy = commands.add_parser("accuracy", help="grade every case, report expected vs actual")
+    accuracy.add_argument("sets", nargs="*", metavar="SET", help="the sets (default: every set)")
+    accuracy.set_defaults(run=cmd_accuracy)
     commands.add_parser("attacks", help="grade the adversarial corpus, report outcomes").set_defaults(run=cmd_attacks)
     mutants = commands.add_parser("mutants", help="mutation testing of the hidden tests")
     mutants.add_argument("sets", nargs="*", metavar="SET", help="the sets (default: every set)")

@@ -193,15 +193,18 @@ def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
     return AttackRun(attacks + honest, "".join(r.stderr for r in results), [r.returncode for r in results], peaks)
 
 
-def grade_corpus(course: Path, root: Path = ROOT) -> list[Entry]:
-    """Release every set in `course`, submit every case (and the source notebooks), autograde each set."""
-    graded = entries(root)
-    for assignment in assignments(root):
+def grade_corpus(course: Path, root: Path = ROOT, sets: list[str] | None = None) -> list[Entry]:
+    """Release every set in `course` (or those in `sets`), submit every case (and the source
+    notebooks), autograde each set."""
+    sets = sets or assignments(root)
+    graded = [entry for entry in entries(root) if entry.assignment in sets]
+    for assignment in sets:
         shutil.copy(notebook_of(assignment, root=root), submit(course, SOURCE_COPY, assignment))
     student, assignment = UNREADABLE
-    shutil.copy(root / "tests" / "sample_class" / student / assignment / f"{assignment}.ipynb",
-                submit(course, student, assignment))
-    return grade_entries(course, graded, root, assignments(root))
+    if assignment in sets:
+        shutil.copy(root / "tests" / "sample_class" / student / assignment / f"{assignment}.ipynb",
+                    submit(course, student, assignment))
+    return grade_entries(course, graded, root, sets)
 
 
 def grade_entries(course: Path, graded: list[Entry], root: Path = ROOT, sets: list[str] | None = None) -> list[Entry]:

@@ -69,10 +69,13 @@ def solution_path(nb_path: Path, root: Path = ROOT) -> Path:
     return root / "solutions" / f"{nb_path.stem}.py"
 
 
-def write_solutions(root: Path = ROOT) -> list[Path]:
-    """solutions/*.py from the source notebooks, and each notebook's points line (authoring/points.py)."""
+def write_solutions(root: Path = ROOT, sets: list[str] | None = None) -> list[Path]:
+    """solutions/*.py from the source notebooks (of `sets`, default all), and each notebook's
+    points line (authoring/points.py)."""
     written = []
     for nb_path in source_notebooks(root):
+        if sets and nb_path.parent.name not in sets:
+            continue
         nb = nbformat.read(nb_path, as_version=4)
         if points.with_points_line(nb):
             nbformat.write(nb, nb_path)
