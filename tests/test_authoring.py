@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.authoring import points
+from autograder.authoring import exercises
 from autograder.grading import cells
 from autograder.grading.cells import HIDDEN_TESTS
 from autograder.authoring.solutions import MARKER, solution_module, solution_path, source_notebooks
@@ -85,16 +85,17 @@ def test_hidden_region_accepts_only_grade_calls():
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_points_are_written_once_from_the_metadata(source):
-    """The closing cell's points line is generated from the cells' metadata (python -m autograder solutions)."""
+def test_headings_contents_and_points_are_written_once_from_the_metadata(source):
+    """Each exercise's heading, the contents list and the closing points line are generated from the
+    cells' metadata (python -m autograder solutions): running the generator again changes nothing."""
     nb = nbformat.read(source, as_version=4)
-    assert nb.cells[-1].source.splitlines()[-1] == points.points_line(nb), \
-        f"{source}: the points line has drifted from the metadata: run python -m autograder solutions"
+    assert not exercises.with_structure(nb), \
+        f"{source}: headings, contents or points line have drifted from the metadata: run python -m autograder solutions"
 
 
 def test_the_tables_of_points_follow_the_metadata():
     """README's demo table ('out of') and the instructors' table of sets give each set's total as the metadata does."""
-    totals = {source.parent.name: sum(p for _, p, written in points.graded_cells(nbformat.read(source, as_version=4))
+    totals = {source.parent.name: sum(p for _, p, written in exercises.graded_cells(nbformat.read(source, as_version=4))
                                       if not written) for source in SOURCES}
     readme = (ROOT / "README.md").read_text()
     header = next(line for line in readme.splitlines() if line.startswith("| student |"))

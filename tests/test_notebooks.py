@@ -1,4 +1,5 @@
-"""Each solution notebook runs top to bottom in a fresh Jupyter kernel and draws what it should."""
+"""Each solution notebook runs top to bottom in a fresh Jupyter kernel, prints each exercise's expected
+output and draws what it should."""
 import subprocess
 import sys
 
@@ -6,9 +7,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autograder.authoring import exercises
 from autograder.authoring.solutions import runnable, source_notebooks
 from autograder.authoring.checkups import NOTEBOOK_SECONDS
 from conftest import ROOT
+from test_exercise_structure import expected_line
 
 pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
 
@@ -23,6 +26,13 @@ def test_solution_notebook_runs_in_a_fresh_kernel(source):
                    resources={"metadata": {"path": str(source.parent)}}).execute()
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert not errors, errors
+    for exercise in exercises.exercises(nb):  # every check prints its expected line when the answer is right
+        if not exercise.written:
+            printed = "".join(o.get("text", "") for o in exercise.check.outputs
+                              if o.output_type == "stream" and o.name == "stdout").splitlines()
+            expected = expected_line(exercise)
+            assert len(printed) == 1 and exercises.matches_expected(expected, printed[0]), \
+                f"exercise {exercise.number} ({exercise.name}) printed {printed}, its expected output says {expected!r}"
     mime = PICTURES.get(source.parent.name)
     if mime:
         assert any(mime in o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs), \

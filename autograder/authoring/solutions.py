@@ -4,8 +4,8 @@
 cells tagged `setup` (imports) and every nbgrader solution cell, with the solution
 markers removed, and without the imports that only the notebook's plots and checks use (the
 grader imports the module; matplotlib alone would add half a second to every grading run). It is committed so that a reader can see the oracle; a test fails
-when it drifts from the source notebook. The same command writes each source notebook's points
-line from its metadata (authoring/points.py).
+when it drifts from the source notebook. The same command writes each source notebook's exercise
+headings, contents list and points line from its metadata (authoring/exercises.py).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.authoring import points
+from autograder.authoring import exercises
 from autograder.grading import cells
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,13 +71,13 @@ def solution_path(nb_path: Path, root: Path = ROOT) -> Path:
 
 def write_solutions(root: Path = ROOT, sets: list[str] | None = None) -> list[Path]:
     """solutions/*.py from the source notebooks (of `sets`, default all), and each notebook's
-    points line (authoring/points.py)."""
+    headings, contents and points line (authoring/exercises.py)."""
     written = []
     for nb_path in source_notebooks(root):
         if sets and nb_path.parent.name not in sets:
             continue
         nb = nbformat.read(nb_path, as_version=4)
-        if points.with_points_line(nb):
+        if exercises.with_structure(nb):
             nbformat.write(nb, nb_path)
             written.append(nb_path)
         target = solution_path(nb_path, root)
