@@ -2,7 +2,7 @@
 
 Opens every release notebook, runs all cells, sees each task's visible check fail while the stub is
 there; types a wrong and then the reference answer into one task and sees its check fail with its
-message, then pass; sees the torchviz graph and the plots of the solved notebooks; opens a feedback
+message, then pass; sees every solved notebook print each check's expected line, the torchviz graph and the plots; opens a feedback
 page. Screenshots go to $KIT_SCREENSHOTS, default reports/browser-screenshots/ (the path is printed).
 Needs /usr/bin/chromium (`./kit setup` installs it); no browser is downloaded.
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from autograder.authoring import exercises
 from autograder.authoring.corpus import assignments, full_points
 from browser_steps import CHROMIUM, ROOT, SCREENSHOTS, chromium, jupyterlab
 from course_steps import graded_feedback, notebook_with
@@ -189,9 +190,15 @@ def test_graph_and_plots_render_once_solved(page, lab, lab_files, assignment):
     open_notebook(page, lab, f"solved/{assignment}.ipynb")
     run_every_cell(page)
     ids = grade_ids(lab_files / "solved" / f"{assignment}.ipynb")
+    expected = {e.check.metadata.nbgrader.grade_id: e.expected_output for e in exercises.exercises(
+        nbformat.read(ROOT / "source" / assignment / f"{assignment}.ipynb", as_version=4)) if not e.written}
     for index, grade_id in enumerate(ids):
         if grade_id.endswith("-check"):
-            assert not re.search(r"\w+Error\b", output_of(page, index)), f"{grade_id}: {output_of(page, index)[:300]}"
+            shown = output_of(page, index)
+            assert not re.search(r"\w+Error\b", shown), f"{grade_id}: {shown[:300]}"
+            # the student sees the success line the exercise's text promises
+            assert any(exercises.matches_expected(expected[grade_id], line) for line in shown.splitlines()), \
+                f"{grade_id}: shows {shown[:300]!r}, the text promises {expected[grade_id]!r}"
     cells = code_cells(page)
     if assignment == "autograd":
         # JupyterLab shows an SVG output as an <img> of the SVG document.
