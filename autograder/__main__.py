@@ -27,7 +27,7 @@ from pathlib import Path
 
 
 def cmd_grade(args) -> int:
-    from autograder.grading.grade_file import grade_file
+    from autograder.classroom.grade_file import grade_file
     from autograder.results.writers import as_text
 
     result = grade_file(Path(args.notebook), Path(args.source) if args.source else None)
@@ -61,24 +61,25 @@ def cmd_sample_class(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from nbgrader.api import Gradebook
+    from autograder.nbgrader import gradebook
+    from autograder.nbgrader.course import Course
 
-    from autograder.authoring.solutions import ROOT
-
-    with Gradebook(f"sqlite:///{ROOT / 'gradebook.db'}") as gradebook:
-        assignment = gradebook.find_assignment(args.assignment)
-        cell_ids = [cell.name for notebook in assignment.notebooks for cell in notebook.grade_cells]
-        print(f"{'student':<12}" + "".join(f"{c[:18]:>20}" for c in cell_ids) + f"{'total':>10}")
-        for submission in sorted(assignment.submissions, key=lambda s: s.student.id):
-            grades = {g.cell.name: g for nb in submission.notebooks for g in nb.grades if g.cell.name in cell_ids}
-            # a written answer waits for the instructor in formgrader: shown as such, not as 0
-            shown = ["manual grade" if c in grades and grades[c].needs_manual_grade
-                     else f"{grades[c].score if c in grades else 0:g}" for c in cell_ids]
-            waiting = sum(grades[c].max_score for c in cell_ids if c in grades and grades[c].needs_manual_grade)
-            print(f"{submission.student.id:<12}" + "".join(f"{text:>20}" for text in shown) + f"{submission.score:>10g}"
-                  + (f"  (+ up to {waiting:g} awaiting a manual grade)" if waiting else ""))
-        print(f"{'max':<12}" + "".join(f"{c.max_score:>20g}" for nb in assignment.notebooks for c in nb.grade_cells)
-              + f"{assignment.max_score:>10g}")
+    db_url = Course().db_url
+    found = gradebook.assignment_cells(db_url, args.assignment)
+    if found is None:
+        raise ValueError(f"no assignment {args.assignment!r} in the gradebook {db_url}")
+    keys = [(cell.notebook, cell.grade_id) for cell in found]
+    print(f"{'student':<12}" + "".join(f"{c.grade_id[:18]:>20}" for c in found) + f"{'total':>10}")
+    for student, grades in sorted(gradebook.recorded_grades(db_url, args.assignment).items()):
+        # a written answer waits for the instructor in formgrader: shown as such, not as 0
+        shown = ["manual grade" if key in grades and grades[key].needs_manual_grade
+                 else f"{grades[key].score if key in grades else 0:g}" for key in keys]
+        waiting = sum(cell.max_score for cell, key in zip(found, keys)
+                      if key in grades and grades[key].needs_manual_grade)
+        total = sum(grades[key].score for key in keys if key in grades)
+        print(f"{student:<12}" + "".join(f"{text:>20}" for text in shown) + f"{total:>10g}"
+              + (f"  (+ up to {waiting:g} awaiting a manual grade)" if waiting else ""))
+    print(f"{'max':<12}" + "".join(f"{c.max_score:>20g}" for c in found) + f"{sum(c.max_score for c in found):>10g}")
     return 0
 
 
@@ -163,9 +164,8 @@ def cmd_grade_class(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from autograder.authoring.solutions import ROOT
     from autograder.classroom.grade_class import merge_gradebook
-    from autograder.nbgrader.gradebook import default_db_url
+    from autograder.nbgrader.course import Course
 
     failed = 0
     for path in args.gradebooks:
@@ -174,7 +174,7 @@ def cmd_merge(args) -> int:
             failed += 1
             continue
         try:
-            merged = merge_gradebook(f"sqlite:///{Path(path).resolve()}", args.db or default_db_url(ROOT),
+            merged = merge_gradebook(f"sqlite:///{Path(path).resolve()}", args.db or Course().db_url,
                                      args.assignment)
         except ValueError as error:
             print(f"{path}: {error}, skipped", file=sys.stderr)
@@ -185,10 +185,10 @@ def cmd_merge(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from autograder.authoring.solutions import ROOT
+    from autograder.nbgrader.course import Course
     from autograder.results.writers import assignment_summary, format_summary, plot_summary
 
-    rows = assignment_summary(ROOT, args.assignment, args.db)
+    rows = assignment_summary(Course(db_url=args.db), args.assignment)
     print(format_summary(args.assignment, rows))
     if args.png:
         plot_summary(args.assignment, rows, Path(args.png))
@@ -212,12 +212,13 @@ def cmd_similarity(args) -> int:
 
 
 def cmd_gradescope(args) -> int:
-    from autograder.authoring.solutions import ROOT
-    from autograder.results.model import read_assignment, read_submission
+    from autograder.nbgrader.course import Course
+    from autograder.results.model import read_graded_assignment, read_graded_submission
     from autograder.results.writers import write_gradescope
 
-    results = ([read_submission(ROOT, args.assignment, args.student, args.db)] if args.student
-               else read_assignment(ROOT, args.assignment, args.db))
+    course = Course(db_url=args.db)
+    results = ([read_graded_submission(course, args.assignment, args.student)] if args.student
+               else read_graded_assignment(course, args.assignment))
     for path in write_gradescope(results, Path(args.out), single=bool(args.student)):
         print(f"wrote {path}")
     return 0
@@ -226,10 +227,10 @@ def cmd_gradescope(args) -> int:
 def cmd_gradescope_run(args) -> int:
     from autograder import sandbox
     sandbox.start_early()  # before nbgrader's imports, which take as long as the sandbox's
-    from autograder.authoring.solutions import ROOT
-    from autograder.results.gradescope import grade_submission
+    from autograder.classroom.gradescope import grade_submission
+    from autograder.nbgrader.course import Course
 
-    result = grade_submission(ROOT, args.assignment, Path(args.submission), Path(args.results))
+    result = grade_submission(Course(), args.assignment, Path(args.submission), Path(args.results))
     print(f"{args.results}: {result['output']}")
     return 0
 
@@ -311,7 +312,7 @@ def main(argv=None) -> int:
     gradescope_run.set_defaults(run=cmd_gradescope_run)
     args = parser.parse_args(argv)
     # What the commands print quotes students (messages, names): control characters are escaped.
-    from autograder.results.text import PrintableStream
+    from autograder.grading.text import PrintableStream
     sys.stdout = PrintableStream(sys.stdout)
     try:
         return args.run(args)

@@ -19,7 +19,18 @@ from nbgrader.api import Gradebook
 
 from autograder.classroom.grade_class import grade_class, parse_shard, split, students
 from autograder.authoring.corpus import cell_feedback, copy_course, nbgrader
-from autograder.results.model import grade_cells, scores
+from autograder.nbgrader import gradebook
+from autograder.nbgrader.course import Course
+from autograder.results.model import autograded_cells
+
+
+def scores(course, assignment, db_url=None):
+    """{student: {(notebook, grade_id): score}} as nbgrader recorded them."""
+    return gradebook.autograded_scores(Course(course, db_url).db_url, assignment)
+
+
+def grade_cells(course, assignment):
+    return autograded_cells(Course(course), assignment)
 from autograder.authoring.submissions import build_sample_class
 
 pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast

@@ -3,7 +3,7 @@ import pytest
 
 from autograder.authoring.solutions import source_notebooks
 from autograder.grading.device import available, grading_device
-from autograder.grading.grade_file import grade_file
+from autograder.classroom.grade_file import grade_file
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast

@@ -145,7 +145,7 @@ def test_a_failed_gate_scores_the_cell_0_and_a_gate_earns_nothing():
     scores 0 on every machine, as its value tests would on a GPU; passed, it adds no points."""
     passed = hidden_tests.TestOutcome("test_values", True, "")
     gate = lambda ok: hidden_tests.TestOutcome("test_runs_where_its_inputs_are", ok, "" if ok else "NumPy", gate=True)  # noqa: E731
-    assert engine.CellGrade("add-check", [], 3.0, tests=[passed, passed, gate(False)]).score == 0.0
-    assert engine.CellGrade("add-check", [], 3.0, tests=[passed, hidden_tests.TestOutcome("t", False, "x"),
+    assert engine.CellTests("add-check", [], 3.0, tests=[passed, passed, gate(False)]).score == 0.0
+    assert engine.CellTests("add-check", [], 3.0, tests=[passed, hidden_tests.TestOutcome("t", False, "x"),
                                                          gate(True)]).score == 1.5
-    assert engine.CellGrade("add-check", [], 3.0, tests=[gate(True)]).score == 0.0
+    assert engine.CellTests("add-check", [], 3.0, tests=[gate(True)]).score == 0.0

@@ -15,7 +15,7 @@ import pytest
 
 from autograder.authoring import corpus
 from autograder.authoring.corpus import SOURCE_COPY, UNREADABLE, gradebook_scores
-from autograder.grading.grade_file import grade_file
+from autograder.classroom.grade_file import grade_file
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast

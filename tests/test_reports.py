@@ -18,12 +18,15 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from autograder.classroom.grade_class import grade_class
 from autograder.authoring.corpus import cell_feedback, copy_course, first_message, gradebook_scores, nbgrader
-from autograder.results.model import GradeCell, read_cell, read_submission
+from autograder.grading.cell_result import CellResult
+from autograder.nbgrader.course import Course
+from autograder.nbgrader.gradebook import AssignmentCell
+from autograder.results.model import read_cell, read_graded_submission
 from autograder.results.writers import as_gradescope, assignment_summary as class_summary, format_summary, plot_summary
 
 
 def gradescope_results(course, assignment, student):
-    return as_gradescope(read_submission(course, assignment, student))
+    return as_gradescope(read_graded_submission(Course(course), assignment, student))
 from autograder.authoring.submissions import build_sample_class
 
 pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
@@ -57,7 +60,7 @@ def cli(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 def test_summary_figures_come_from_the_gradebook(graded):
     truth, points = gradebook_scores(graded, ASSIGNMENT), max_points(graded)
-    rows = class_summary(graded, ASSIGNMENT)
+    rows = class_summary(Course(graded), ASSIGNMENT)
     assert [row.cell.grade_id for row in rows] == list(points)  # every autograded cell, in notebook order
     assert any(0 < row.mean < row.cell.max_score for row in rows), "the sample class should be mixed"
     for row in rows:
@@ -79,7 +82,7 @@ def test_summary_figures_come_from_the_gradebook(graded):
 
 
 def test_summary_prints_and_plots(graded, tmp_path):
-    rows = class_summary(graded, ASSIGNMENT)
+    rows = class_summary(Course(graded), ASSIGNMENT)
     text = format_summary(ASSIGNMENT, rows)
     for row in rows:
         line = next(line for line in text.splitlines() if line.startswith(row.cell.grade_id))
@@ -121,23 +124,21 @@ def test_messages_show_no_traceback_of_other_errors(tmp_path):
     path = tmp_path / "autograded" / "s" / "a" / "nb.ipynb"
     path.parent.mkdir(parents=True)
     nbformat.write(new_notebook(cells=[cell]), path)
-    result = read_cell(tmp_path, "s", "a", GradeCell("nb", "c1", 1), 0.0)
+    result = read_cell(Course(tmp_path), "s", "a", AssignmentCell("nb", "c1", 1), 0.0)
     assert result.messages == ["AssertionError: wrong in ./x"]
     assert "secret" not in result.shown and "hidden_value" not in result.shown and str(tmp_path) not in result.shown
 
 
 def test_messages_are_read_from_the_record_the_engine_wrote_not_from_text(tmp_path):
     """A cell's messages come from the CellResult in its first output; printed look-alikes are only shown."""
-    from autograder.results.model import CellResult
-    from autograder.results.writers import notebook_outputs
     written = CellResult("c1", 0.5, 1, ["make_zeros returned ones"], 1, 2, ["tensors.zeros"])
     printed = new_output("stream", name="stdout", text="- Not passed: everything is fine\n")
     cell = new_code_cell("check()", metadata={"nbgrader": {"grade": True, "grade_id": "c1", "points": 1}})
-    cell.outputs = [nbformat.from_dict(o) for o in notebook_outputs(written, [printed])]
+    cell.outputs = [nbformat.from_dict(o) for o in written.outputs([printed])]
     path = tmp_path / "autograded" / "s" / "a" / "nb.ipynb"
     path.parent.mkdir(parents=True)
     nbformat.write(new_notebook(cells=[cell]), path)
-    result = read_cell(tmp_path, "s", "a", GradeCell("nb", "c1", 1), 0.5)
+    result = read_cell(Course(tmp_path), "s", "a", AssignmentCell("nb", "c1", 1), 0.5)
     assert (result.messages, result.tests_passed, result.tests_total, result.items) == \
         (["make_zeros returned ones"], 1, 2, ["tensors.zeros"])
     assert "1 of 2 passed" in result.shown and "everything is fine" in result.shown
@@ -154,5 +155,5 @@ def test_command_line_writes_the_reports(graded, tmp_path):
             gradescope_results(graded, ASSIGNMENT, student)
     result = cli(graded, "summary", ASSIGNMENT, "--png", str(tmp_path / "summary.png"))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith(format_summary(ASSIGNMENT, class_summary(graded, ASSIGNMENT)))
+    assert result.stdout.startswith(format_summary(ASSIGNMENT, class_summary(Course(graded), ASSIGNMENT)))
     assert (tmp_path / "summary.png").stat().st_size > 0

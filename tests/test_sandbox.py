@@ -11,7 +11,8 @@ import pytest
 from autograder import sandbox
 from autograder.authoring import corpus
 from autograder.authoring.solutions import ROOT
-from autograder.grading.student_process import Limits, Student, StudentProcess, StudentProcessGone
+from autograder.sandbox import Limits
+from autograder.grading.student_process import Student, StudentProcess, StudentProcessGone
 
 needs_bubblewrap = pytest.mark.skipif(not sandbox.protections().bubblewrap,
                                       reason="bubblewrap is not usable on this machine: no filesystem sandbox")

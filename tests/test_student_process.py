@@ -3,7 +3,8 @@ import pytest
 import torch
 
 from autograder.checks import CheckFailed, expect_tensor
-from autograder.grading.student_process import Limits, Student, StudentCodeError, StudentProcess, StudentProcessGone
+from autograder.sandbox import Limits
+from autograder.grading.student_process import Student, StudentCodeError, StudentProcess, StudentProcessGone
 from autograder.sandbox.inside.wire import Opaque
 
 

@@ -8,8 +8,8 @@ import sys
 
 import nbformat
 
-from autograder.grading.engine import CellGrade
-from autograder.results.text import PrintableRecords, PrintableStream, printable
+from autograder.grading.engine import CellTests
+from autograder.grading.text import PrintableRecords, PrintableStream, printable
 from autograder.results.writers import as_text
 from conftest import ROOT
 
@@ -39,7 +39,7 @@ def test_the_stream_and_the_log_filter_escape_what_they_write():
 
 
 def test_the_engine_writes_a_students_messages_escaped():
-    grade = CellGrade("zeros-check", ["tensors.zeros"], 2.0, notes=[f"make_zeros raised RuntimeError: {HOSTILE}"])
+    grade = CellTests("zeros-check", ["tensors.zeros"], 2.0, notes=[f"make_zeros raised RuntimeError: {HOSTILE}"])
     assert not any(_has_control(m) for m in grade.result().messages)
 
 

@@ -12,7 +12,8 @@ import pytest
 from autograder.grading import cells
 from autograder.authoring import corpus
 from autograder.authoring import degenerate
-from autograder.grading.student_process import Limits, StudentProcess
+from autograder.sandbox import Limits
+from autograder.grading.student_process import StudentProcess
 from autograder.authoring.submissions import Case, build_notebook, read_case
 from conftest import ROOT
 

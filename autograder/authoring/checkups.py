@@ -15,7 +15,7 @@ import torch
 from nbclient import NotebookClient
 
 from autograder.authoring.solutions import ROOT, runnable, source_notebooks
-from autograder.grading.grade_file import grade_file
+from autograder.classroom.grade_file import grade_file
 from autograder.authoring.submissions import build_notebook, read_case
 
 NOTEBOOK_SECONDS = 30

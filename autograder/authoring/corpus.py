@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import Gradebook
 
-from autograder.grading import cells
+from autograder.grading import cell_result, cells
+from autograder.nbgrader import gradebook
 from autograder.nbgrader.command import nbgrader as run_nbgrader
+from autograder.nbgrader.course import Course
 from autograder.authoring.solutions import ROOT
 from autograder.authoring.submissions import Case, build_notebook, read_case, case_files
 
@@ -137,7 +138,7 @@ def _watch_peaks(process: subprocess.Popen, peaks: dict[str, float]) -> None:
 
 
 def submit(course: Path, student: str, assignment: str) -> Path:
-    path = course / "submitted" / student / assignment / f"{assignment}.ipynb"
+    path = Course(course).submitted(student, assignment, assignment)
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -221,16 +222,13 @@ def grade_entries(course: Path, graded: list[Entry], root: Path = ROOT, sets: li
 
 
 def gradebook_scores(course: Path, assignment: str) -> dict[str, dict[str, float]]:
-    """{student: {grade_id: score}} as nbgrader recorded them."""
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        return {submission.student.id: {grade.cell.name: grade.score
-                                        for notebook in submission.notebooks for grade in notebook.grades
-                                        if grade.cell.cell_type == "code"}
-                for submission in gradebook.find_assignment(assignment).submissions}
+    """{student: {grade_id: score}} of the autograded cells, as nbgrader recorded them."""
+    return {student: {grade_id: score for (_, grade_id), score in grades.items()}
+            for student, grades in gradebook.autograded_scores(Course(course).db_url, assignment).items()}
 
 
 def cell_outputs(course: Path, student: str, assignment: str, grade_id: str) -> list:
-    nb = nbformat.read(course / "autograded" / student / assignment / f"{assignment}.ipynb", as_version=4)
+    nb = nbformat.read(Course(course).autograded(student, assignment, assignment), as_version=4)
     return next(c.outputs for c in nb.cells if cells.nbgrader_meta(c).get("grade_id") == grade_id)
 
 
@@ -240,11 +238,8 @@ def cell_feedback(course: Path, student: str, assignment: str, grade_id: str) ->
 
 def first_message(course: Path, student: str, assignment: str, grade_id: str) -> str:
     """The first hidden-test message of a cell (the visible checks' note only when there is nothing else)."""
-    for output in cell_outputs(course, student, assignment, grade_id):
-        if output.get("output_type") == "error" and output.get("traceback"):
-            lines = [line.lstrip("- ") for line in output["traceback"]]
-            return next((line for line in lines if not line.startswith("a visible check")), lines[0])
-    return ""
+    messages = cell_result.messages_in(cell_outputs(course, student, assignment, grade_id))
+    return next((m for m in messages if not m.startswith("a visible check")), messages[0] if messages else "")
 
 
 @dataclass

@@ -41,12 +41,13 @@ from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
 from autograder.classroom.autograde_worker import RESULT
-from autograder.nbgrader.gradebook import default_db_url, sqlite_path
+from autograder.nbgrader.course import Course
+from autograder.nbgrader.gradebook import sqlite_path
 
 
 def submissions(course: Path, assignment: str) -> list[tuple[str, str]]:
     """The sorted (student, assignment) folders of submitted/ that `assignment` (an id or a glob) names."""
-    submitted = Path(course) / "submitted"
+    submitted = Course(course).submissions_folder()
     if not submitted.is_dir():
         return []
     return sorted((student.name, folder.name) for student in submitted.iterdir()
@@ -238,7 +239,7 @@ def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[in
     merged later with `merge_gradebook`); a server database must already hold the assignment.
     """
     course = Path(course).resolve()
-    db_url = db_url or default_db_url(course)
+    db_url = db_url or Course(course).db_url
     everyone = students(course, assignment)
     mine = split(everyone, *shard)
     pairs = [(student, name) for student, name in submissions(course, assignment) if student in mine]
@@ -251,7 +252,7 @@ def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[in
     parts = [split(mine, i, workers) for i in range(workers)]
     target = sqlite_path(db_url)
     if target is not None and not target.exists():
-        copy_gradebook(default_db_url(course), target, assignments, keep=mine)
+        copy_gradebook(Course(course).db_url, target, assignments, keep=mine)
     with Gradebook(db_url) as gradebook:
         for name in assignments:
             try:

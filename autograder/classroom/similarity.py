@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.grading import cells
+from autograder.nbgrader.course import Course
 
 
 @dataclass
@@ -50,14 +51,14 @@ def write_answers(course: Path, assignment: str, folder: Path) -> tuple[Path, Pa
     students, boilerplate = folder / "students", folder / "boilerplate"
     students.mkdir(parents=True)
     boilerplate.mkdir()
-    releases = sorted((Path(course) / "release" / assignment).glob("*.ipynb"))
+    releases = sorted(Course(course).release(assignment).glob("*.ipynb"))
     if not releases:
         raise ValueError(f"no release notebooks in release/{assignment}: run nbgrader generate_assignment first")
     unreadable = []
     for release in releases:
         ids = _answer_ids(release)
         (boilerplate / f"{release.stem}.py").write_text(answer_code(nbformat.read(release, as_version=4), ids))
-        for submitted in sorted((Path(course) / "submitted").glob(f"*/{assignment}/{release.name}")):
+        for submitted in sorted(Course(course).submissions_folder().glob(f"*/{assignment}/{release.name}")):
             student = submitted.parent.parent.name
             try:
                 nb = nbformat.read(submitted, as_version=4)

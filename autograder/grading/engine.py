@@ -1,11 +1,11 @@
-"""Grade one notebook: run its cells in a worker, score each autograded test cell by its hidden tests.
+"""Grade one notebook: run its cells in a student process, score each autograded test cell by its hidden tests.
 
 The engine drives: it runs the notebook's cells in order and, at each test cell, asks the hidden
 tests (hidden_tests.HiddenTests) for that cell's results before it goes on.
 
-Each test cell's grade becomes a CellResult (the results model), which results/writers.py writes
-as the cell's outputs, by nbgrader's rules for scoring. `nbgrader autograde` (through
-autograder.nbgrader.plugin) and `python -m autograder grade` both call `grade_notebook`.
+Each test cell's hidden tests and notes (CellTests) give its cell result (cell_result.CellResult),
+which is written as the cell's outputs, by nbgrader's rules for scoring. `nbgrader autograde`
+(through autograder.nbgrader.plugin) and `python -m autograder grade` both call `grade_notebook`.
 """
 from __future__ import annotations
 
@@ -16,17 +16,19 @@ from dataclasses import dataclass, field
 from nbformat import NotebookNode, from_dict
 
 from autograder.grading import cells
+from autograder.grading.cell_result import CellResult
 from autograder.grading.hidden_tests import TestOutcome, hidden_tests
-from autograder.grading.student_process import Limits, Student, StudentProcess, StudentProcessGone
-from autograder.results.model import CellResult
-from autograder.results.text import printable
-from autograder.results.writers import notebook_outputs
+from autograder.grading.student_process import Student, StudentProcess, StudentProcessGone
+from autograder.grading.text import printable
+from autograder.sandbox import Limits
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class CellGrade:
+class CellTests:
+    """One autograded test cell while it is graded: its hidden tests' outcomes and the engine's notes."""
+
     grade_id: str
     items: list[str]
     max_points: float
@@ -56,7 +58,7 @@ class CellGrade:
         return list(dict.fromkeys(printable(m) for m in self.notes + [t.message for t in self.tests if not t.passed]))
 
     def result(self) -> CellResult:
-        """This cell in the results model (what the writers write)."""
+        """This cell's result (what its outputs hold)."""
         return CellResult(self.grade_id, self.score, self.max_points, self.messages,
                           self.passed if self.tests else None, len(self.tests) if self.tests else None, self.items)
 
@@ -66,8 +68,8 @@ def _visible_outputs(outputs: list) -> list[dict]:
     return [o for o in outputs if type(o) is dict and o.get("output_type") in ("stream", "display_data")]
 
 
-# What the grader keeps of the outputs that come from the student's process. The worker caps
-# its own outputs too, but the worker runs student code and may send anything.
+# What the grader keeps of the outputs that come from the student's process. That process caps
+# its own outputs too, but it runs student code and may send anything.
 MAX_CELL_OUTPUT_CHARS = 2_000_000
 MAX_NOTEBOOK_OUTPUT_CHARS = 20_000_000
 MAX_OUTPUTS_PER_CELL = 200
@@ -75,7 +77,7 @@ KEPT_MIME_TYPES = ("text/plain", "image/png", "image/jpeg")
 
 
 def _clean_output(out, budget: int) -> tuple[dict | None, int]:
-    """One output from the worker as a valid nbformat output, and its size; None if it is not one."""
+    """One output from the student process as a valid nbformat output, and its size; None if it is not one."""
     if type(out) is not dict:
         return None, 0
     kind = out.get("output_type")
@@ -104,7 +106,7 @@ def _clean_output(out, budget: int) -> tuple[dict | None, int]:
 
 
 def _clean_outputs(outputs, budget: int) -> tuple[list[dict], int]:
-    """Outputs that came from the worker, reduced to valid nbformat outputs within `budget` characters.
+    """Outputs that came from the student process, reduced to valid nbformat outputs within `budget` characters.
 
     Returns the outputs and the characters they take; what does not fit is replaced by a note.
     """
@@ -124,7 +126,7 @@ def _clean_outputs(outputs, budget: int) -> tuple[list[dict], int]:
 
 
 def _error_fields(error) -> dict | None:
-    """The error a cell raised, as the worker reported it: ename and evalue as short text."""
+    """The error a cell raised, as the student process reported it: ename and evalue as short text."""
     if type(error) is not dict:
         return None
     ename, evalue = error.get("ename"), error.get("evalue")
@@ -137,52 +139,52 @@ GRACE_SECONDS = 30.0
 
 
 def grade_notebook(nb: NotebookNode, workdir: str, hidden: str | os.PathLike, limits: Limits | None = None,
-                   usage: dict | None = None) -> list[CellGrade]:
-    """Run `nb`'s code cells in order in a fresh worker started in `workdir`, and grade its test
+                   usage: dict | None = None) -> list[CellTests]:
+    """Run `nb`'s code cells in order in a fresh student process started in `workdir`, and grade its test
     cells by the hidden tests in folder `hidden`.
 
-    Cell outputs are replaced in place. Returns one CellGrade per autograded test cell.
+    Cell outputs are replaced in place. Returns one CellTests per autograded test cell.
     `usage`, if given, receives how the student's process ended (cpu_seconds, peak_mib, ...).
     Whatever goes wrong on the grader's side while handling the notebook scores every test
     cell 0 with the reason, so the submission is still recorded and no earlier grade stays.
     Only an authoring error (the course's own mistake) stops grading.
     """
     unreadable = nb.metadata.get(cells.UNREADABLE_KEY)
-    worker = None
+    process = None
     try:
-        worker = None if unreadable else StudentProcess(workdir, limits)
-        run = _NotebookRun(nb, worker, f"your notebook file could not be read: {unreadable}" if unreadable else None)
+        process = None if unreadable else StudentProcess(workdir, limits)
+        run = _NotebookRun(nb, process, f"your notebook file could not be read: {unreadable}" if unreadable else None)
         tests = hidden_tests(hidden)
         tests.check([item for grade in run.grades.values() for item in grade.items])
-        student = Student(worker) if worker is not None else None
+        student = Student(process) if process is not None else None
         for index, grade in run.grades.items():
             if grade.items and run.run_through(index):
-                grade.tests = tests.run(grade.items, student, worker.deadline + GRACE_SECONDS)
+                grade.tests = tests.run(grade.items, student, process.deadline + GRACE_SECONDS)
         run.run_through(len(nb.cells))
         return run.finish()
     except cells.AuthoringError:
         raise
     except Exception as exc:
         log.exception("grading this notebook failed on the grader's side; every test cell scores 0")
-        if worker is not None:  # the hidden tests' thread may still be using it
-            worker.abandon("the grader stopped grading this notebook")
-        return _not_graded(nb, f"the grader failed while handling your notebook ({type(exc).__name__}); "
+        if process is not None:  # the hidden tests' thread may still be using it
+            process.abandon("the grader stopped grading this notebook")
+        return _ungraded(nb, f"the grader failed while handling your notebook ({type(exc).__name__}); "
                                f"tell your instructor")
     finally:
-        if worker is not None:
-            worker.close()
+        if process is not None:
+            process.close()
             if usage is not None:
-                usage.update(worker.ending or {})
+                usage.update(process.ending or {})
 
 
-def _cell_grade(index: int, cell) -> CellGrade:
+def _cell_tests(index: int, cell) -> CellTests:
     """The grade of autograded test cell `index`, before its hidden tests run."""
     meta = cells.nbgrader_meta(cell)
-    return CellGrade(meta.get("grade_id", f"cell {index + 1}"), cells.split_hidden(cell.source)[1],
+    return CellTests(meta.get("grade_id", f"cell {index + 1}"), cells.split_hidden(cell.source)[1],
                      float(meta.get("points", 0)))
 
 
-def _not_graded(nb: NotebookNode, reason: str) -> list[CellGrade]:
+def _ungraded(nb: NotebookNode, reason: str) -> list[CellTests]:
     """Every test cell at 0 with `reason`; nothing of the student's outputs is kept."""
     grades = []
     for index, cell in enumerate(nb.cells):
@@ -190,9 +192,9 @@ def _not_graded(nb: NotebookNode, reason: str) -> list[CellGrade]:
             continue
         cell.outputs = []
         if cells.is_test_cell(cell):
-            grade = _cell_grade(index, cell)
+            grade = _cell_tests(index, cell)
             grade.notes.append(f"not graded: {reason}")
-            cell.outputs = [from_dict(o) for o in notebook_outputs(grade.result())]
+            cell.outputs = [from_dict(o) for o in grade.result().outputs()]
             grades.append(grade)
     return grades
 
@@ -200,15 +202,15 @@ def _not_graded(nb: NotebookNode, reason: str) -> list[CellGrade]:
 class _NotebookRun:
     """The notebook's cells, run one after another as the hidden tests reach them."""
 
-    def __init__(self, nb: NotebookNode, worker: StudentProcess | None, stopped: str | None):
-        self.nb, self.worker, self.stopped = nb, worker, stopped
+    def __init__(self, nb: NotebookNode, process: StudentProcess | None, stopped: str | None):
+        self.nb, self.process, self.stopped = nb, process, stopped
         self.next_cell = 0
         self.output_budget = MAX_NOTEBOOK_OUTPUT_CHARS
         self.results: dict[int, tuple[list, dict | None]] = {}
-        self.grades: dict[int, CellGrade] = {}
+        self.grades: dict[int, CellTests] = {}
         for index, cell in enumerate(nb.cells):
             if cells.is_test_cell(cell):
-                self.grades[index] = _cell_grade(index, cell)
+                self.grades[index] = _cell_tests(index, cell)
 
     def run_through(self, last: int) -> bool:
         """Run the cells up to and including `last`; False once the student's process is gone."""
@@ -227,7 +229,7 @@ class _NotebookRun:
                 self.results[index] = ([], None)
                 continue
             try:
-                reply = self.worker.run_cell(code, f"cell {index + 1}")
+                reply = self.process.run_cell(code, f"cell {index + 1}")
                 outputs, used = _clean_outputs(reply.get("outputs"), self.output_budget)
                 self.output_budget -= used
                 self.results[index] = (outputs, _error_fields(reply.get("error")))
@@ -237,11 +239,11 @@ class _NotebookRun:
                                          "traceback": [self.stopped]}], None)
                 if index in self.grades:
                     self.grades[index].notes.append(f"not graded: {self.stopped}")
-        if self.worker is not None and self.worker.gone and self.stopped is None:
-            self.stopped = self.worker.gone  # lost during the hidden tests of the cell before
+        if self.process is not None and self.process.gone and self.stopped is None:
+            self.stopped = self.process.gone  # lost during the hidden tests of the cell before
         return self.stopped is None
 
-    def finish(self) -> list[CellGrade]:
+    def finish(self) -> list[CellTests]:
         """Write each cell's outputs (test cells: points, then the student's output, then messages)."""
         for index, cell in enumerate(self.nb.cells):
             if cell.cell_type != "code":
@@ -257,5 +259,5 @@ class _NotebookRun:
                                        f"{error['ename']}: {error['evalue'][:500]}")
                 if not grade.items:
                     grade.notes.append("this test cell names no hidden tests (instructor: add grade(...))")
-            cell.outputs = [from_dict(o) for o in notebook_outputs(grade.result(), _visible_outputs(outputs))]
+            cell.outputs = [from_dict(o) for o in grade.result().outputs(_visible_outputs(outputs))]
         return list(self.grades.values())

@@ -1,4 +1,4 @@
-"""Runs the hidden pytest tests of one autograded cell against a student's worker.
+"""Runs the hidden pytest tests of one autograded cell against a student process.
 
 The hidden tests live with the lesson, outside the engine: a folder (GradeWithHiddenTests.hidden_tests)
 with one `test_<set>.py` per exercise set and a `pytest.ini`. pytest runs here, in the grader's

@@ -1,7 +1,7 @@
-"""The grader's side of the process boundary: start a worker, run cells in it, call student code.
+"""The grader's side of the process boundary: start a student process, run cells in it, call student code.
 
 `StudentProcess` owns the student's process (forked in the sandbox, see sandbox.py). `Student` is what hidden tests receive as their
-`student` fixture: it calls the student's functions and classes in the worker and
+`student` fixture: it calls the student's functions and classes in the student process and
 returns plain data, or raises `StudentCodeError` / `StudentProcessGone` with a message written
 for the student.
 """
@@ -34,7 +34,7 @@ class StudentCodeError(Exception):
     def __init__(self, what: str, error: dict):
         self.name = what.split("(")[0]
         ename, evalue, where = (error.get(key) for key in ("ename", "evalue", "where"))
-        # the worker's report is untrusted: text of bounded length, or nothing
+        # the student process's report is untrusted: text of bounded length, or nothing
         self.what = what
         self.ename = ename[:200] if type(ename) is str else "Error"
         self.evalue = evalue[:2000] if type(evalue) is str else ""
@@ -66,21 +66,21 @@ class StudentProcess:
         self.gone: str | None = None
         self.ending: dict | None = None
         self.deadline = time.monotonic() + self.limits.notebook_seconds
-        to_worker_r, self._to_worker = os.pipe()
-        self._from_worker, from_worker_w = os.pipe()
+        to_student_r, self._to_student = os.pipe()
+        self._from_student, from_student_w = os.pipe()
         # Every write to the student's process has a deadline, as every read does: a process that
         # stops reading (or shrinks its pipe) would otherwise block the grader in write() for good.
-        os.set_blocking(self._to_worker, False)
+        os.set_blocking(self._to_student, False)
         try:
             self.zygote = sandbox.zygote(self.limits)
             self.pid = self.zygote.fork(sandbox.read_submission_folder(workdir, self.limits.files_mb << 20),
-                                        to_worker_r, from_worker_w, self.limits,
+                                        to_student_r, from_student_w, self.limits,
                                         limit_data=grading_device().type != "cuda")
         except sandbox.ZygoteGone as exc:
             self.pid, self.gone = None, f"your notebook could not be started: {exc}"
         finally:
-            os.close(to_worker_r)
-            os.close(from_worker_w)
+            os.close(to_student_r)
+            os.close(from_student_w)
 
     def request(self, message: dict, timeout: float, doing: str) -> dict:
         """Send one request and return the validated reply; StudentProcessGone if the process is lost."""
@@ -92,13 +92,13 @@ class StudentProcess:
         until = time.monotonic() + timeout
         try:
             try:
-                wire.send(self._to_worker, message, timeout)
+                wire.send(self._to_student, message, timeout)
             except wire.WireTimeout:
                 self.end()
                 self.gone = (f"your notebook's process did not take the grader's request {doing} within "
                              f"{timeout:g} s (it stopped reading it), so it was stopped")
                 raise StudentProcessGone(self.gone) from None
-            reply = wire.from_plain(wire.receive(self._from_worker, max(0.0, until - time.monotonic()),
+            reply = wire.from_plain(wire.receive(self._from_student, max(0.0, until - time.monotonic()),
                                                  self.limits.max_reply_mb << 20))
         except wire.WireTimeout:
             self.end()
@@ -162,7 +162,7 @@ class StudentProcess:
         self.end(wait=self.gone is not None)
         if getattr(self, "_abandoned", False):
             return
-        for fd in (self._to_worker, self._from_worker):
+        for fd in (self._to_student, self._from_student):
             try:
                 os.close(fd)
             except OSError:
@@ -210,23 +210,23 @@ class Student:
     gets the same results whatever the student seeds.
     """
 
-    def __init__(self, worker: StudentProcess, seed: int = 0, fake_devices: dict | None = None):
-        self.worker, self.seed, self.fake_devices = worker, seed, fake_devices
+    def __init__(self, process: StudentProcess, seed: int = 0, fake_devices: dict | None = None):
+        self.process, self.seed, self.fake_devices = process, seed, fake_devices
 
     def with_seed(self, seed: int) -> "Student":
         """The same student, calling with another seed (to see whether results are random)."""
-        return Student(self.worker, seed, self.fake_devices)
+        return Student(self.process, seed, self.fake_devices)
 
     def with_devices(self, *, cuda: bool, mps: bool) -> "Student":
         """The same student, with torch.cuda.is_available() and torch.backends.mps.is_available()
         answering `cuda` and `mps` during each call."""
-        return Student(self.worker, self.seed, {"cuda": cuda, "mps": mps})
+        return Student(self.process, self.seed, {"cuda": cuda, "mps": mps})
 
     def _call(self, target, args, kwargs, *, call: bool, keep: bool, what: str):
         request = {"op": "call", "target": _target(target), "args": _encode(list(args)),
                    "kwargs": _encode(dict(kwargs)), "call": call, "keep": keep, "seed": self.seed,
                    "fake_devices": self.fake_devices}
-        reply = self.worker.request(request, self.worker.limits.call_seconds, f"while running {what}")
+        reply = self.process.request(request, self.process.limits.call_seconds, f"while running {what}")
         if not reply["ok"]:
             error = reply.get("error")
             raise StudentCodeError(what, error if type(error) is dict else {})
@@ -243,7 +243,7 @@ class Student:
         return self._call(target, args, kwargs, call=True, keep=False, what=what)
 
     def keep(self, target, *args, **kwargs) -> Handle:
-        """Like call, but the result stays in the worker and a Handle to it comes back."""
+        """Like call, but the result stays in the student process and a Handle to it comes back."""
         what = describe_call(target, args, kwargs)
         return self._call(target, args, kwargs, call=True, keep=True, what=what)
 
@@ -253,11 +253,11 @@ class Student:
         return self._call(target, (), {}, call=False, keep=False, what=what)
 
     def define(self, code: str, name: str) -> Handle:
-        """Run the grader's `code` (torch and nn imported) in the worker, in a namespace of its
+        """Run the grader's `code` (torch and nn imported) in the student process, in a namespace of its
         own, and keep what it names there: a function or a class for student code to use, so
         that a task is graded apart from the student's other answers."""
-        reply = self.worker.request({"op": "define", "code": code, "name": name},
-                                    self.worker.limits.call_seconds, "while receiving test code")
+        reply = self.process.request({"op": "define", "code": code, "name": name},
+                                    self.process.limits.call_seconds, "while receiving test code")
         if not reply["ok"] or not isinstance(reply.get("handle"), Handle):
             raise StudentProcessGone("your notebook's process could not receive the test code")
         return reply["handle"]
@@ -267,9 +267,9 @@ class Student:
         return self.define(textwrap.dedent(inspect.getsource(obj)), obj.__name__)
 
     def put(self, value) -> Handle:
-        """Place `value` in the worker and keep it there, so a test can see what student code does to it."""
-        reply = self.worker.request({"op": "put", "value": _encode(value)},
-                                    self.worker.limits.call_seconds, "while receiving test data")
+        """Place `value` in the student process and keep it there, so a test can see what student code does to it."""
+        reply = self.process.request({"op": "put", "value": _encode(value)},
+                                    self.process.limits.call_seconds, "while receiving test data")
         if not reply["ok"] or not isinstance(reply.get("handle"), Handle):
             raise StudentProcessGone("your notebook's process could not receive the test data")
         return reply["handle"]

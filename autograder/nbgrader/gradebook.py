@@ -1,7 +1,8 @@
-"""The course's gradebook: where it is, and one SQLAlchemy engine per gradebook database for a whole nbgrader run.
+"""The course's gradebook: the one reader of what nbgrader recorded, and one SQLAlchemy engine per
+gradebook database for a whole nbgrader run.
 
-`default_db_url(course)` is the course's gradebook.db, as nbgrader's default; `sqlite_path` is the
-file of a sqlite URL.
+`assignment_cells` and `recorded_grades` are how the kit reads grades (the URL comes from
+`autograder.nbgrader.course.Course.db_url`); `sqlite_path` is the file of a sqlite URL.
 
 nbgrader opens a `Gradebook` about nine times per submission, and every open builds a new
 engine, connects, and checks each table of the schema: about 10 ms on sqlite, a tenth of the
@@ -15,6 +16,7 @@ database in a forked child; an in-memory sqlite database is never shared.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader import api
@@ -24,13 +26,63 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 _stock_init = api.Gradebook.__init__
 
 
-def default_db_url(course) -> str:
-    return f"sqlite:///{Path(course).resolve() / 'gradebook.db'}"
-
-
 def sqlite_path(db_url: str) -> Path | None:
     """The file of a sqlite:/// URL, None for a server database."""
     return Path(db_url[len("sqlite:///"):]) if db_url.startswith("sqlite:///") else None
+
+
+@dataclass(frozen=True)
+class AssignmentCell:
+    """A graded cell of an assignment, as the gradebook knows it."""
+
+    notebook: str
+    grade_id: str
+    max_score: float
+    autograded: bool = True  # a code cell of tests; False: a written answer graded by hand
+
+
+@dataclass(frozen=True)
+class RecordedGrade:
+    """What the gradebook holds for one cell of one submission."""
+
+    score: float
+    needs_manual_grade: bool
+
+
+def assignment_cells(db_url: str, assignment: str) -> list[AssignmentCell] | None:
+    """The assignment's graded cells in the gradebook's order; None if the assignment is not in it."""
+    with api.Gradebook(db_url) as gradebook:
+        try:
+            found = gradebook.find_assignment(assignment)
+        except api.MissingEntry:
+            return None
+        return [AssignmentCell(notebook.name, cell.name, cell.max_score, cell.cell_type == "code")
+                for notebook in found.notebooks for cell in notebook.grade_cells]
+
+
+def notebook_names(db_url: str, assignment: str) -> list[str] | None:
+    """The assignment's notebooks; None if the assignment is not in the gradebook."""
+    with api.Gradebook(db_url) as gradebook:
+        try:
+            return sorted(notebook.name for notebook in gradebook.find_assignment(assignment).notebooks)
+        except api.MissingEntry:
+            return None
+
+
+def recorded_grades(db_url: str, assignment: str) -> dict[str, dict[tuple[str, str], RecordedGrade]]:
+    """{student: {(notebook, grade_id): grade}} for every submission of `assignment` in the gradebook."""
+    with api.Gradebook(db_url) as gradebook:
+        return {submission.student.id: {(notebook.name, grade.name): RecordedGrade(grade.score,
+                                                                                   bool(grade.needs_manual_grade))
+                                         for notebook in submission.notebooks for grade in notebook.grades}
+                for submission in gradebook.find_assignment(assignment).submissions}
+
+
+def autograded_scores(db_url: str, assignment: str) -> dict[str, dict[tuple[str, str], float]]:
+    """{student: {(notebook, grade_id): score}} of the autograded cells, as nbgrader recorded them."""
+    autograded = {(c.notebook, c.grade_id) for c in assignment_cells(db_url, assignment) or [] if c.autograded}
+    return {student: {key: grade.score for key, grade in grades.items() if key in autograded}
+            for student, grades in recorded_grades(db_url, assignment).items()}
 _engines: dict[tuple, Engine] = {}
 
 

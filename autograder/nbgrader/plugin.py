@@ -24,8 +24,9 @@ from traitlets import Unicode
 from autograder import sandbox
 from autograder.grading import cells
 from autograder.grading.cells import HIDDEN_TESTS, UNREADABLE_KEY
+from autograder.grading.submitted_notebook import read_submitted_notebook
 from autograder.sandbox import Limits
-from autograder.results.text import escape_log, printable
+from autograder.grading.text import escape_log, printable
 
 
 class GradeWithHiddenTests(NbGraderPreprocessor):
@@ -190,40 +191,6 @@ def release_notebook(owner, resources) -> str | None:
     return os.path.join(folder, info["notebook"] + ".ipynb")
 
 
-def read_submission(data: bytes | str, fallback_path: str | None, max_bytes: int = Limits.notebook_mb.default_value << 20,
-                    file_size: int | None = None):
-    """A notebook from `data`, or the fallback notebook marked with why `data` could not be read.
-
-    Outputs do not count for grading (every cell is run again), so a notebook that is only
-    invalid because of its outputs (binary junk, wrong types) is read without them.
-    """
-    if len(data) > max_bytes:
-        size = max(len(data), file_size or 0)
-        reason = f"the file is {size / 2**20:.1f} MiB, over the limit of {max_bytes / 2**20:g} MiB"
-    else:
-        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
-        try:
-            return _parse(text)
-        except Exception as exc:  # any unreadable file is the same outcome: 0 points and the reason
-            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
-    if not fallback_path or not os.path.exists(fallback_path):
-        raise ValueError(f"the notebook could not be read ({reason}) and there is no release notebook to stand in")
-    nb = nbformat.read(fallback_path, as_version=4)
-    nb.metadata[UNREADABLE_KEY] = reason
-    return nb
-
-
-def _parse(text: str):
-    invalid = {}
-    nb = nbformat.reads(text, as_version=4, capture_validation_error=invalid)
-    if invalid:
-        for cell in nb.get("cells", []):
-            if cell.get("cell_type") == "code":
-                cell["outputs"], cell["execution_count"] = [], None
-        nbformat.validate(nb)
-    return nb
-
-
 class TolerantNotebookExporter(NotebookExporter):
     """Reads submissions for `nbgrader autograde`, and fails closed on what it cannot grade.
 
@@ -242,7 +209,7 @@ class TolerantNotebookExporter(NotebookExporter):
             size = os.fstat(stream.fileno()).st_size
         except (AttributeError, OSError, ValueError):
             size = None
-        nb = read_submission(data, release_notebook(self, resources), limit, size)
+        nb = read_submitted_notebook(data, release_notebook(self, resources), limit, size)
         if UNREADABLE_KEY in nb.metadata:
             self.log.warning("Submission %s could not be read: %s", resources.get("metadata", {}).get("name"),
                              printable(nb.metadata[UNREADABLE_KEY]))

@@ -1,9 +1,6 @@
-"""Writers of the results model (results/model.py), one per audience.
+"""Writers of the results model (results/model.py), one per audience. (A test cell's outputs in
+the graded notebook are the cell result's own: autograder/grading/cell_result.py.)
 
-- `notebook_outputs`: a test cell's outputs in the graded notebook, by nbgrader's rules for scoring
-  (`nbgrader.utils.determine_grade`): the first output is an execute_result holding the points
-  earned, so nbgrader records partial credit, with the CellResult as data in its metadata; the
-  failures follow as an error output whose lines are the messages for the student.
 - `as_json` and `as_text`: one notebook graded by `python -m autograder grade`.
 - `as_gradescope`: one submission as Gradescope's results.json
   (https://gradescope-autograders.readthedocs.io/en/latest/specs/): one test per autograded cell,
@@ -13,45 +10,19 @@
 """
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder.results.model import RESULT_KEY, CellResult, GradeCell, SubmissionResult, read_assignment
-from autograder.results.text import printable
+from autograder.grading.cell_result import CellResult
+from autograder.grading.text import printable
+from autograder.nbgrader.course import Course
+from autograder.nbgrader.gradebook import AssignmentCell
+from autograder.results.model import SubmissionResult, read_graded_assignment
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
-
-
-# ----------------------------------------------------------------------------- notebook outputs
-
-def score_output(result: CellResult) -> dict:
-    """The execute_result that nbgrader reads as the cell's points."""
-    summary = f"{result.score:g} of {result.max_score:g} points"
-    if result.tests_total is not None:
-        summary = f"Hidden tests: {result.tests_passed} of {result.tests_total} passed, {summary}"
-    return {"output_type": "execute_result", "execution_count": None, "metadata": {RESULT_KEY: result.record()},
-            "data": {"text/plain": f"{result.score:g}", "text/html": f"<p>{html.escape(summary)}</p>"}}
-
-
-def failure_output(result: CellResult) -> list[dict]:
-    """The student's messages as an error output, if there are any."""
-    if not result.messages:
-        return []
-    if result.tests_total:
-        evalue = f"{result.tests_total - (result.tests_passed or 0)} of {result.tests_total} hidden tests failed"
-    else:
-        evalue = "not graded"
-    return [{"output_type": "error", "ename": "Not passed", "evalue": evalue,
-             "traceback": [f"- {m}" for m in result.messages]}]
-
-
-def notebook_outputs(result: CellResult, shown: list[dict] = ()) -> list[dict]:
-    """A test cell's outputs: its points, then what the student's code showed (`shown`), then the messages."""
-    return [score_output(result), *shown, *failure_output(result)]
 
 
 # ----------------------------------------------------------------------------- one notebook
@@ -101,7 +72,7 @@ def write_gradescope(results: list[SubmissionResult], out: Path, single: bool = 
 
 @dataclass
 class CellSummary:
-    cell: GradeCell
+    cell: AssignmentCell
     scores: list[float]
     failures: list[tuple[str, int]] = field(default_factory=list)  # (an example message, how many students)
 
@@ -130,14 +101,14 @@ def class_summary(results: list[SubmissionResult], top: int = 3) -> list[CellSum
             for key, message in {NUMBER.sub("#", m): m for m in mine.messages}.items():
                 counts[key] += 1
                 examples.setdefault(key, message)
-        rows.append(CellSummary(GradeCell(cell.notebook, cell.grade_id, cell.max_score),
+        rows.append(CellSummary(AssignmentCell(cell.notebook, cell.grade_id, cell.max_score),
                                 [result.cells[index].score for result in results],
                                 [(examples[key], n) for key, n in counts.most_common(top)]))
     return rows
 
 
-def assignment_summary(course: Path, assignment: str, db_url: str | None = None, top: int = 3) -> list[CellSummary]:
-    return class_summary(read_assignment(course, assignment, db_url), top)
+def assignment_summary(course: Course, assignment: str, top: int = 3) -> list[CellSummary]:
+    return class_summary(read_graded_assignment(course, assignment), top)
 
 
 def format_summary(assignment: str, rows: list[CellSummary], width: int = 100) -> str:

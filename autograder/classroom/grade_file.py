@@ -1,33 +1,34 @@
 """Grade one notebook file without nbgrader's gradebook: for CI, quick checks and hosted graders.
 
 The steps mirror `nbgrader autograde`: locked and test cells are restored from the
-source notebook (with their hidden regions), missing test cells are added back, the
-notebook runs through the same engine in a scratch copy of its folder, and each cell is
-scored by nbgrader's own `determine_grade`, so the scores equal the gradebook's.
+source notebook (with their hidden regions), missing test cells are added back, and the
+notebook runs through the same engine in a scratch copy of its folder. The scores are the cell
+results the engine wrote, which nbgrader would record as they are (tests/test_grading.py
+compares them with the gradebook).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 import nbformat
-from nbgrader.utils import determine_grade
 
 from autograder.grading import cells
-from autograder.authoring.solutions import ROOT
 from autograder.grading.engine import grade_notebook
-from autograder.grading.cells import HIDDEN_TESTS
-from autograder.nbgrader.plugin import read_submission
-from autograder.grading.student_process import Limits
+from autograder.grading.submitted_notebook import read_submitted_notebook
+from autograder.nbgrader.course import Course
 from autograder.results.writers import as_json
+from autograder.sandbox import Limits
 
 
-def find_source(notebook: Path, root: Path = ROOT) -> Path:
+def find_source(notebook: Path, course: Course) -> Path:
     """source/<assignment>/<name>.ipynb for a submission named <name>.ipynb."""
-    candidates = sorted((root / "source").glob(f"*/{notebook.name}"))
-    if notebook.parent.name and (root / "source" / notebook.parent.name / notebook.name).exists():
-        return root / "source" / notebook.parent.name / notebook.name
+    beside = course.source(notebook.parent.name, notebook.stem) if notebook.parent.name else None
+    if beside is not None and beside.exists():
+        return beside
+    candidates = [course.source(a, notebook.stem) for a in course.assignments()
+                  if course.source(a, notebook.stem).exists()]
     if len(candidates) != 1:
-        raise FileNotFoundError(f"no single source notebook named {notebook.name} under {root / 'source'}: "
+        raise FileNotFoundError(f"no single source notebook named {notebook.name} under {course.source('')}: "
                                 f"pass --source")
     return candidates[0]
 
@@ -56,21 +57,17 @@ def restore_protected_cells(nb, source_nb) -> None:
             previous = grade_id
 
 
-def grade_file(path: Path, source: Path | None = None, limits: Limits | None = None, root: Path = ROOT) -> dict:
-    """Grade the notebook at `path` by the hidden tests of course `root`; per-cell results as plain data."""
+def grade_file(path: Path, source: Path | None = None, limits: Limits | None = None,
+               course: Course | None = None) -> dict:
+    """Grade the notebook at `path` by the hidden tests of `course` (default: this repository);
+    per-cell results as plain data."""
+    course = course or Course()
     path = Path(path).resolve()
-    source = Path(source) if source else find_source(path, root)
-    release = root / "release" / source.parent.name / source.name
-    nb = read_submission(path.read_bytes(), str(release if release.exists() else source),
-                         (limits or Limits()).notebook_mb << 20)
+    source = Path(source) if source else find_source(path, course)
+    release = course.release(source.parent.name, source.stem)
+    nb = read_submitted_notebook(path.read_bytes(), str(release if release.exists() else source),
+                                 (limits or Limits()).notebook_mb << 20)
     restore_protected_cells(nb, nbformat.read(source, as_version=4))
     # the files beside the notebook are copied (within limits) into the sandbox's scratch folder
-    grades = {g.grade_id: g for g in grade_notebook(nb, str(path.parent), root / HIDDEN_TESTS, limits)}
-    results = []
-    for cell in nb.cells:
-        grade_id = cells.nbgrader_meta(cell).get("grade_id")
-        if grade_id in grades:
-            result = grades[grade_id].result()
-            result.score, result.max_score = determine_grade(cell)  # as nbgrader records it
-            results.append(result)
-    return as_json(str(path), str(source), results)
+    graded = grade_notebook(nb, str(path.parent), course.hidden_tests, limits)
+    return as_json(str(path), str(source), [cell.result() for cell in graded])

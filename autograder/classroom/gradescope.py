@@ -16,34 +16,25 @@ import shutil
 import sys
 from pathlib import Path, PurePath
 
-from nbgrader.api import Gradebook, MissingEntry
-
+from autograder.nbgrader import gradebook
 from autograder.nbgrader.command import api as nbgrader_api, nbgrader
-from autograder.nbgrader.gradebook import default_db_url
-from autograder.results.model import not_graded, read_submission
+from autograder.nbgrader.course import Course
+from autograder.results.model import read_graded_submission, ungraded_submission
 from autograder.results.writers import as_gradescope
 from autograder.sandbox import Limits, read_submission_folder
 
 STUDENT = "student"  # each container grades one submission; nbgrader needs a student id for it
 
 
-def expected_notebooks(course: Path, assignment: str) -> list[str]:
+def expected_notebooks(course: Course, assignment: str) -> list[str]:
     """The assignment's notebook names, from the gradebook; the assignment is released first if it is not there."""
-    if not (course / "source" / assignment).is_dir():
-        known = ", ".join(sorted(p.name for p in (course / "source").iterdir() if p.is_dir()))
-        raise ValueError(f"no assignment {assignment!r} in {course / 'source'} (it has: {known})")
-
-    def recorded() -> list[str] | None:
-        with Gradebook(default_db_url(course)) as gradebook:
-            try:
-                return sorted(notebook.name for notebook in gradebook.find_assignment(assignment).notebooks)
-            except MissingEntry:
-                return None
-
-    names = recorded()
+    if assignment not in course.assignments():
+        raise ValueError(f"no assignment {assignment!r} in {course.source('')} "
+                         f"(it has: {', '.join(course.assignments())})")
+    names = gradebook.notebook_names(course.db_url, assignment)
     if names is None:
-        nbgrader(course, "generate_assignment", assignment, "--force")
-        names = recorded()
+        nbgrader(course.root, "generate_assignment", assignment, "--force")
+        names = gradebook.notebook_names(course.db_url, assignment)
     return names
 
 
@@ -72,24 +63,24 @@ def match_notebooks(submission: Path, expected: list[str]) -> tuple[dict[str, by
     return matched, notes
 
 
-def grade_submission(course: Path, assignment: str, submission: Path, results: Path) -> dict:
+def grade_submission(course: Course, assignment: str, submission: Path, results: Path) -> dict:
     """Grade the notebooks in `submission` as `assignment` and write `results` (Gradescope's results.json)."""
     matched, notes = match_notebooks(submission, expected_notebooks(course, assignment))
-    folder = course / "submitted" / STUDENT / assignment
+    folder = course.submitted(STUDENT, assignment)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     for name, data in matched.items():
         (folder / f"{name}.ipynb").write_bytes(data)
     if not matched:
-        result = as_gradescope(not_graded(course, assignment, STUDENT, " ".join(notes)))
+        result = as_gradescope(ungraded_submission(course, assignment, STUDENT, " ".join(notes)))
     else:
         # `nbgrader autograde` for this one student, in this process (one start-up, not two)
-        run = nbgrader_api(course).autograde(assignment, STUDENT, force=True, create=True)
+        run = nbgrader_api(course.root).autograde(assignment, STUDENT, force=True, create=True)
         try:
-            result = as_gradescope(read_submission(course, assignment, STUDENT))
+            result = as_gradescope(read_graded_submission(course, assignment, STUDENT))
         except ValueError:  # nbgrader recorded no grade: its log goes to the instructors' view, not the student's
             print((run.get("log", "") + run.get("error", ""))[-5000:], file=sys.stderr)
-            result = as_gradescope(not_graded(course, assignment, STUDENT, "The grader could not grade this submission "
+            result = as_gradescope(ungraded_submission(course, assignment, STUDENT, "The grader could not grade this submission "
                                               "(nbgrader autograde failed); your instructor can see why."))
         if notes:
             result["output"] = " ".join([*notes, result["output"]])

@@ -1,0 +1,50 @@
+"""A submitted notebook file read as the untrusted bytes it is.
+
+`read_submitted_notebook` turns a submission's bytes into a notebook, or, when they are not a
+readable notebook (or are over the size limit), into the release notebook marked with the reason
+(cells.UNREADABLE_KEY): the engine then grades every test cell 0 with that reason. `nbgrader
+autograde` (autograder/nbgrader/plugin.py), `python -m autograder grade` and the Gradescope
+autograder all read submissions here.
+"""
+from __future__ import annotations
+
+import os
+
+import nbformat
+
+from autograder.grading.cells import UNREADABLE_KEY
+from autograder.sandbox import Limits
+
+
+def read_submitted_notebook(data: bytes | str, fallback_path: str | None,
+                            max_bytes: int = Limits.notebook_mb.default_value << 20, file_size: int | None = None):
+    """A notebook from `data`, or the fallback notebook marked with why `data` could not be read.
+
+    Outputs do not count for grading (every cell is run again), so a notebook that is only
+    invalid because of its outputs (binary junk, wrong types) is read without them.
+    """
+    if len(data) > max_bytes:
+        size = max(len(data), file_size or 0)
+        reason = f"the file is {size / 2**20:.1f} MiB, over the limit of {max_bytes / 2**20:g} MiB"
+    else:
+        text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+        try:
+            return _parse(text)
+        except Exception as exc:  # any unreadable file is the same outcome: 0 points and the reason
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300] if str(exc) else ''}"
+    if not fallback_path or not os.path.exists(fallback_path):
+        raise ValueError(f"the notebook could not be read ({reason}) and there is no release notebook to stand in")
+    nb = nbformat.read(fallback_path, as_version=4)
+    nb.metadata[UNREADABLE_KEY] = reason
+    return nb
+
+
+def _parse(text: str):
+    invalid = {}
+    nb = nbformat.reads(text, as_version=4, capture_validation_error=invalid)
+    if invalid:
+        for cell in nb.get("cells", []):
+            if cell.get("cell_type") == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        nbformat.validate(nb)
+    return nb
