@@ -228,3 +228,152 @@ class TestFlatProduct:
     def test_runs_where_its_inputs_are(self, student):
         runs_where_its_inputs_are(student, "flat_product", torch.empty((2, 3), device=META),
                                   torch.empty((3, 2), device=META), what="flat_product(m1, m2) on the meta device")
+
+
+# NumPy arrays do not cross to the grader (only plain data does): the grader builds each array in
+# the student's process and looks at it, and at what the student's function made of it, there.
+MAKE_ARRAY = '''
+def make_array(values, dtype):
+    import numpy
+    return numpy.array(values, dtype=dtype)
+'''
+
+
+def numpy_values(shape, dtype, seed):
+    """Nested lists for an array of `dtype`: integers, or float64 numbers that float32 must round."""
+    generator = torch.Generator().manual_seed(seed)
+    if dtype.startswith("int"):
+        return torch.randint(-50, 50, shape, generator=generator).tolist()
+    return (torch.randn(shape, generator=generator, dtype=torch.float64) * 10).tolist()
+
+
+def float32_of(values) -> torch.Tensor:
+    """What a float32 tensor of `values` holds: float64 (or integer) numbers rounded once to float32."""
+    return torch.tensor(values, dtype=torch.float64).to(torch.float32)
+
+
+def call_from_numpy(student, values, dtype, *, keep):
+    array = student.keep(student.define(MAKE_ARRAY, "make_array"), values, dtype)
+    return array, (student.keep if keep else student.call)("float32_from_numpy", array)
+
+
+class TestFromNumpy:
+    @pytest.mark.parametrize("shape, dtype, seed", [((3, 4), "float64", 81), ((6,), "int64", 82),
+                                                    ((2, 2, 3), "int32", 83)])
+    def test_other_dtypes_become_float32(self, student, shape, dtype, seed):
+        values = numpy_values(shape, dtype, seed)
+        _, result = call_from_numpy(student, values, dtype, keep=False)
+        what = f"float32_from_numpy(array) for a {dtype} array of shape {shape}"
+        if isinstance(result, torch.Tensor) and result.dtype != torch.float32 and str(result.dtype) == f"torch.{dtype}":
+            fail(f"{what}: expected a float32 tensor, got {result.dtype}: torch.from_numpy keeps the array's dtype, "
+                 "so convert the tensor to float32")
+        expect_tensor(result, float32_of(values), what, check_device=False)  # a tensor from NumPy is a cpu tensor
+
+    @pytest.mark.parametrize("shape, seed", [((2, 3), 84), ((5,), 85), ((2, 2, 3), 86)])
+    def test_shares_memory_with_a_float32_array(self, student, shape, seed):
+        values = numpy_values(shape, "float32", seed)
+        array, tensor = call_from_numpy(student, values, "float32", keep=True)
+        what = f"float32_from_numpy(array) for a float32 array of shape {shape}"
+        # a check of what follows a change also needs the right answer first, or an empty answer would pass it
+        expect_tensor(student.get(tensor), float32_of(values), what, check_device=False)
+        student.call(array.attr("fill"), -3.5)
+        after = student.get(tensor)
+        if not isinstance(after, torch.Tensor) or not bool((after == -3.5).all()):
+            fail(f"{what} returned a copy: filling the array with -3.5 after the call left your tensor as it was. "
+                 "A float32 array needs no conversion, so the tensor can share its memory (torch.tensor and "
+                 "astype always copy)")
+
+
+def call_batch_product(student, x, w, what):
+    try:
+        return student.call("batch_times_matrix", x, w)
+    except StudentCodeError as error:
+        if "self must be a matrix" in error.evalue:
+            fail(f"{what} raised {error.ename}: {error.evalue[:60]}: torch.mm multiplies two 2-D matrices only, and "
+                 "x is 3-D; torch.matmul (or @) treats the first dimension as a batch")
+        if "must be a 3D tensor" in error.evalue:
+            fail(f"{what} raised {error.ename}: {error.evalue[:60]}: torch.bmm wants two 3-D tensors with the same "
+                 "batch size, and w is 2-D; torch.matmul (or @) broadcasts w over the batch")
+        raise
+
+
+class TestBatchProduct:
+    @pytest.mark.parametrize("x_shape, w_shape, seed", [((3, 2, 4), (4, 5), 61), ((1, 3, 3), (3, 2), 62),
+                                                        ((5, 1, 2), (2, 1), 63), ((2, 4, 3), (3, 3), 64)])
+    def test_each_matrix_of_the_batch(self, student, device, x_shape, w_shape, seed):
+        x = seeded_ints(*x_shape, seed=seed, device=device)
+        w = seeded_ints(*w_shape, seed=seed + 100, device=device)
+        what = f"batch_times_matrix(x, w) for x of shape {x_shape} and w of shape {w_shape}"
+        result = call_batch_product(student, x, w, what)
+        (batch, n, _), m = x_shape, w_shape[1]
+        if isinstance(result, torch.Tensor) and tuple(result.shape) == (batch * n, m) and batch > 1:
+            fail(f"{what}: expected shape {(batch, n, m)}, got {(batch * n, m)}: the B matrices of the result are "
+                 "stacked into one; keep the batch dimension")
+        expect_tensor(result, reference.batch_times_matrix(x, w), what)
+
+    @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
+    def test_on_the_inputs_device(self, student):
+        x, w = torch.empty((4, 3, 2), device=META), torch.empty((2, 5), device=META)
+        what = "batch_times_matrix(x, w) for x (4, 3, 2) and w (2, 5) on the meta device"
+        expect_tensor(call_on_meta(student, "batch_times_matrix", x, w, what=what),
+                      reference.batch_times_matrix(x, w), what)
+
+    @pytest.mark.gate
+    def test_runs_where_its_inputs_are(self, student):
+        runs_where_its_inputs_are(student, "batch_times_matrix", torch.empty((4, 3, 2), device=META),
+                                  torch.empty((2, 5), device=META), what="batch_times_matrix(x, w) on the meta device")
+
+
+def call_pairwise(student, a, b, what):
+    try:
+        return student.call("pairwise_sq_distances", a, b)
+    except StudentCodeError as error:
+        if "must match the size of tensor" in error.evalue:
+            fail(f"{what} raised {error.ename}: {error.evalue[:70]}: a - b pairs point i of a with point i of b "
+                 "only, and needs n = m; give a and b dimensions of size 1 (unsqueeze) so that every point of a "
+                 "meets every point of b")
+        raise
+
+
+class TestPairwiseDistances:
+    @pytest.mark.parametrize("n, m, d, seed", [(4, 3, 2, 71), (3, 5, 3, 72), (1, 6, 4, 73), (5, 1, 1, 74),
+                                               (3, 3, 2, 75)])
+    def test_every_pair(self, student, device, n, m, d, seed):
+        a = seeded_ints(n, d, seed=seed, device=device)
+        b = seeded_ints(m, d, seed=seed + 100, device=device)
+        self.expect_distances(student, a, b)
+
+    def test_points_with_fractional_coordinates(self, student, device):
+        a, b = seeded_randn(6, 3, seed=76, device=device), seeded_randn(4, 3, seed=77, device=device)
+        self.expect_distances(student, a, b)
+
+    @staticmethod
+    def expect_distances(student, a, b):
+        (n, d), m = a.shape, b.shape[0]
+        what = f"pairwise_sq_distances(a, b) for a of shape {(n, d)} and b of shape {(m, d)}"
+        result = call_pairwise(student, a, b, what)
+        expected = reference.pairwise_sq_distances(a, b)
+        if isinstance(result, torch.Tensor) and not result.is_meta:
+            shape = tuple(result.shape)
+            if shape == (n,) and n == m and n > 1:
+                fail(f"{what}: expected shape {(n, m)}, got {shape}: the distance of a[i] to b[i] only; D holds "
+                     "every pair (i, j)")
+            if shape == (n, m, d) and d > 1:
+                fail(f"{what}: expected shape {(n, m)}, got {shape}: sum the squares over the d coordinates")
+            if shape == (n, m) and result.dtype == expected.dtype and bool(torch.isfinite(result).all()) and bool(
+                    torch.allclose(result.double() ** 2, expected.double(), rtol=1e-4, atol=1e-4)) and bool(
+                    (expected > 1.5).any()):
+                fail(f"{what}: your values are the distances, not their squares")
+        expect_tensor(result, expected, what)
+
+    @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
+    def test_on_the_inputs_device(self, student):
+        a, b = torch.empty((5, 3), device=META), torch.empty((2, 3), device=META)
+        what = "pairwise_sq_distances(a, b) for a (5, 3) and b (2, 3) on the meta device"
+        expect_tensor(call_on_meta(student, "pairwise_sq_distances", a, b, what=what),
+                      reference.pairwise_sq_distances(a, b), what)
+
+    @pytest.mark.gate
+    def test_runs_where_its_inputs_are(self, student):
+        runs_where_its_inputs_are(student, "pairwise_sq_distances", torch.empty((5, 3), device=META),
+                                  torch.empty((2, 3), device=META), what="pairwise_sq_distances(a, b) on the meta device")

@@ -17,6 +17,11 @@ def make_random(rows, cols):
     return torch.rand(rows, cols)
 
 
+def float32_from_numpy(array):
+    """A float32 tensor with the values of the NumPy array; it shares the array's memory when the array is float32."""
+    return torch.from_numpy(array).to(torch.float32)
+
+
 def add(x, y):
     """The element-wise sum of tensors x and y (same shape), as a new tensor."""
     return x + y
@@ -27,6 +32,11 @@ def matrix_product(a, b):
     return a @ b
 
 
+def batch_times_matrix(x, w):
+    """Each matrix of the batch x (B, n, k) times w (k, m): a tensor of shape (B, n, m)."""
+    return x @ w
+
+
 def as_row(x):
     """A (1, N) view of x that shares its storage, N = x.numel()."""
     return x.view(1, -1)
@@ -35,3 +45,9 @@ def as_row(x):
 def flat_product(m1, m2):
     """The (1, 1) product of m1 viewed as a row and m2 viewed as a column."""
     return torch.matmul(m1.view(1, -1), m2.view(-1, 1))
+
+
+def pairwise_sq_distances(a, b):
+    """D of shape (n, m): D[i, j] is the squared distance between a[i] and b[j], for a (n, d) and b (m, d)."""
+    differences = a.unsqueeze(1) - b.unsqueeze(0)
+    return (differences ** 2).sum(dim=2)
