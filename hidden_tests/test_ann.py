@@ -7,7 +7,8 @@ parameter order) and comparing outputs on hidden inputs.
 import pytest
 import torch
 
-from autograder.checks import expect_int, expect_number, expect_sequence, expect_tensor, fail
+from autograder.checks import expect_int, expect_number, expect_property, expect_sequence, expect_tensor, fail, kind_of
+from autograder.grading.student_process import StudentCodeError
 from solutions import ann as reference
 
 LINEAR_RELU_LINEAR = [(3, 1), (3,), (1, 3), (1,)]
@@ -220,3 +221,192 @@ class TestMergeLinear:
         want_weight, want_bias = reference.merge_linear(first.to(device), second.to(device))
         expect_tensor(weight, want_weight, f"{what}: the weight")
         expect_tensor(bias, want_bias, f"{what}: the bias")
+
+
+def lesson_layout(seed, n_in, n_units):
+    """The lesson's W (n_in, n_units) and bias column b (n_units, 1), seeded, on the cpu."""
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(n_in, n_units, generator=generator), torch.randn(n_units, 1, generator=generator)
+
+
+def expect_linear(student, remote, n_in, n_units, what):
+    """The returned object is an nn.Linear(n_in, n_units); its (weight, bias) as plain tensors."""
+    if remote.type_name != "torch.nn.modules.linear.Linear":
+        fail(f"{what}: expected an nn.Linear layer, got {remote.type_name}")
+    state = student.call(remote.attr("state_dict"))
+    if type(state) is not dict or set(state) != {"weight", "bias"}:
+        fail(f"{what}: expected an nn.Linear with a weight and a bias, got the parameters "
+             f"{sorted(state) if type(state) is dict else kind_of(state)}")
+    return state["weight"], state["bias"]
+
+
+def name_layout_mistakes(weight, bias, W, b, what):
+    """The usual mistakes of going from the lesson's layout to nn.Linear's, named."""
+    n_in, n_units = W.shape
+    if isinstance(weight, torch.Tensor) and not weight.is_meta and weight.shape == W.shape and n_in != n_units:
+        fail(f"{what}: the weight has the lesson's shape {tuple(W.shape)} = (n_in, n_units); nn.Linear's weight is "
+             f"(n_units, n_in) = {(n_units, n_in)}: the transpose of W")
+    if (isinstance(weight, torch.Tensor) and not weight.is_meta and weight.shape == (n_units, n_in) and n_in > 1
+            and n_units > 1 and torch.equal(weight.detach().cpu(), W.reshape(n_units, n_in))):
+        fail(f"{what}: the weight is W reshaped (or viewed) to {(n_units, n_in)}: that keeps the entries in W's "
+             "order and only cuts the rows anew; the weight is W transposed")
+    if isinstance(bias, torch.Tensor) and bias.dim() == 2:
+        fail(f"{what}: the bias has shape {tuple(bias.shape)}, the lesson's column; nn.Linear's bias has shape "
+             f"({n_units},): flatten it")
+
+
+class TestLinearFromLesson:
+    @pytest.mark.parametrize("n_in, n_units, seed", [(4, 3, 1), (2, 5, 2), (1, 3, 3), (3, 1, 4), (3, 3, 5)],
+                             ids=["4-3", "2-5", "lesson-hidden", "lesson-output", "square"])
+    def test_layer_equals_the_lesson_formula(self, student, device, n_in, n_units, seed):
+        W, b = lesson_layout(seed, n_in, n_units)
+        what = f"linear_from_lesson(W of shape {tuple(W.shape)}, b of shape {tuple(b.shape)})"
+        remote = student.keep("linear_from_lesson", W.to(device), b.to(device))
+        weight, bias = expect_linear(student, remote, n_in, n_units, what)
+        name_layout_mistakes(weight, bias, W, b, what)
+        expect_tensor(weight, W.T.to(device), f"{what}: the layer's weight")
+        expect_tensor(bias, b.flatten().to(device), f"{what}: the layer's bias")
+        X = torch.randn(n_in, 6, generator=torch.Generator().manual_seed(seed + 50))
+        got = student.call(remote, X.T.contiguous().to(device))
+        expect_tensor(got, (W.T @ X + b).T.to(device), f"{what}: layer(X.T) for X of shape {tuple(X.shape)}, "
+                      "against (W.T @ X + b).T", atol=1e-5)
+
+    def test_parameters_that_train(self, student, device):
+        """The weight and the bias stay the layer's parameters (nn.Linear's), so that the layer can be trained."""
+        W, b = lesson_layout(6, 2, 4)
+        what = "linear_from_lesson(W of shape (2, 4), b of shape (4, 1))"
+        remote = student.keep("linear_from_lesson", W.to(device), b.to(device))
+        expect_linear(student, remote, 2, 4, what)
+        named = student.call(student.define(PARAMETER_GRADIENTS, "parameter_gradients"), remote)
+        names = [name for name, _ in named] if type(named) is list and all(type(p) is tuple for p in named) else None
+        expect_property(names is not None and sorted(names) == ["bias", "weight"], what,
+                        f"the layer's parameters should be its weight and bias, got {names}: assign nn.Parameter "
+                        "objects, or copy into the layer's own under torch.no_grad()")
+
+    @pytest.mark.gate
+    def test_on_ws_device(self, student):
+        """On the meta device, a stand-in for a GPU: the layer lives where W is, on every grader."""
+        W, b = torch.empty(4, 3, device="meta"), torch.empty(3, 1, device="meta")
+        what = "linear_from_lesson(W, b) for W and b on the meta device (a stand-in for a GPU)"
+        try:
+            remote = student.keep("linear_from_lesson", W, b)
+        except StudentCodeError as error:
+            fail(f"{what} failed ({error.evalue[:100]}): build the layer on W's device and leave the values there")
+        weight, bias = expect_linear(student, remote, 4, 3, what)
+        expect_tensor(weight, torch.empty(3, 4, device="meta"), f"{what}: the weight")
+        expect_tensor(bias, torch.empty(3, device="meta"), f"{what}: the bias")
+
+
+# Grader code run in the worker: the student's backprop with autograd switched off. Under
+# no_grad, and any tensor an autograd graph would save for backward() raises instead
+# (torch.enable_grad(), requires_grad_() and torch.autograd.grad inside the function alike).
+WITHOUT_AUTOGRAD = '''
+def without_autograd(f, *args):
+    def refuse(tensor):
+        raise RuntimeError("AUTOGRAD SWITCHED OFF: backward() and torch.autograd are not available here")
+    with torch.no_grad(), torch.autograd.graph.saved_tensors_hooks(refuse, lambda tensor: tensor):
+        return f(*args)
+'''
+
+BACKPROP_NAMES = ("dW1", "db1", "dW2", "db2")
+
+
+def network_case(seed, n, h, m):
+    """(W1, b1, W2, b2, X, Y) of hidden case `seed`, on the cpu; every hidden unit is on for some
+    examples and off for others, so that a forgotten ReLU derivative shows."""
+    generator = torch.Generator().manual_seed(seed)
+    W1, b1 = torch.randn(h, n, generator=generator), torch.randn(h, generator=generator) * 0.5
+    W2, b2 = torch.randn(1, h, generator=generator), torch.randn(1, generator=generator)
+    X, Y = torch.randn(m, n, generator=generator) * 2, torch.randn(m, 1, generator=generator)
+    return W1, b1, W2, b2, X, Y
+
+
+def autograd_gradients(W1, b1, W2, b2, X, Y, loss="mean", relu_derivative=True, transposed=False):
+    """The gradients by autograd, of the MSE loss or of a typical mistake's loss: "sum" (no 1/m),
+    "half" (the lesson's 1/(2m)); without the ReLU's derivative (the gradient passed through it)."""
+    leaves = [t.detach().clone().requires_grad_() for t in (W1, b1, W2, b2)]
+    Z1 = X @ leaves[0].T + leaves[1]
+    A1 = torch.relu(Z1) if relu_derivative else Z1 + (torch.relu(Z1) - Z1).detach()
+    error = (A1 @ leaves[2].T + leaves[3] - Y) ** 2
+    value = {"mean": error.mean(), "sum": error.sum(), "half": error.mean() / 2}[loss]
+    return [g.detach() for g in torch.autograd.grad(value, leaves)]
+
+
+def name_backprop_mistakes(got, case, what):
+    """The typical mistakes, named before the comparison that grades (which fails on them anyway)."""
+    want = autograd_gradients(*case)
+    got = [g.detach().cpu() if isinstance(g, torch.Tensor) and not g.is_meta else None for g in got]
+    for name, g, w in zip(BACKPROP_NAMES, got, want):
+        if g is not None and g.dim() == 2 and g.shape == w.T.shape and g.shape != w.shape:
+            fail(f"{what}: {name} has shape {tuple(g.shape)}, the transpose of its parameter's {tuple(w.shape)}: a "
+                 "gradient has the shape of what it is taken with respect to (swap the factors of the product, "
+                 "transposed)")
+    if not all(g is not None and g.shape == w.shape and bool(torch.isfinite(g).all()) for g, w in zip(got, want)):
+        return
+
+    def matches(candidate):
+        return all(torch.allclose(g, c, rtol=1e-4, atol=1e-5) for g, c in zip(got, candidate))
+
+    if matches(autograd_gradients(*case, loss="half")):
+        fail(f"{what}: every gradient is half of the MSE's: nn.MSELoss has no 1/2 (the lesson's loss has "
+             "1/(2m)), so dL/dy_hat = 2 (y_hat - y) / m")
+    if matches(autograd_gradients(*case, loss="sum")):
+        fail(f"{what}: every gradient is m = {len(case[4])} times the MSE's: the loss is a mean over the m "
+             "examples, keep its 1/m")
+    if matches(autograd_gradients(*case, relu_derivative=False)):
+        fail(f"{what}: dW1 and db1 are those of a network whose ReLU passes every gradient: the ReLU's derivative "
+             "is 0 where its input Z1 is not positive, so those entries of the gradient stop there")
+    for name, g, w in zip(BACKPROP_NAMES, got, want):
+        if name.startswith("db") and g.shape == w.shape and torch.allclose(g * len(case[4]), w, rtol=1e-4, atol=1e-5) \
+                and not torch.allclose(g, w, rtol=1e-4, atol=1e-5):
+            fail(f"{what}: {name} is the mean of the rows where their sum belongs: the bias is added to every "
+                 "example, so its gradient sums over the rows (the 1/m is already in dL/dy_hat)")
+
+
+def call_backprop(student, case, device, what):
+    try:
+        got = student.call(student.define(WITHOUT_AUTOGRAD, "without_autograd"), student.keep("backprop"),
+                            *(t.to(device) for t in case))
+    except StudentCodeError as error:
+        if "AUTOGRAD SWITCHED OFF" in error.evalue:
+            fail(f"{what}: your function uses autograd (backward(), torch.autograd or requires_grad_()); compute "
+                 "the gradients with the chain rule yourself: the hidden tests switch autograd off")
+        raise
+    return expect_sequence(got, 4, what, "(dW1, db1, dW2, db2)")
+
+
+class TestBackprop:
+    @pytest.mark.parametrize("n, h, m, seed", [(1, 3, 8, 6), (3, 5, 7, 2), (2, 4, 6, 3), (4, 2, 9, 4)],
+                             ids=["lesson-1-3-1", "3-5-1", "2-4-1", "4-2-1"])
+    def test_against_autograd(self, student, device, n, h, m, seed):
+        case = network_case(seed, n, h, m)
+        what = f"backprop for n={n} inputs, h={h} hidden units, m={m} examples"
+        got = call_backprop(student, case, device, what)
+        name_backprop_mistakes(got, case, what)
+        for name, g, w in zip(BACKPROP_NAMES, got, autograd_gradients(*case)):
+            expect_tensor(g, w.to(device), f"{what}: {name}", rtol=1e-4, atol=1e-5, sizes={"m": m})
+
+    def test_relu_derivative_at_zero(self, student, device):
+        """The ReLU's derivative at 0 is 0, as in PyTorch: examples where a hidden unit's input is exactly 0."""
+        W1 = torch.tensor([[1.0], [-1.0], [2.0]])
+        b1 = torch.tensor([0.0, 1.0, -2.0])
+        W2, b2 = torch.tensor([[1.0, -2.0, 0.5]]), torch.tensor([0.5])
+        X, Y = torch.tensor([[0.0], [1.0], [-1.0], [2.0]]), torch.tensor([[1.0], [0.0], [2.0], [-1.0]])
+        case = (W1, b1, W2, b2, X, Y)  # Z1 is exactly 0 for unit 1 at x=0, unit 2 at x=1, unit 3 at x=1
+        what = "backprop where a hidden unit's input Z1 is exactly 0"
+        got = call_backprop(student, case, device, what)
+        for name, g, w in zip(BACKPROP_NAMES, got, autograd_gradients(*case)):
+            expect_tensor(g, w.to(device), f"{what} (the ReLU's derivative at 0 is 0): {name}", rtol=1e-4, atol=1e-5)
+
+    @pytest.mark.gate
+    def test_runs_where_its_inputs_are(self, student):
+        """On the meta device, a stand-in for a GPU: gradients of the parameters' shapes stay there, on every grader
+        (code that needs the values on the cpu, NumPy or .item(), scores 0 alike)."""
+        case = [torch.empty(*shape, device="meta") for shape in [(4, 2), (4,), (1, 4), (1,), (5, 2), (5, 1)]]
+        what = "backprop for inputs on the meta device (a stand-in for a GPU)"
+        try:
+            got = call_backprop(student, case, torch.device("meta"), what)
+        except StudentCodeError as error:
+            fail(f"{what} failed ({error.evalue[:100]}): compute with torch operations where the inputs are")
+        for name, g, shape in zip(BACKPROP_NAMES, got, [(4, 2), (4,), (1, 4), (1,)]):
+            expect_tensor(g, torch.empty(*shape, device="meta"), f"{what}: {name}")

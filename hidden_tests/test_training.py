@@ -9,7 +9,7 @@ class does not count here.
 import pytest
 import torch
 
-from autograder.checks import (computed_once, expect_below, expect_finite, expect_int, expect_number, expect_property,
+from autograder.checks import (computed_once, expect_finite, expect_int, expect_number, expect_property,
                                expect_python_float, expect_sequence, expect_tensor, expect_tensor_like, fail)
 from autograder.grading.student_process import StudentCodeError
 from solutions import training as reference
@@ -254,18 +254,85 @@ class TestEvaluate:
         expect_tensor(got, torch.empty(7, 1, device="meta"), what)
 
 
-SCHEDULE_STARTS = [0, 1, 2, 6]  # starts from which the lesson's network can fit the line (no dead units)
+def least_squares_floor(X, Y) -> float:
+    """The noise floor, computed here in float64: the mean squared error of the least-squares line."""
+    X, Y = X.double().cpu(), Y.double().cpu()
+    A = torch.cat([X, torch.ones_like(X)], dim=1)
+    return ((A @ torch.linalg.lstsq(A, Y).solution - Y) ** 2).mean().item()
+
+
+def line_data(seed, n, slope, intercept, spread, x_mean=0.0):
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, 1, generator=generator) * 1.5 + x_mean
+    return X, slope * X + intercept + spread * torch.randn(n, 1, generator=generator)
+
+
+def name_floor_mistakes(got, X, Y, what):
+    """The usual mistakes, named before the comparison that grades."""
+    want, n = least_squares_floor(X, Y), len(X)
+    Xd, Yd = X.double(), Y.double()
+    candidates = [
+        (((3 * Xd + 2 - Yd) ** 2).mean().item(), "the mean squared error of the line 3X + 2; the data follow another "
+         "line: fit a and b to them"),
+        (((Yd - Yd.mean()) ** 2).mean().item(), "the error of the flat line at Y's mean (Y's variance): the best line has a "
+         "slope a too"),
+        (((Yd - Xd * ((Xd * Yd).sum() / (Xd * Xd).sum())) ** 2).mean().item(), "the error of the best line through the "
+         "origin: the line aX + b has an intercept b too (a column of ones)"),
+        (want ** 0.5, "the root of the mean squared error: the floor is the mean squared error itself, no square root"),
+        (want * n / (n - 1), f"the sum divided by n - 1 = {n - 1}: a mean over the n = {n} examples divides by n"),
+        (want * n / (n - 2), f"the sum divided by n - 2 = {n - 2}: a mean over the n = {n} examples divides by n"),
+    ]
+    for value, words in candidates:
+        if abs(got - value) <= 1e-3 * abs(value) and abs(value - want) > 1e-2 * want:
+            fail(f"{what}: {got:.5g} is {words}")
+
+
+class TestNoiseFloor:
+    @pytest.mark.parametrize("seed, n, slope, intercept, spread, x_mean", [
+        (1, 100, 3.0, 2.0, 0.1, 0.0), (2, 40, -2.0, 5.0, 0.3, 0.0), (3, 25, 0.5, -1.0, 1.0, 3.0),
+        (4, 200, 0.0, 0.5, 0.2, -2.0)], ids=["lesson", "falling", "off-centre", "flat"])
+    def test_least_squares_error(self, student, seed, n, slope, intercept, spread, x_mean):
+        X, Y = line_data(seed, n, slope, intercept, spread, x_mean)
+        what = f"noise_floor(X, Y) for {n} points around Y = {slope:g}X + {intercept:g}"
+        got = expect_python_float(student.call("noise_floor", X, Y), what)
+        name_floor_mistakes(got, X, Y, what)
+        expect_number(got, least_squares_floor(X, Y), what, rtol=1e-3, atol=1e-7, sizes={"n": n})
+
+    def test_points_on_a_line(self, student):
+        X = torch.linspace(-3, 5, 11).view(11, 1)
+        what = "noise_floor(X, Y) for points exactly on the line Y = -1.5X + 4"
+        got = expect_python_float(student.call("noise_floor", X, -1.5 * X + 4), what)
+        expect_number(got, 0.0, f"{what} (no line can do better than 0)", rtol=0, atol=1e-6)
+
+
+SCHEDULE_STARTS = [0, 1, 2, 6, 8]  # starts from which the lesson's network can fit the line (no dead units)
+SCHEDULE_WINDOW, SCHEDULE_MARGIN = 100, 1.1  # the task's words: each of the last 100 losses at most 1.1 x the floor
 
 
 @computed_once
 def schedule_run(start, lr, epochs):
-    """The losses of the reference loop with (lr, epochs) from start `start`, on the cpu (the same on any grader)."""
+    """The losses of the reference loop with (lr, epochs) from start `start`, on the cpu (the same on any grader),
+    and the noise floor of its data."""
     torch.manual_seed(100 + start)
     model = reference.ANN()
     generator = torch.Generator().manual_seed(200 + start)
     X = torch.randn(100, 1, generator=generator)
     Y = 3 * X + 2 + 0.1 * torch.randn(100, 1, generator=generator)
-    return reference.train(model, X, Y, lr=lr, epochs=epochs)
+    return reference.train(model, X, Y, lr=lr, epochs=epochs), least_squares_floor(X, Y)
+
+
+def not_converged(last: list, floor: float) -> str:
+    """Why the last losses are not all within the margin of the floor, in the student's terms."""
+    worst, end = max(last) / floor, last[-1] / floor
+    peak = max(range(len(last)), key=last.__getitem__)
+    if any(loss <= SCHEDULE_MARGIN * floor for loss in last[:peak]):
+        return (f"the loss reached the noise floor but jumps up to {worst:.3g} times it within the last "
+                f"{SCHEDULE_WINDOW} epochs: the steps overshoot; a smaller learning rate lets it settle")
+    if last[-1] < last[0] * 0.999:
+        return (f"it has not converged: the loss is still falling at the end, at {end:.3g} times the noise floor; "
+                "train longer or with a larger learning rate")
+    return (f"it has not converged: the loss stalled at {end:.3g} times the noise floor; a learning rate this large "
+            "can switch ReLU units off for good")
 
 
 class TestSchedule:
@@ -273,17 +340,15 @@ class TestSchedule:
         lr, epochs = expect_sequence(student.call("choose_schedule"), 2, "choose_schedule()", "(lr, epochs)")
         lr = expect_finite(lr, "choose_schedule()'s lr")
         expect_property(lr > 0, "choose_schedule()'s lr", f"a learning rate must be positive, got {lr:g}")
-        epochs = expect_int(epochs, 1, 5000, "choose_schedule()'s epochs")
+        epochs = expect_int(epochs, SCHEDULE_WINDOW, 5000, "choose_schedule()'s epochs (the rule reads the last "
+                            f"{SCHEDULE_WINDOW})")
         for start in SCHEDULE_STARTS:
-            losses = schedule_run(start, lr, epochs)
-            final, tail = losses[-1], losses[-max(1, epochs // 10)]
+            losses, floor = schedule_run(start, lr, epochs)
+            last = losses[-SCHEDULE_WINDOW:]
             what = f"training with lr={lr:g} for {epochs} epochs from one of the grader's starts"
-            expect_finite(final, f"{what}: the final loss (a learning rate this large makes the steps overshoot)")
-            still_falling = tail - final > 0.01 * tail
-            expect_below(final, 0.02, f"{what}: the final loss", (
-                ": it is still falling, so train longer or with a larger learning rate" if still_falling else
-                ": it stalled; a learning rate this large can switch ReLU units off for good, or too small "
-                "a one has not got there yet"))
-            expect_property(not still_falling and tail - final > -0.01 * tail, what,
-                            f"the loss changed by {100 * (tail - final) / tail:.1f}% over the last tenth of the epochs: "
-                            "it has not converged")
+            for loss in last:
+                expect_finite(loss, f"{what}: the loss of the last {SCHEDULE_WINDOW} epochs (a learning rate this large "
+                              "makes the steps overshoot)")
+            expect_property(max(last) <= SCHEDULE_MARGIN * floor, what,
+                            f"{not_converged(last, floor)} (each of the last {SCHEDULE_WINDOW} losses must be at most "
+                            f"{SCHEDULE_MARGIN:g} times the noise floor {floor:.4g})")

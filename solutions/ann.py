@@ -35,9 +35,34 @@ def count_parameters(model):
     return sum(p.numel() for p in model.parameters())
 
 
+def linear_from_lesson(W, b):
+    """The nn.Linear layer equal to the lesson's W^T X + b, for W (n_in, n_units) and b (n_units, 1)."""
+    n_in, n_units = W.shape
+    layer = nn.Linear(n_in, n_units, device=W.device)
+    with torch.no_grad():
+        layer.weight.copy_(W.T)
+        layer.bias.copy_(b.view(n_units))
+    return layer
+
+
 def merge_linear(first, second):
     """(weight, bias) of the one nn.Linear equal to second(first(x))."""
     with torch.no_grad():
         weight = second.weight @ first.weight
         bias = second.weight @ first.bias + second.bias
     return weight, bias
+
+
+def backprop(W1, b1, W2, b2, X, Y):
+    """(dW1, db1, dW2, db2): the gradients of the MSE loss of Linear -> ReLU -> Linear, by the chain rule."""
+    m = X.shape[0]
+    Z1 = X @ W1.T + b1
+    A1 = torch.relu(Z1)
+    Y_hat = A1 @ W2.T + b2
+    dY_hat = 2 * (Y_hat - Y) / m
+    dW2 = dY_hat.T @ A1
+    db2 = dY_hat.sum(dim=0)
+    dZ1 = (dY_hat @ W2) * (Z1 > 0)
+    dW1 = dZ1.T @ X
+    db1 = dZ1.sum(dim=0)
+    return dW1, db1, dW2, db2

@@ -51,6 +51,13 @@ def evaluate(model, X):
         return model(X)
 
 
+def noise_floor(X, Y):
+    """The mean squared error of the least-squares line through (X, Y), as a float."""
+    A = torch.cat([X, torch.ones_like(X)], dim=1)
+    coefficients = torch.linalg.lstsq(A, Y).solution
+    return ((A @ coefficients - Y) ** 2).mean().item()
+
+
 def choose_schedule():
     """(lr, epochs) for which training converges to a loss under 0.02."""
     return 0.05, 1500

@@ -1,0 +1,7 @@
+# case: mistake: the error of the lesson's line 3X + 2, not of the best line through the data
+# base: reference
+# expect: floor-check=0
+# says: floor-check: the data follow another line
+# %% floor-answer
+def noise_floor(X, Y):
+    return ((3 * X + 2 - Y) ** 2).mean().item()
