@@ -16,6 +16,7 @@ from nbgrader.preprocessors import (  # noqa: E402
     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
 
+from autograder.grading.startup import prepare_grading_process  # noqa: E402
 from autograder.nbgrader import gradebook  # noqa: E402
 from autograder.nbgrader.plugin import (  # noqa: E402
     GradeWithHiddenTests, RestoreReleaseMetadata, escape_student_text_in_log, start_sandbox_early,
@@ -25,6 +26,10 @@ c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this
 
 # nbgrader's log quotes submissions (cell sources, file names): control characters are escaped.
 escape_student_text_in_log()
+
+# torch's compiler stays unloaded until asked for, and the interpreter's exit skips its last
+# garbage collections (autograder/grading/startup.py).
+prepare_grading_process()
 
 # nbgrader opens the gradebook about nine times per submission, each time with a new database
 # engine and a check of every table; within one run the first open's engine is reused.

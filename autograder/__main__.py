@@ -311,6 +311,8 @@ def main(argv=None) -> int:
                                 help="where results.json goes (default: Gradescope's)")
     gradescope_run.set_defaults(run=cmd_gradescope_run)
     args = parser.parse_args(argv)
+    from autograder.grading.startup import prepare_grading_process
+    prepare_grading_process()
     # What the commands print quotes students (messages, names): control characters are escaped.
     from autograder.grading.text import PrintableStream
     sys.stdout = PrintableStream(sys.stdout)

@@ -148,3 +148,125 @@ class TestAddOn:
         x, y = torch.randn((2, 3), generator=generator), torch.randn((2, 3), generator=generator)
         on_cpu = "add_on(x, y, 'cpu') for x, y of shape (2, 3) on cpu"
         expect_tensor(call_add_on(student, x, y, torch.device("cpu"), on_cpu), reference.add_on(x, y, "cpu"), on_cpu)
+
+
+def call_with_bias_column(student, x, what):
+    try:
+        return student.call("with_bias_column", x)
+    except StudentCodeError as error:
+        if "is not on the expected device" in error.evalue or "same device" in error.evalue:
+            fail(f"{what} raised {error.ename}: {error.evalue[:70]}: the column of ones was made on another device "
+                 "than x (torch.ones makes it on the cpu unless told): make it on x.device")
+        raise
+
+
+class TestBiasColumn:
+    @pytest.mark.parametrize("shape, dtype", [((4, 2), torch.float32), ((3, 1), torch.float64), ((2, 5), torch.float16),
+                                              ((1, 3), torch.bfloat16)], ids=str)
+    def test_x_and_a_column_of_ones(self, student, device, shape, dtype):
+        generator = torch.Generator().manual_seed(shape[0] * 10 + shape[1])
+        x = (torch.randn(shape, generator=generator) * 4).to(dtype).to(device)
+        what = f"with_bias_column(x) for x of shape {shape} and dtype {dtype}"
+        result = call_with_bias_column(student, x, what)
+        expected = reference.with_bias_column(x)
+        if isinstance(result, torch.Tensor) and not result.is_meta and tuple(result.shape) == tuple(expected.shape):
+            if result.dtype != x.dtype:
+                fail(f"{what}: expected dtype {x.dtype}, got {result.dtype}: a tensor made from nothing is float32 "
+                     "unless told, and it changed the result's dtype; make the ones with x's dtype")
+            if bool(torch.equal(result[:, 0], torch.ones_like(result[:, 0]))) and bool(
+                    torch.equal(result[:, 1:].to(x.device), x)):
+                fail(f"{what}: the ones are the first column; append them on the right, as the last column")
+            if not bool((result[:, -1] == 1).all()):
+                fail(f"{what}: the last column should be all 1.0, got {result[:, -1].tolist()}")
+        expect_tensor(result, expected, what)
+
+    @pytest.mark.gate
+    def test_runs_where_x_is(self, student):
+        """A gate: a column made on the cpu joins a cpu x, so the value tests pass on a cpu grader and fail on a
+        GPU; on the meta device, which stands in for a GPU, it fails on every grader alike. (The dtype is the
+        value tests' to judge, on every grader alike.)"""
+        x = torch.empty((5, 3), device="meta")
+        what = "with_bias_column(x) for x of shape (5, 3) on the meta device"
+        result = call_with_bias_column(student, x, what)
+        expect_on(result, x.device, what, "make the column of ones on x.device")
+        expect_tensor(result, reference.with_bias_column(x), what, check_dtype=False)
+
+
+# NumPy arrays do not cross to the grader (only plain data does): the grader looks at the student's
+# array in the student's process and brings back a tensor of the same dtype, shape and values.
+ARRAY_AS_TENSOR = '''
+def array_as_tensor(result):
+    import numpy
+    kind = type(result)
+    if not isinstance(result, numpy.ndarray):
+        return "not an array", kind.__name__ if kind.__module__ == "builtins" else kind.__module__ + "." + kind.__qualname__
+    try:
+        return "an array", torch.from_numpy(numpy.array(result, copy=True))
+    except TypeError:
+        return "not an array", "a NumPy array of dtype " + str(result.dtype)
+'''
+
+
+def call_to_numpy(student, x, what):
+    try:
+        array = student.keep("to_numpy", x)
+    except StudentCodeError as error:
+        if "requires grad" in error.evalue:
+            fail(f"{what} raised {error.ename}: {error.evalue[:60]}: x requires grad, so cut it off the graph "
+                 "(x.detach()) before NumPy sees it")
+        if "to numpy" in error.evalue and "cpu()" in error.evalue:
+            fail(f"{what} raised {error.ename}: {error.evalue[:60]}: copy x to the cpu before NumPy sees it")
+        raise
+    kind, value = student.call(student.define(ARRAY_AS_TENSOR, "array_as_tensor"), array)
+    if kind != "an array":
+        fail(f"{what}: expected a NumPy array, got {value}" + (": .numpy() turns a cpu tensor into one"
+                                                                if value == "torch.Tensor" else ""))
+    return value
+
+
+def meta_error_of(function, x):
+    """(name, message) of the error `function(x)` raises, or None."""
+    try:
+        function(x)
+    except Exception as error:  # what torch raises for this call on this device
+        return type(error).__name__, str(error)
+    return None
+
+
+class TestToNumpy:
+    @pytest.mark.parametrize("shape, dtype, requires_grad", [((2, 3), torch.float32, True), ((4,), torch.float64, True),
+                                                             ((3, 2), torch.float32, False), ((5,), torch.int64, False)],
+                             ids=str)
+    def test_values_shape_and_dtype(self, student, device, shape, dtype, requires_grad):
+        generator = torch.Generator().manual_seed(len(shape) * 7 + shape[0])
+        x = (torch.randn(shape, generator=generator) * 5).to(dtype).to(device).requires_grad_(requires_grad)
+        what = (f"to_numpy(x) for x of shape {shape} and dtype {dtype}"
+                + (" that requires grad" if requires_grad else ""))
+        got = call_to_numpy(student, x, what)
+        expected = x.detach().cpu()
+        if isinstance(got, torch.Tensor) and got.dtype != expected.dtype:
+            fail(f"{what}: the array's dtype is {str(got.dtype).removeprefix('torch.')}, expected "
+                 f"{str(expected.dtype).removeprefix('torch.')}: keep x's dtype (a trip through a Python list loses it)")
+        expect_tensor(got, expected, what)
+
+    @pytest.mark.gate
+    def test_copies_to_the_cpu_before_numpy(self, student):
+        """A gate: code that hands NumPy a tensor without copying it to the cpu passes the value tests on a cpu
+        grader and fails them on a GPU. On the meta device, which stands in for a GPU and holds no values, the
+        right answer fails in the copy to the cpu (torch: "Cannot copy out of meta tensor"): the student's
+        answer must fail with the error the grader gets from torch for the reference, on every grader alike."""
+        x = torch.empty((2, 3), device="meta", requires_grad=True)
+        expected = meta_error_of(reference.to_numpy, x)
+        what = "to_numpy(x) for x on the meta device, which stands in for a GPU and holds no values,"
+        try:
+            result = student.keep("to_numpy", x)
+        except StudentCodeError as error:
+            if (error.ename, error.evalue) == expected:
+                return
+            if "to numpy" in error.evalue and "cpu()" in error.evalue:
+                fail(f"{what} raised {error.ename}: {error.evalue[:60]}: NumPy got a tensor that is not on the cpu, "
+                     "which works on a cpu grader only: copy x to the cpu before NumPy sees it")
+            fail(f"{what} raised {error.ename}: {error.evalue[:70]}; expected it to fail only where x is copied to "
+                 f"the cpu ({expected[0]}: {expected[1][:40]}): copy x to the cpu, then hand it to NumPy")
+        fail(f"{what} returned {result.type_name} without copying x to the cpu (a meta tensor has no values to "
+             "give): copy x to the cpu, then hand it to NumPy")

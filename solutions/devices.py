@@ -29,3 +29,14 @@ def model_to_device(model, device):
 def add_on(x, y, device):
     """x + y computed on (and returned on) the given device."""
     return x.to(device) + y.to(device)
+
+
+def with_bias_column(x):
+    """x (n, d) with a column of ones appended on the right: (n, d + 1), on x's device, of x's dtype."""
+    ones = torch.ones(x.shape[0], 1, device=x.device, dtype=x.dtype)
+    return torch.cat([x, ones], dim=1)
+
+
+def to_numpy(x):
+    """x's values as a NumPy array (same shape and dtype), for a tensor on any device that may require grad."""
+    return x.detach().cpu().numpy()

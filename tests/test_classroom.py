@@ -131,7 +131,7 @@ def test_a_glob_grades_every_assignment_in_one_nbgrader_run_per_worker(sequentia
     assert sorted(graded) == devices and all(v is not None for points in graded.values() for v in points.values())
     for log in sorted(logs.glob("worker-*.log")):
         text = log.read_text()
-        assert text.count("$ ") == 1 and "autograde_worker" in text, "one process per worker, for every assignment"
+        assert text.count("$ ") == 1 and "class_worker" in text, "one process per worker, for every assignment"
         assert "autograde devices for" in text and f"autograde {ASSIGNMENT} for" in text
     assert len(list(logs.glob("worker-*.log"))) == 2
     assert f"{devices[0]}/devices graded" in stream.getvalue()

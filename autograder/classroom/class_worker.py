@@ -1,6 +1,6 @@
-"""One worker of a class's grading: nbgrader's API autogrades each submission it is given, in one process.
+"""A class worker: one process of a class's grading, in which nbgrader's API autogrades each submission it is given.
 
-    python -m autograder.classroom.autograde_worker COURSE DB_URL FORCE STUDENT/ASSIGNMENT ...
+    python -m autograder.classroom.class_worker COURSE DB_URL FORCE STUDENT/ASSIGNMENT ...
 
 `NbGraderAPI.autograde` runs `nbgrader autograde` for one student and says whether it succeeded,
 with its log. Every call shares this process, so the kit's sandbox, its imports and the hidden

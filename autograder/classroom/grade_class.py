@@ -8,7 +8,7 @@ plugged in through nbgrader_config.py as always. `assignment` is an assignment i
 - The students are the sorted ids that have submitted the assignment. Shard k of n (0 <= k < n)
   is every n-th of them starting at the k-th, so n machines (a Slurm array, a Kubernetes indexed
   Job) split a class without talking to each other.
-- Each of the N workers is one process (autograde_worker.py) that grades its part of the shard
+- Each of the N workers is one process (class_worker.py) that grades its part of the shard
   submission by submission through nbgrader's API (`NbGraderAPI.autograde`, which runs
   `nbgrader autograde` for one student and says whether it succeeded), so start-up (imports, the
   sandbox, the hidden tests) is paid once per worker, not once per student or per assignment.
@@ -40,7 +40,7 @@ from typing import TextIO
 from nbgrader.api import Gradebook, MissingEntry
 from tqdm import tqdm
 
-from autograder.classroom.autograde_worker import RESULT
+from autograder.classroom.class_worker import RESULT
 from autograder.nbgrader.course import Course
 from autograder.nbgrader.gradebook import sqlite_path
 
@@ -194,7 +194,7 @@ class _Counter:
 
 def run_worker(course: Path, worker: AutogradeProcess, counter: _Counter, force: bool,
                threads: int) -> AutogradeProcess:
-    command = [sys.executable, "-m", "autograder.classroom.autograde_worker", str(course), worker.db_url,
+    command = [sys.executable, "-m", "autograder.classroom.class_worker", str(course), worker.db_url,
                "1" if force else "0", *(f"{student}/{name}" for student, name in worker.submissions)]
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     env.setdefault("OMP_NUM_THREADS", str(threads))  # N workers share the cores instead of fighting for them

@@ -9,7 +9,7 @@ is loaded, and then asks the real one; anything else asked of the stand-in (torc
 torch._dynamo.config, ...) loads the real module first.
 
 Installed in the zygote (so no notebook pays for it unless it uses torch.compile) and in the
-grader (autograder/grading/__init__.py), which trains the reference models.
+grader (autograder/grading/startup.py, at its start), which trains the reference models.
 """
 from __future__ import annotations
 

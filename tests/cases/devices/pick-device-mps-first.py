@@ -1,6 +1,6 @@
 # case: mistake: asks for mps before cuda
 # base: reference
-# expect: pick-device-check=3
+# expect: pick-device-check=1.5
 # says: pick-device-check: expected cuda, got mps (is cuda tried first?)
 # %% pick-device-answer
 def pick_device():

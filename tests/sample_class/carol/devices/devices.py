@@ -1,6 +1,6 @@
 # case: partly wrong: no mps branch in pick_device, and model_to_device forgets to return the model
 # base: reference
-# expect: pick-device-check=3 model-to-device-check=0
+# expect: pick-device-check=1.5 model-to-device-check=0
 # says: pick-device-check: expected mps, got cpu (is the mps branch there?)
 # says: model-to-device-check: returned None: return the model
 
