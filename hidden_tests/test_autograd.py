@@ -232,3 +232,190 @@ class TestDrawGraph:
             missing = sorted(set(want) - set(got))[:3]
             fail(f"draw_graph for {name}: the drawing's nodes and edges differ from the graph's "
                  f"(missing edges such as {missing}); pass the output and params=params to torchviz.make_dot")
+
+
+# Scalar functions of one tensor that numerical_gradient is graded on, defined in the worker by the
+# grader. Each couples its entries (an entry of the gradient depends on the others, so perturbing
+# several entries at once is wrong), curves strongly (so a forward difference is far off), and the
+# last two use x's shape (a flattened x does not do).
+SCALAR_FUNCTIONS = {
+    "sum(x ** 3) + sum(x) ** 2": "def f(x):\n    return (x ** 3).sum() + x.sum() ** 2\n",
+    "sum(exp(2x)) * mean(sin(x))": "def f(x):\n    return torch.exp(2 * x).sum() * torch.sin(x).mean()\n",
+    "trace(x @ x.T) ** 2 / 10 + sum(x[0] * x[-1])":
+        "def f(x):\n    return torch.trace(x @ x.T) ** 2 / 10 + (x[0] * x[-1]).sum()\n",
+    "logsumexp(3x) + sum(x[:, 0] * x[:, -1])":
+        "def f(x):\n    return torch.logsumexp(3 * x.flatten(), 0) + (x[:, 0] * x[:, -1]).sum()\n",
+}
+# (function, shape of x, h, seed): every h is large enough that the centred difference with the h
+# given and with a small h of the student's own (1e-5) differ beyond float64's tolerance.
+NUMERICAL_CASES = [
+    ("sum(x ** 3) + sum(x) ** 2", (5,), 0.05, 61),
+    ("sum(exp(2x)) * mean(sin(x))", (6,), 0.02, 62),
+    ("trace(x @ x.T) ** 2 / 10 + sum(x[0] * x[-1])", (3, 4), 0.03, 63),
+    ("logsumexp(3x) + sum(x[:, 0] * x[:, -1])", (2, 3, 2), 0.01, 64),
+]
+
+
+def float64_point(shape, seed):
+    """A float64 x on the cpu, as the task says gradient checks run."""
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(*shape, generator=generator, dtype=torch.float64) * 0.8
+
+
+def one_sided(f, x, h, forward):
+    """(f(x + h e_i) - f(x)) / h (forward) or (f(x) - f(x - h e_i)) / h, entry by entry."""
+    grad = torch.empty_like(x)
+    for i in range(x.numel()):
+        step = torch.zeros_like(x)
+        step.view(-1)[i] = h
+        grad.view(-1)[i] = (f(x + step) - f(x)) / h if forward else (f(x) - f(x - step)) / h
+    return grad
+
+
+def all_entries_at_once(f, x, h):
+    """Every entry moved by h together: the slope along (1, 1, ...), the same in every entry."""
+    return torch.full_like(x, float((f(x + h) - f(x - h)) / (2 * h)))
+
+
+def rows_at_once(f, x, h):
+    """x[i] with one index: a whole row (of a 2-D or 3-D x) moved by h, its slope in each of its entries."""
+    grad = torch.empty_like(x)
+    for i in range(len(x)):
+        step = torch.zeros_like(x)
+        step[i] = h
+        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad
+
+
+def numerical_diagnosis(got, f, x, h, want):
+    """The likely mistake behind a result of the right shape that is not the centred difference."""
+    if not isinstance(got, torch.Tensor) or got.shape != want.shape or got.is_meta or not bool(torch.isfinite(got).all()):
+        return None
+    got = got.detach().cpu().double()
+
+    def matches(other):
+        return bool(torch.allclose(got, other, rtol=1e-6, atol=1e-9)) and not bool(torch.allclose(other, want, rtol=1e-6, atol=1e-9))
+
+    candidates = [
+        (one_sided(f, x, h, True), "the forward difference (f(x + h e_i) - f(x)) / h: use the centred "
+                                   "difference (f(x + h e_i) - f(x - h e_i)) / 2h, whose error is of order h², not h"),
+        (one_sided(f, x, h, False), "the backward difference (f(x) - f(x - h e_i)) / h: use the centred "
+                                    "difference (f(x + h e_i) - f(x - h e_i)) / 2h"),
+        (all_entries_at_once(f, x, h), "every entry moved by h at once (x + h): perturb one entry at a time, "
+                                       "x + h e_i, with e_i 1 at entry i only"),
+        (reference.numerical_gradient(f, x, 1e-5), f"the centred difference with h = 1e-5, not with the h given "
+                                                   f"({h:g}): use the h passed in"),
+        (reference.numerical_gradient(f, x.float(), h).double(), "computed in float32: keep x's dtype, float64 "
+                                                                   "(x.float() or torch.zeros(shape) lose the digits)"),
+    ]
+    if x.dim() > 1:
+        candidates.append((rows_at_once(f, x, h), "each row moved by h at once: for a 2-D or 3-D x, x[i] with "
+                                                  "one index is a whole row; perturb one entry at a time"))
+    for other, words in candidates:
+        if matches(other):
+            return words
+    return None
+
+
+class TestNumericalGradient:
+    @pytest.mark.parametrize("name, shape, h, seed", NUMERICAL_CASES)
+    def test_centred_differences(self, student, name, shape, h, seed):
+        x = float64_point(shape, seed)
+        f = local_function(SCALAR_FUNCTIONS[name])
+        what = f"numerical_gradient(f, x, h={h:g}) for f = {name} and a float64 x of shape {shape}"
+        got = student.call("numerical_gradient", student.define(SCALAR_FUNCTIONS[name], "f"), x, h)
+        want = reference.numerical_gradient(f, x, h)
+        # the oracle is the centred difference, close to autograd's gradient
+        leaf = x.clone().requires_grad_()
+        f(leaf).backward()
+        assert torch.allclose(want, leaf.grad, rtol=1e-2, atol=1e-3)
+        if isinstance(got, torch.Tensor) and got.shape == want.shape and got.dtype != want.dtype:
+            fail(f"{what}: expected a float64 tensor, as x is, got {got.dtype} (torch.zeros(shape) makes float32; "
+                 "torch.zeros_like(x) keeps x's dtype)")
+        words = numerical_diagnosis(got, f, x, h, want)
+        if words:
+            fail(f"{what}: your result is {words}")
+        expect_tensor(got, want, what)
+
+    @pytest.mark.side
+    def test_leaves_x_unchanged(self, student):
+        """The task: "Leave x as it was"; perturbing x in place and not restoring it changes the caller's x."""
+        x = float64_point((3, 4), 65)
+        remote = student.put(x)
+        f = SCALAR_FUNCTIONS["trace(x @ x.T) ** 2 / 10 + sum(x[0] * x[-1])"]
+        what = "numerical_gradient(f, x, h=0.001)"
+        got = student.call("numerical_gradient", student.define(f, "f"), remote, 1e-3)
+        expect_tensor(got, reference.numerical_gradient(local_function(f), x, 1e-3), what)
+        after = student.get(remote)
+        if isinstance(after, torch.Tensor) and after.shape == x.shape and after.dtype == x.dtype and \
+                not bool(torch.equal(after, x)):
+            if bool(torch.allclose(after, x, rtol=1e-12, atol=0.0)):
+                fail(f"{what} changed the caller's x in its last digits: in floating point (x + h) - 2h + h is not "
+                     "always exactly x; save the old value and put it back, or perturb a copy")
+            fail(f"{what} changed the caller's x: restore each entry after perturbing it, or perturb a copy")
+        expect_tensor(after, x, f"{what}: the caller's x afterwards", rtol=0.0, atol=0.0)
+
+
+# (a, b, the relative error): entries where both are 0, where one is 0, tiny ones, negative ones
+def float64(values):
+    return torch.tensor(values, dtype=torch.float64)
+
+
+RELATIVE_CASES = {
+    "a 0/0 entry": (float64([[1.0, -2.0, 0.0], [4.0, 0.5, 3.0]]), float64([[1.02, -2.1, 0.0], [4.0, 0.45, 3.03]])),
+    "tiny entries": (float64([1e-12, 2.0, -7.5]), float64([3e-12, 2.002, -7.5])),
+    "one side 0": (float64([0.0, 1.0, 5.0, -1.0]), float64([0.25, 1.0, 5.5, -1.0])),
+    "negative entries": (float64([-2.0, 1.0, -3.0]), float64([-1.0, 1.1, -3.0])),
+    "a 3-D pair": (float64([[[3.0, 1e-3], [0.0, -8.0]], [[2.0, 2.0], [6.0, 0.0]]]),
+                   float64([[[3.3, 1.2e-3], [0.0, -8.8]], [[2.0, 2.1], [6.0, 0.0]]])),
+    "zeros only": (torch.zeros(2, 3, dtype=torch.float64), torch.zeros(2, 3, dtype=torch.float64)),
+}
+
+
+def entry_errors(a, b, denominator):
+    scale = denominator(a.abs(), b.abs())
+    return torch.where((a == 0) & (b == 0), torch.zeros_like(a), (a - b).abs() / scale)
+
+
+def relative_diagnosis(got, a, b, want):
+    """The likely mistake behind a number that is not the largest relative error."""
+    mistakes = [
+        (float(entry_errors(a, b, torch.maximum).mean()), "the mean of the entries' relative errors: return the largest"),
+        (float(entry_errors(a, b, lambda p, q: p + q).max()), "divided by |a_i| + |b_i|: the task divides by "
+                                                                 "max(|a_i|, |b_i|)"),
+        (float(entry_errors(a, b, lambda p, q: torch.maximum(torch.maximum(p, q), torch.full_like(p, 1e-8))).max()),
+         "with a floor under the denominator (max(..., 1e-8)): tiny entries are compared by the formula too, "
+         "only 0/0 counts as 0"),
+        (float((a - b).abs().max()), "the absolute error |a_i - b_i|: divide each by max(|a_i|, |b_i|)"),
+        (float((a - b).abs().max() / torch.maximum(a.abs().max(), b.abs().max())),
+         "the largest difference divided by the largest entry: divide entry by entry, then take the largest"),
+    ]
+    for value, words in mistakes:
+        if math.isfinite(value) and abs(got - value) <= 1e-6 * max(1.0, abs(value)) and abs(value - want) > 1e-6 * max(1.0, abs(want)):
+            return words
+    one_sided = [(entry_errors(a, b, lambda p, q: q), "|b_i|"), (entry_errors(a, b, lambda p, q: p), "|a_i|")]
+    for errors, name in one_sided:
+        finite = errors[torch.isfinite(errors)]
+        if finite.numel() and abs(got - float(finite.max())) <= 1e-6 * max(1.0, float(finite.max())) and \
+                abs(float(finite.max()) - want) > 1e-6:
+            return f"divided by {name} alone: divide by max(|a_i|, |b_i|), so that the order of a and b does not matter"
+    return None
+
+
+class TestRelativeError:
+    @pytest.mark.parametrize("name", RELATIVE_CASES)
+    @pytest.mark.parametrize("swapped", [False, True])
+    def test_largest_relative_error(self, student, name, swapped):
+        a, b = RELATIVE_CASES[name]
+        if swapped:
+            a, b = b, a
+        what = f"relative_error(a, b) for {name} (a = {a.flatten().tolist()}, b = {b.flatten().tolist()})"
+        got = student.call("relative_error", a, b)
+        want = reference.relative_error(a, b)
+        if isinstance(got, float) and math.isnan(got) and (torch.logical_and(a == 0, b == 0)).any():
+            fail(f"{what}: got nan: an entry where a and b are both 0 is 0 / 0; it should count as 0")
+        expect_python_float(got, what)
+        words = relative_diagnosis(got, a, b, want)
+        if words:
+            fail(f"{what}: your result is {words}")
+        expect_number(got, want, what, rtol=1e-9, atol=1e-12)

@@ -49,3 +49,21 @@ def operation_names(output):
 def draw_graph(output, params):
     """The torchviz drawing (a graphviz.Digraph) of output's graph, leaves named by params."""
     return torchviz.make_dot(output, params=params)
+
+
+def numerical_gradient(f, x, h):
+    """Centred differences (f(x + h e_i) - f(x - h e_i)) / 2h for every entry i of x, x left unchanged."""
+    grad = torch.empty_like(x)
+    for i in range(x.numel()):
+        step = torch.zeros_like(x)
+        step.view(-1)[i] = h
+        grad.view(-1)[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad
+
+
+def relative_error(a, b):
+    """The largest |a_i - b_i| / max(|a_i|, |b_i|) over the entries (0 where both are 0), as a Python float."""
+    difference = (a - b).abs()
+    scale = torch.maximum(a.abs(), b.abs())
+    errors = torch.where(scale > 0, difference / scale, torch.zeros_like(scale))
+    return errors.max().item()

@@ -1,0 +1,7 @@
+# case: mistake: CS231n's variant, |a - b| / max(1e-8, |a| + |b|): the task divides by max(|a|, |b|)
+# base: reference
+# expect: relative-error-check=1
+# says: relative-error-check: divided by |a_i| + |b_i|
+# %% relative-error-answer
+def relative_error(a, b):
+    return ((a - b).abs() / torch.clamp(a.abs() + b.abs(), min=1e-8)).max().item()
