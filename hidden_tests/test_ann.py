@@ -256,21 +256,23 @@ def name_layout_mistakes(weight, bias, W, b, what):
 
 
 class TestLinearFromLesson:
-    @pytest.mark.parametrize("n_in, n_units, seed", [(4, 3, 1), (2, 5, 2), (1, 3, 3), (3, 1, 4), (3, 3, 5)],
-                             ids=["4-3", "2-5", "lesson-hidden", "lesson-output", "square"])
-    def test_layer_equals_the_lesson_formula(self, student, device, n_in, n_units, seed):
-        W, b = lesson_layout(seed, n_in, n_units)
-        what = f"linear_from_lesson(W of shape {tuple(W.shape)}, b of shape {tuple(b.shape)})"
-        remote = student.keep("linear_from_lesson", W.to(device), b.to(device))
-        weight, bias = expect_linear(student, remote, n_in, n_units, what)
-        name_layout_mistakes(weight, bias, W, b, what)
-        expect_tensor(weight, W.T.to(device), f"{what}: the layer's weight")
-        expect_tensor(bias, b.flatten().to(device), f"{what}: the layer's bias")
-        X = torch.randn(n_in, 6, generator=torch.Generator().manual_seed(seed + 50))
-        got = student.call(remote, X.T.contiguous().to(device))
-        expect_tensor(got, (W.T @ X + b).T.to(device), f"{what}: layer(X.T) for X of shape {tuple(X.shape)}, "
-                      "against (W.T @ X + b).T", atol=1e-5)
+    def test_layer_equals_the_lesson_formula(self, student, device):
+        """Non-square W first, so that a missing transpose is named by shape; then the lesson's own layers (where
+        a reshape happens to equal the transpose) and a square W (where only the values tell them apart)."""
+        for n_in, n_units, seed in [(4, 3, 1), (2, 5, 2), (3, 3, 5), (1, 3, 3), (3, 1, 4)]:
+            W, b = lesson_layout(seed, n_in, n_units)
+            what = f"linear_from_lesson(W of shape {tuple(W.shape)}, b of shape {tuple(b.shape)})"
+            remote = student.keep("linear_from_lesson", W.to(device), b.to(device))
+            weight, bias = expect_linear(student, remote, n_in, n_units, what)
+            name_layout_mistakes(weight, bias, W, b, what)
+            expect_tensor(weight, W.T.to(device), f"{what}: the layer's weight")
+            expect_tensor(bias, b.flatten().to(device), f"{what}: the layer's bias")
+            X = torch.randn(n_in, 6, generator=torch.Generator().manual_seed(seed + 50))
+            got = student.call(remote, X.T.contiguous().to(device))
+            expect_tensor(got, (W.T @ X + b).T.to(device), f"{what}: layer(X.T) for X of shape {tuple(X.shape)}, "
+                          "against (W.T @ X + b).T", atol=1e-5)
 
+    @pytest.mark.side
     def test_parameters_that_train(self, student, device):
         """The weight and the bias stay the layer's parameters (nn.Linear's), so that the layer can be trained."""
         W, b = lesson_layout(6, 2, 4)
@@ -363,9 +365,14 @@ def name_backprop_mistakes(got, case, what):
                  "example, so its gradient sums over the rows (the 1/m is already in dL/dy_hat)")
 
 
+def student_function(student, name):
+    """A handle to the student's function `name` itself, not called: for grader code to call it."""
+    return student._call(name, (), {}, call=False, keep=True, what=name)
+
+
 def call_backprop(student, case, device, what):
     try:
-        got = student.call(student.define(WITHOUT_AUTOGRAD, "without_autograd"), student.keep("backprop"),
+        got = student.call(student.define(WITHOUT_AUTOGRAD, "without_autograd"), student_function(student, "backprop"),
                             *(t.to(device) for t in case))
     except StudentCodeError as error:
         if "AUTOGRAD SWITCHED OFF" in error.evalue:

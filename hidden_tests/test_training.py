@@ -298,6 +298,7 @@ class TestNoiseFloor:
         name_floor_mistakes(got, X, Y, what)
         expect_number(got, least_squares_floor(X, Y), what, rtol=1e-3, atol=1e-7, sizes={"n": n})
 
+    @pytest.mark.side
     def test_points_on_a_line(self, student):
         X = torch.linspace(-3, 5, 11).view(11, 1)
         what = "noise_floor(X, Y) for points exactly on the line Y = -1.5X + 4"

@@ -1,6 +1,6 @@
 # case: mistake: runs the forward pass under torch.no_grad(), so the output carries no gradient back to the layers (the outputs are right)
 # base: reference
-# expect: ann-check=3.2
+# expect: ann-check=1.6
 # says: ann-check: your forward's output is cut off from the network's graph
 # %% ann-answer
 class ANN(nn.Module):

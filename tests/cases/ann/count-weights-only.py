@@ -1,6 +1,6 @@
 # case: mistake: counts the weight matrices' entries and forgets the biases
 # base: reference
-# expect: count-check=0.5
+# expect: count-check=0.33
 # says: count-check: count_parameters of
 # %% count-answer
 def count_parameters(model):
