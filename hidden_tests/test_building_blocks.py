@@ -3,7 +3,8 @@ import pytest
 import torch
 
 from autograder.checks import (constant_factor, expect_equal, expect_finite, expect_number, expect_property,
-                               expect_python_float, expect_sequence, expect_tensor, fail, kind_of, loss_has_grown)
+                               expect_python_float, expect_sequence, expect_tensor, expect_tensor_like, fail, kind_of,
+                               loss_has_grown)
 from autograder.grading.student_process import StudentCodeError
 from solutions import building_blocks as reference
 
@@ -260,13 +261,26 @@ class TestLossGradient:
         expect_tensor(student.get(tracked), y_hat, f"{what}: the caller's y_hat afterwards")
 
 
+# The task: "computed with the formulas above, not by autograd (no backward())": x and y are made
+# under torch.inference_mode() in the worker, tensors autograd cannot record, so a backward()
+# through them fails while the formulas work.
+INFERENCE_COPY = "def inference_copy(t):\n    with torch.inference_mode():\n        return t.clone()\n"
+
+
 class TestGradientStep:
     @pytest.mark.parametrize("w, b, lr, seed", [(0.0, 0.0, 0.1, 21), (1.2, -0.4, 0.05, 22), (-2.0, 3.0, 0.5, 23)])
     def test_one_step(self, student, device, w, b, lr, seed):
         x, y = line_data(seed, device)
         w_t, b_t = torch.tensor(w, device=device), torch.tensor(b, device=device)
-        got = student.call("gradient_step", w_t, b_t, x, y, lr)
+        inference_copy = student.define(INFERENCE_COPY, "inference_copy")
         what = f"gradient_step(w={w}, b={b}, x, y, lr={lr})"
+        try:
+            got = student.call("gradient_step", w_t, b_t, student.keep(inference_copy, x), student.keep(inference_copy, y), lr)
+        except StudentCodeError as error:
+            if "Inference tensors cannot be saved for backward" in error.evalue:
+                fail(f"{what} used autograd (backward() or torch.autograd.grad) on x and y made under "
+                     "torch.inference_mode(): compute the gradients with the formulas, not with backward()")
+            raise
         got = expect_sequence(got, 2, what, "a pair (new_w, new_b)")
         want_w, want_b = reference.gradient_step(w_t, b_t, x, y, lr)
         # The oracle's step equals autograd's, so a correct hand derivation matches both.
@@ -432,3 +446,120 @@ class TestLearningRates:
         if not loss_has_grown(large[0], large[-1]):
             fail(f"learning_rates(): with lr = {too_large} the loss goes from {large[0]:.3g} to {large[-1]:.3g} "
                  "in 50 steps: it does not grow, so it is not too large")
+
+
+# Parameters for sgd_step, made by the grader in the worker: leaves that require grad, with .grad set
+# by hand (no graph behind them), and what the grader reads back of them after the step.
+MAKE_PARAMS = """
+def make_params(values, grads):
+    params = []
+    for value, grad in zip(values, grads):
+        p = value.clone().requires_grad_()
+        if grad is not None:
+            p.grad = grad.clone()
+        params.append(p)
+    return params
+"""
+PARAM_STATE = """
+def param_state(params):
+    return [(id(p), p.data_ptr(), p.detach().clone(), None if p.grad is None else p.grad.detach().clone(),
+             p.requires_grad, p.is_leaf) for p in params]
+"""
+SGD_SHAPES = [(3, 4), (3,), ()]
+
+
+def sgd_inputs(seed, device, without_grad=None):
+    """(values, grads) of parameters of SGD_SHAPES; the one at `without_grad` gets no gradient (None)."""
+    values = [seeded(4, seed=seed + i, device=device).reshape(-1)[:1].reshape(()) if shape == () else
+              seeded(*shape, seed=seed + i, device=device) for i, shape in enumerate(SGD_SHAPES)]
+    grads = [seeded(*value.shape, seed=seed + 10 + i, device=device) if value.dim() else
+             seeded(1, seed=seed + 10 + i, device=device).reshape(()) for i, value in enumerate(values)]
+    if without_grad is not None:
+        grads[without_grad] = None
+    return values, grads
+
+
+def optim_sgd(values, grads, lr):
+    """What torch.optim.SGD's step leaves of the same parameters, here."""
+    params = [value.clone().requires_grad_() for value in values]
+    for p, grad in zip(params, grads):
+        p.grad = None if grad is None else grad.clone()
+    torch.optim.SGD(params, lr=lr).step()
+    return [p.detach() for p in params]
+
+
+def call_sgd_step(student, values, grads, lr, what):
+    """sgd_step on the grader's parameters in the worker: the parameters' state (id, memory, value, grad,
+    requires_grad, is_leaf) before and after."""
+    params = student.keep(student.define(MAKE_PARAMS, "make_params"), values, grads)
+    state = student.define(PARAM_STATE, "param_state")
+    before = student.call(state, params)
+    try:
+        student.call("sgd_step", params, lr)
+    except StudentCodeError as error:
+        if "leaf Variable that requires grad is being used in an in-place operation" in error.evalue:
+            fail(f"{what}: PyTorch refuses an in-place change of a parameter that requires grad while autograd "
+                 "records: make the update under torch.no_grad()")
+        if "NoneType" in error.evalue and any(grad is None for grad in grads):
+            fail(f"{what} raised {error.ename}: {error.evalue[:100]}: a parameter whose .grad is None got no "
+                 "gradient; skip it, as torch.optim.SGD does")
+        raise
+    return before, student.call(state, params)
+
+
+def expect_sgd_values(before, after, want, values, grads, lr, what):
+    """Every parameter the same tensor, in the same memory, still a leaf that requires grad, with
+    torch.optim.SGD's values."""
+    after = expect_sequence(after, len(values), f"{what}: the parameters afterwards")
+    for i, (old, new, target, value, grad) in enumerate(zip(before, after, want, values, grads)):
+        name = f"{what}: parameter {i} (shape {tuple(value.shape)})"
+        if new[0] != old[0]:
+            fail(f"{name} is a new tensor in the list: the model holds the old one; change each parameter in place")
+        got = new[2]
+        if grad is not None and isinstance(got, torch.Tensor) and got.shape == value.shape and not got.is_meta:
+            got_cpu, value_cpu, grad_cpu = got.cpu(), value.cpu(), grad.cpu()
+            if torch.equal(got_cpu, value_cpu):
+                fail(f"{name} did not change: p = p - lr * p.grad makes a new tensor and leaves the caller's p as "
+                     "it was (or was the gradient reset before the update?); change p in place, under torch.no_grad()")
+            if torch.allclose(got_cpu, value_cpu + lr * grad_cpu, rtol=1e-4, atol=1e-6):
+                fail(f"{name} moved up the gradient: step against it, p - lr * p.grad")
+            if abs(lr - 1) > 1e-3 and torch.allclose(got_cpu, value_cpu - grad_cpu, rtol=1e-4, atol=1e-6):
+                fail(f"{name} moved by the whole gradient: scale it by the learning rate, p - lr * p.grad")
+        expect_tensor(got, target, f"{name} after the step (as torch.optim.SGD leaves it)")
+        if new[1] != old[1]:
+            fail(f"{name} now lives in new memory (p.data = ...?): change its values where they are, in place (-=)")
+        if new[4] is not True or new[5] is not True:
+            fail(f"{name} should still be a leaf that requires grad after the step, as a model's parameter is")
+
+
+class TestSgdStep:
+    @pytest.mark.parametrize("lr, seed", [(0.1, 71), (0.03, 72), (0.5, 73)])
+    def test_matches_optim_sgd(self, student, device, lr, seed):
+        values, grads = sgd_inputs(seed, device)
+        what = f"sgd_step(params, lr={lr}) for parameters of shapes {SGD_SHAPES}"
+        before, after = call_sgd_step(student, values, grads, lr, what)
+        expect_sgd_values(before, after, optim_sgd(values, grads, lr), values, grads, lr, what)
+
+    def test_skips_a_parameter_without_a_gradient(self, student, device):
+        """The task: "Skip a parameter whose .grad is None (it got no gradient), as torch.optim.SGD does"."""
+        values, grads = sgd_inputs(74, device, without_grad=1)
+        what = f"sgd_step(params, lr=0.2) for parameters of shapes {SGD_SHAPES}, the second without a gradient"
+        before, after = call_sgd_step(student, values, grads, 0.2, what)
+        expect_sgd_values(before, after, optim_sgd(values, grads, 0.2), values, grads, 0.2, what)
+
+    @pytest.mark.side
+    def test_gradients_reset(self, student, device):
+        """The task: "then reset its gradient: zeros or None, as zero_grad() leaves it"."""
+        values, grads = sgd_inputs(75, device)
+        what = "sgd_step(params, lr=0.1)"
+        _, after = call_sgd_step(student, values, grads, 0.1, what)
+        after = expect_sequence(after, len(values), f"{what}: the parameters afterwards")
+        for i, (state, value) in enumerate(zip(after, values)):
+            grad = state[3]
+            if grad is None:
+                continue
+            name = f"{what}: parameter {i}'s gradient after the step"
+            expect_tensor_like(grad, value, name)
+            if not bool((grad == 0).all()):
+                fail(f"{name} is still there: reset it (p.grad.zero_() or p.grad = None), or the next backward() "
+                     "adds to it")

@@ -47,6 +47,16 @@ def gradient_step(w, b, x, y, lr):
     return w - lr * grad_w, b - lr * grad_b
 
 
+def sgd_step(params, lr):
+    """One SGD step in place: p <- p - lr * p.grad for every p with a gradient, then its gradient reset."""
+    with torch.no_grad():
+        for p in params:
+            if p.grad is None:
+                continue
+            p -= lr * p.grad
+            p.grad.zero_()
+
+
 def fit_line(x, y, lr, steps, loss_fn, step_fn):
     """Gradient descent from w = b = 0 with the given loss and step: (w, b, the loss before each step)."""
     w, b = torch.tensor(0.0), torch.tensor(0.0)

@@ -1,6 +1,6 @@
 # case: mistake: returns the new w and b as Python floats (.item()), not as scalar tensors (the values are right)
 # base: reference
-# expect: step-check=3.75
+# expect: step-check=3
 # says: step-check: new w is a Python float, expected a scalar tensor
 # %% step-answer
 def gradient_step(w, b, x, y, lr):
