@@ -139,7 +139,7 @@ def _zygote_children() -> list[int]:
             continue
         is_worker = len(argv) > 1 and b"python" in os.path.basename(argv[0]) and argv[1].endswith(b"zygote.py")
         processes[int(name)] = (state, int(parent), is_worker, nspid)
-    ours, todo = [], [sandbox._zygote.process.pid]  # the zygote's bwrap (or the zygote) and all below
+    ours, todo = [], [sandbox.running().process.pid]  # the zygote's bwrap (or the zygote) and all below
     while todo:
         pid = todo.pop()
         ours.append(pid)
@@ -197,7 +197,7 @@ def test_a_process_started_in_a_new_session_stays_in_the_notebooks_cgroup(tmp_pa
     worker = StudentProcess(tmp_path, SMALL)
     try:
         assert run(worker, "print(1)") == "1\n"
-        zygote = sandbox._zygote
+        zygote = sandbox.running()
         if not zygote.notebook_cgroups:
             pytest.skip(f"no cgroup per notebook on this machine: {zygote.cgroups_why or 'the zygote could not use it'}")
         marker = f"{os.getpid()}{time.monotonic_ns()}"[-12:]

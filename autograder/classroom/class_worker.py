@@ -21,7 +21,7 @@ def main(argv: list[str]) -> int:
     course, db_url, force, *pairs = argv
     os.chdir(course)
     from autograder import sandbox
-    sandbox.start_early()
+    sandbox.start()  # before nbgrader's imports: the zygote's imports overlap them
     from autograder.nbgrader.command import api as nbgrader_api
 
     api = nbgrader_api(course, db_url)

@@ -1,6 +1,6 @@
 """The grader's side of the process boundary: start a student process, run cells in it, call student code.
 
-`StudentProcess` owns the student's process (forked in the sandbox, see sandbox.py). `Student` is what hidden tests receive as their
+`StudentProcess` owns the student's process (forked in the sandbox, see autograder/sandbox). `Student` is what hidden tests receive as their
 `student` fixture: it calls the student's functions and classes in the student process and
 returns plain data, or raises `StudentCodeError` / `StudentProcessGone` with a message written
 for the student.
@@ -72,8 +72,8 @@ class StudentProcess:
         # stops reading (or shrinks its pipe) would otherwise block the grader in write() for good.
         os.set_blocking(self._to_student, False)
         try:
-            self.zygote = sandbox.zygote(self.limits)
-            self.pid = self.zygote.fork(sandbox.read_submission_folder(workdir, self.limits.files_mb << 20),
+            self.sandbox = sandbox.start(self.limits)
+            self.pid = self.sandbox.fork(sandbox.read_submission_folder(workdir, self.limits.files_mb << 20),
                                         to_student_r, from_student_w, self.limits,
                                         limit_data=grading_device().type != "cuda")
         except sandbox.ZygoteGone as exc:
@@ -143,7 +143,7 @@ class StudentProcess:
         if self.pid is None or self.ending is not None:
             return
         try:
-            self.ending = self.zygote.end(self.pid, wait=wait)
+            self.ending = self.sandbox.end(self.pid, wait=wait)
         except sandbox.ZygoteGone as exc:
             self.ending = {"exit_code": None, "reason": None, "error": str(exc)}
 

@@ -42,7 +42,7 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.limits = Limits(parent=self)  # c.Limits in nbgrader_config.py
-        sandbox.zygote(self.limits)  # starts now; its imports overlap nbgrader's first steps
+        sandbox.start(self.limits)  # starts now; its imports overlap nbgrader's first steps
 
     def hidden_tests_folder(self) -> str:
         """The hidden tests' folder, a relative one taken from the course root (CourseDirectory.root)."""
@@ -77,7 +77,7 @@ def start_sandbox_early(config) -> None:
     autograde button, NbGraderAPI) the zygote starts with the first GradeWithHiddenTests.
     """
     if Path(sys.argv[0]).name in ("nbgrader", "__main__.py") and sys.argv[1:2] == ["autograde"]:
-        sandbox.zygote(Limits(config=config))
+        sandbox.start(Limits(config=config))
         folder = config.GradeWithHiddenTests.get("hidden_tests", HIDDEN_TESTS)
         root = config.CourseDirectory.get("root") or os.getcwd()
         threading.Thread(target=_prepare_grader, args=(os.path.join(root, folder),), daemon=True).start()
