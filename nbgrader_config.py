@@ -88,6 +88,10 @@ c.GradeWithHiddenTests.hidden_tests = os.path.join(c.CourseDirectory.root, "hidd
 c.Limits.cell_seconds = 60
 c.Limits.call_seconds = 60
 
+# Which sandbox runs student code (autograder/sandbox/backend.py): "bubblewrap", today's only one and
+# the default; a container backend would be named here.
+# c.Sandbox.backend = "bubblewrap"
+
 # Late policy (autograder/nbgrader/late.py): a notebook submitted after the assignment's due date
 # (`nbgrader db assignment add <assignment> --duedate=...`) loses 10% of its score for every
 # started day late, down to 0. The submission time is the exchange's or zip_collect's timestamp.txt.
