@@ -1,6 +1,6 @@
 # case: mistake: the mean of the entries' relative errors, not the largest
 # base: reference
-# expect: relative-error-check=0.5
+# expect: relative-error-check=0
 # says: relative-error-check: return the largest
 # %% relative-error-answer
 def relative_error(a, b):
