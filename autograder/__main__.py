@@ -1,12 +1,13 @@
 """The kit's command line: `python -m autograder <command>`.
 
   grade NOTEBOOK [--source NB] [--json OUT]   grade one notebook file, print and save per-cell results
-  solutions [--check]                         regenerate solutions/ from source/ (or check it is current)
+  solutions [SET ...] [--check]               regenerate solutions/ and the exercise headings from source/
+                                              (or check that solutions/ is current)
   sample-class ASSIGNMENT                     write the bundled sample class into submitted/
   report ASSIGNMENT                           print the gradebook's scores per student and cell
   timings                                     run each source notebook in a fresh kernel, print seconds
   gpu-check                                   grade the solutions and the sample class on cuda
-  accuracy                                    grade every case through nbgrader, report expected vs actual
+  accuracy [SET ...]                          grade every case through nbgrader, report expected vs actual
   attacks                                     grade the adversarial corpus through nbgrader, report outcomes
   mutants [SET ...] [--out FILE] [--workers N]  mutate the reference answers, grade the mutants through
                                               nbgrader (one run for all sets), print survivors and scores
@@ -16,6 +17,7 @@
   summary ASSIGNMENT [--png PATH]             per autograded cell: mean, full marks, common failures
   gradescope ASSIGNMENT --out DIR             a Gradescope results.json per submission
   gradescope-run ASSIGNMENT                   Gradescope's run_autograder: grade /autograder/submission
+  similarity ASSIGNMENT [--out DIR] [--top N] pairs of students whose answers look alike (copydetect)
 """
 from __future__ import annotations
 

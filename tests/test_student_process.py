@@ -110,12 +110,27 @@ def test_torch_compiler_loads_only_for_a_notebook_that_uses_it(tmp_path):
         worker.close()
 
 
+def test_importing_the_engine_sets_nothing_up():
+    """Start-up is called where a process starts (nbgrader_config.py, python -m autograder), never on import."""
+    import subprocess
+    import sys
+    code = ("import sys, atexit, gc\nimport autograder.grading.engine, autograder.nbgrader.plugin, autograder.results.writers\n"
+            "from autograder.nbgrader import gradebook\nfrom nbgrader import api\n"
+            "print(type(sys.modules.get('torch._dynamo')).__name__ != '_DynamoOnDemand', "
+            "api.Gradebook.__init__ is gradebook._stock_init)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "True"], done.stdout
+
+
 def test_the_grader_trains_without_loading_the_torch_compiler():
     """The stand-in (sandbox/inside/lazy_dynamo.py) in a fresh grader-like process: an optimizer
     runs without torch._dynamo, and torch.compile still loads it."""
     import subprocess
     import sys
-    code = ("import sys, torch, autograder.grading\n"
+    code = ("import sys, torch\n"
+            "from autograder.grading.startup import prepare_grading_process\n"
+            "prepare_grading_process()\n"
             "from autograder.sandbox.inside import lazy_dynamo\n"
             "m = torch.nn.Linear(2, 1); opt = torch.optim.SGD(m.parameters(), lr=0.1)\n"
             "m(torch.ones(3, 2)).sum().backward(); opt.step()\n"

@@ -30,7 +30,7 @@ from autograder.grading.text import escape_log, printable
 
 
 class GradeWithHiddenTests(NbGraderPreprocessor):
-    """Run the notebook in a sandboxed worker process and score its test cells by their hidden tests.
+    """Run the notebook in a sandboxed student process and score its test cells by their hidden tests.
 
     Its limits per notebook are sandbox.Limits (`c.Limits.*`); a limit hit is shown in the
     student's feedback.

@@ -33,7 +33,7 @@ from autograder.sandbox.backend import Sandbox
 from autograder.sandbox.inside import cgroups
 from autograder.sandbox.limits import MiB, Limits
 from autograder.sandbox.protections import SubordinateIds, protections, warn_once
-from autograder.sandbox.zygote_client import ZygoteChannel, ZygoteGone, fork_request, worker_env
+from autograder.sandbox.zygote_client import ZygoteChannel, ZygoteGone, fork_request, student_env
 
 log = logging.getLogger(__name__)
 INSIDE_DIR = Path(__file__).parent / "inside"  # the zygote and the files it imports: all bound into the sandbox
@@ -128,7 +128,7 @@ class BubblewrapSandbox(Sandbox):
         control_fd = self.channel.zygote_fd()
         self.process = subprocess.Popen(
             [*prefix, sys.executable, script, str(control_fd), mode, json.dumps(seen)],
-            env=worker_env(), pass_fds=(control_fd,), stdin=subprocess.DEVNULL,
+            env=student_env(), pass_fds=(control_fd,), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         self.channel.handed_over()
 

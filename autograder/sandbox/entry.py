@@ -2,7 +2,7 @@
 
 Every place that starts or warms the sandbox calls `start`: `nbgrader autograde` as it loads
 its configuration (nbgrader/plugin.py), the preprocessor that grades, each student process
-(grading/student_process.py), a class-grading worker and the Gradescope run, which start it
+(grading/student_process.py), a class worker and the Gradescope run, which start it
 before their own imports so that the zygote's imports and warm-up overlap them.
 """
 from __future__ import annotations

@@ -62,10 +62,10 @@ def fork_request(files: dict[str, bytes], uid: int | None, scratch_root: str, li
     files = {name: torch.frombuffer(bytearray(data), dtype=torch.uint8) if data else
              torch.empty(0, dtype=torch.uint8) for name, data in files.items()}
     return {"op": "fork", "scratch_root": scratch_root, "uid": uid, "files": files,
-            "env": worker_env(), "limits": limits.for_child(uid, limit_data)}
+            "env": student_env(), "limits": limits.for_child(uid, limit_data)}
 
 
-def worker_env() -> dict:
+def student_env() -> dict:
     """The environment of student code: nothing of the grader's own settings."""
     keep = ("PATH", "LANG", "LC_ALL", "CUDA_VISIBLE_DEVICES")
     env = {k: os.environ[k] for k in keep if k in os.environ}

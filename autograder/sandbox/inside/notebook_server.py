@@ -78,7 +78,7 @@ class CellStream(io.TextIOBase):
         return len(text)
 
 
-class WorkerShell(InteractiveShell):
+class StudentShell(InteractiveShell):
     displayhook_class = CapturingDisplayHook
     display_pub_class = CapturingDisplayPublisher
 
@@ -144,7 +144,7 @@ def faked_devices(fake):
 
 class NotebookServer:
     def __init__(self):
-        self.shell = WorkerShell.instance(config=shell_config())
+        self.shell = StudentShell.instance(config=shell_config())
         self.shell.outputs = []
         self.handles = {}
 
@@ -230,7 +230,7 @@ class NotebookServer:
 
 def serve(request_fd, reply_fd):
     """Answer the grader's requests until it says exit or goes away."""
-    worker = NotebookServer()
+    server = NotebookServer()
     while True:
         try:
             # the grader's requests: a code cell may be as large as the notebook's size bound
@@ -240,7 +240,7 @@ def serve(request_fd, reply_fd):
         if request["op"] == "exit":
             return
         try:
-            reply = worker.handle(request)
+            reply = server.handle(request)
         except BaseException as exc:  # SystemExit and KeyboardInterrupt from student code too
             reply = {"ok": False, "error": _error(exc)}
         try:

@@ -8,7 +8,7 @@ import io
 
 import torch
 
-from notebook_server import WorkerShell, shell_config  # a sibling file: only this folder is bound in
+from notebook_server import StudentShell, shell_config  # a sibling file: only this folder is bound in
 
 
 def warm_up():
@@ -18,7 +18,7 @@ def warm_up():
     touched, so forking stays safe. Plotting, graph drawing and the meta device warm up later,
     while the zygote is idle (LATER_WARM_UP), so that the first notebook need not wait for them.
     """
-    shell = WorkerShell.instance(config=shell_config())  # first: the inline plot backend hooks into it
+    shell = StudentShell.instance(config=shell_config())  # first: the inline plot backend hooks into it
     # Plain tracebacks without colours: the default, with source context and syntax
     # highlighting, costs about 0.1 s per error, and a blank notebook raises in every check.
     shell.InteractiveTB.set_mode(mode="Plain")

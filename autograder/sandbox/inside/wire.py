@@ -1,10 +1,10 @@
-"""The only format that crosses between the student's worker and the grader: plain data.
+"""The only format that crosses between the student process and the grader: plain data.
 
 Plain data is None, bool, int, float, str, lists, tuples, dicts with str or int keys,
 torch.dtype, torch.device and dense torch.Tensor objects (exact type, no subclass).
 A frame is JSON for the structure followed by the raw bytes of its tensors, so nothing
-the worker sends is ever unpickled or executed in the grader; decoding builds only the
-types above. Whatever the worker sends is validated again here: the worker runs student
+the student process sends is ever unpickled or executed in the grader; decoding builds only the
+types above. Whatever the student process sends is validated again here: it runs student
 code and may send anything.
 
 Objects that are not plain data travel as `Opaque(type_name)`, so a check can tell the
@@ -70,7 +70,7 @@ class Opaque:
 
 
 class Handle:
-    """Names an object that stays in the worker (a model, a tensor whose identity matters)."""
+    """Names an object that stays in the student process (a model, a tensor whose identity matters)."""
 
     __slots__ = ("id", "path", "type_name")
 
@@ -78,7 +78,7 @@ class Handle:
         self.id, self.type_name, self.path = id, type_name, tuple(path)
 
     def attr(self, name: str) -> "Handle":
-        """The attribute `name` of this object, resolved in the worker when used."""
+        """The attribute `name` of this object, resolved in the student process when used."""
         return Handle(self.id, self.type_name, self.path + (name,))
 
     def __repr__(self) -> str:
@@ -91,7 +91,7 @@ def type_name(obj) -> str:
     return cls.__qualname__ if module in ("builtins", "__main__") else f"{module}.{cls.__qualname__}"
 
 
-# --- the worker side: turn any object into plain data, in good faith -----------------
+# --- the student process's side: turn any object into plain data, in good faith -----------------
 
 def to_plain(obj, _depth: int = 0):
     """Plain data for `obj`; what is not plain becomes an Opaque marker."""
@@ -127,7 +127,7 @@ def to_plain(obj, _depth: int = 0):
 def from_plain(obj):
     """Validate data loaded from a frame; Opaque and Handle markers become objects.
 
-    Any failure is a WireError: whatever the worker sent, the grader only ever sees
+    Any failure is a WireError: whatever the student process sent, the grader only ever sees
     plain data or that one exception. Strings that are not valid UTF-8 (lone surrogates)
     are repaired here, so nothing downstream (notebook files, feedback) fails on them.
     """
@@ -181,7 +181,7 @@ def valid_text(text: str) -> str:
 
 
 def handle_ref(handle: Handle) -> dict:
-    """How a Handle travels to the worker as an argument."""
+    """How a Handle travels to the student process as an argument."""
     return {HANDLE_KEY: handle.id, "path": list(handle.path)}
 
 
