@@ -40,6 +40,8 @@ def start(limits: Limits | None = None) -> Sandbox:
     if _running is None:
         _running = backend(limits)
         _running.start_zygote()
+        atexit.unregister(_close_running)  # once, however often the sandbox restarts
+        atexit.register(_close_running)
     return _running
 
 
@@ -48,8 +50,8 @@ def running() -> Sandbox | None:
     return _running
 
 
-@atexit.register
 def _close_running() -> None:
-    """At the grader's exit: the zygote's processes and this run's cgroups go too."""
+    """At the grader's exit (registered by `start`, not on import): the zygote's processes and this
+    run's cgroups go too."""
     if _running is not None:
         _running.close()
