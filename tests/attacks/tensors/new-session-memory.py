@@ -1,6 +1,6 @@
 # case: a correct submission that starts processes in new sessions, each under the per-process limits, together far over the memory limit
 # base: reference
-# expect: matmul-check=0 row-view-check=0 flat-product-check=0
+# expect: matmul-check=0 batch-product-check=0 row-view-check=0 flat-product-check=0 pairwise-distances-check=0
 # says: matmul-check: MiB of memory
 
 # %% after add-check
