@@ -252,6 +252,12 @@ class Student:
         what = target if isinstance(target, str) else repr(target).strip("<>")
         return self._call(target, (), {}, call=False, keep=False, what=what)
 
+    def handle(self, target) -> Handle:
+        """A student variable (by name) or an attribute (by Handle), kept in the student process:
+        a Handle to pass to grader code there (a student function to call under the grader's rules)."""
+        what = target if isinstance(target, str) else repr(target).strip("<>")
+        return self._call(target, (), {}, call=False, keep=True, what=what)
+
     def define(self, code: str, name: str) -> Handle:
         """Run the grader's `code` (torch and nn imported) in the student process, in a namespace of its
         own, and keep what it names there: a function or a class for student code to use, so
