@@ -24,8 +24,9 @@ def validate(home, notebook) -> str:
 
 def test_validate_names_the_failing_visible_checks(tmp_path):
     shown = validate(tmp_path, notebook_with("tensors", TWO_MISTAKES, base="release"))
-    # zeros and matmul are wrong, random, view and flat product still stubs; add is right.
-    assert "VALIDATION FAILED ON 5 CELL(S)" in shown, shown[-2000:]
+    # zeros and matmul are wrong; random, from_numpy, the batch product, view, flat product and the
+    # pairwise distances still stubs; add is right.
+    assert "VALIDATION FAILED ON 8 CELL(S)" in shown, shown[-2000:]
     assert "AssertionError: the entries are all 1.0 (torch.ones?)" in shown
     assert "expected [[19., 22.], [43., 50.]]" in shown and "NotImplementedError" in shown
     assert "add passes the visible checks" not in shown  # validate lists failures only

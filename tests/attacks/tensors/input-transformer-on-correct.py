@@ -2,5 +2,5 @@
 # base: reference
 # expect:
 
-# %% after flat-product-answer
+# %% after pairwise-distances-answer
 get_ipython().input_transformers_post.append(lambda lines: [])
