@@ -51,15 +51,23 @@ def runs_where_its_inputs_are(student, name, *args, what):
         pass  # any other error is the value tests' to judge; the gate earns no points itself
 
 
+def naming_known_errors(call, what, advice: dict[str, tuple[int, str]]):
+    """`call()`'s result; a StudentCodeError whose message holds a key of `advice` fails with
+    (shown characters of torch's message, what the mistake is); any other error goes on up."""
+    try:
+        return call()
+    except StudentCodeError as error:
+        for fragment, (shown, meaning) in advice.items():
+            if fragment in error.evalue:
+                fail(f"{what} raised {error.ename}: {error.evalue[:shown]}: {meaning}")
+        raise
+
+
 def call_reshaping(student, name, *args, what):
     """`name` views its input as (1, N) or (N, 1): N counted with len() is named."""
-    try:
-        return student.keep(name, *args)
-    except StudentCodeError as error:
-        if "is invalid for input of size" in error.evalue:
-            fail(f"{what} raised {error.ename}: {error.evalue[:70]}: N is the number of all elements (x.numel()); "
-                 "len(x) counts the first dimension only. view(1, -1) works N out")
-        raise
+    return naming_known_errors(lambda: student.keep(name, *args), what, {
+        "is invalid for input of size": (70, "N is the number of all elements (x.numel()); len(x) counts the "
+                                             "first dimension only. view(1, -1) works N out")})
 
 
 class TestZeros:
@@ -285,16 +293,11 @@ class TestFromNumpy:
 
 
 def call_batch_product(student, x, w, what):
-    try:
-        return student.call("batch_times_matrix", x, w)
-    except StudentCodeError as error:
-        if "self must be a matrix" in error.evalue:
-            fail(f"{what} raised {error.ename}: {error.evalue[:60]}: torch.mm multiplies two 2-D matrices only, and "
-                 "x is 3-D; torch.matmul (or @) treats the first dimension as a batch")
-        if "must be a 3D tensor" in error.evalue:
-            fail(f"{what} raised {error.ename}: {error.evalue[:60]}: torch.bmm wants two 3-D tensors with the same "
-                 "batch size, and w is 2-D; torch.matmul (or @) broadcasts w over the batch")
-        raise
+    return naming_known_errors(lambda: student.call("batch_times_matrix", x, w), what, {
+        "self must be a matrix": (60, "torch.mm multiplies two 2-D matrices only, and x is 3-D; torch.matmul "
+                                      "(or @) treats the first dimension as a batch"),
+        "must be a 3D tensor": (60, "torch.bmm wants two 3-D tensors with the same batch size, and w is 2-D; "
+                                    "torch.matmul (or @) broadcasts w over the batch")})
 
 
 class TestBatchProduct:
@@ -325,14 +328,10 @@ class TestBatchProduct:
 
 
 def call_pairwise(student, a, b, what):
-    try:
-        return student.call("pairwise_sq_distances", a, b)
-    except StudentCodeError as error:
-        if "must match the size of tensor" in error.evalue:
-            fail(f"{what} raised {error.ename}: {error.evalue[:70]}: a - b pairs point i of a with point i of b "
-                 "only, and needs n = m; give a and b dimensions of size 1 (unsqueeze) so that every point of a "
-                 "meets every point of b")
-        raise
+    return naming_known_errors(lambda: student.call("pairwise_sq_distances", a, b), what, {
+        "must match the size of tensor": (70, "a - b pairs point i of a with point i of b only, and needs n = m; "
+                                              "give a and b dimensions of size 1 (unsqueeze) so that every point "
+                                              "of a meets every point of b")})
 
 
 class TestPairwiseDistances:
