@@ -1,0 +1,13 @@
+"""nbgrader's configuration for every user's server on the hub (students and instructor alike).
+
+jupyterhub_config.py names this file's folder in JUPYTER_CONFIG_PATH; on a hub of your own it can
+as well be /etc/jupyter/nbgrader_config.py. The instructor's own ~/.jupyter/nbgrader_config.py
+(instructor_nbgrader_config.py here) adds where the course is; the course's nbgrader_config.py
+(the kit's, in the course folder) adds the rest: the course id, the kit's grading engine, the limits.
+"""
+c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
+
+# The exchange: a folder that every user can write (mode 777, as nbgrader's documentation says);
+# nbgrader makes <course>/outbound (755), <course>/inbound (733: students write, only the
+# instructor lists) and <course>/feedback (711) in it.
+c.Exchange.root = "/srv/nbgrader/exchange"

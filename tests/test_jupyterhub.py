@@ -1,0 +1,398 @@
+"""A course on a real JupyterHub, end to end in Debian's headless Chromium: one instructor, two students.
+
+The hub is the one `.ci/jupyterhub.sh` starts with docs/jupyterhub/ unchanged (CI runs it): system
+users logging in with their passwords (PAM), each with a JupyterLab of their own started by the hub
+as that user, nbgrader's extensions, the exchange in /srv/nbgrader/exchange, and the course (this
+repository's layout) in the instructor's home. For one assignment:
+
+1. the instructor generates and releases it in formgrader;
+2. each student logs in, fetches it in the Assignment List, saves their answers into the fetched
+   notebook (alice the reference, carol a typical mistake: tests/sample_class/<student>/), validates
+   and submits it there;
+3. the instructor collects in formgrader and autogrades each submission there (the kit's engine,
+   its sandbox and hidden tests, in the instructor's server), sees both scores, grades the written
+   answer by hand, generates and releases feedback;
+4. each student fetches the feedback and sees their score, carol her mistake named;
+5. from carol's own server, through the hub, alice's submission, the hidden tests and the
+   solutions cannot be read, nor alice's server reached.
+
+Screenshots go with the other browser tests' (browser_steps.SCREENSHOTS, names hub-*.png).
+Skips, saying why, only where no hub answers; under CI (CI set) a missing hub fails instead.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder.authoring.corpus import full_points
+from autograder.authoring.submissions import build_notebook, read_case
+from browser_steps import CHROMIUM, ROOT, SCREENSHOTS, chromium
+
+pytestmark = pytest.mark.slow
+pytest.importorskip("playwright.sync_api", reason="playwright is in requirements.txt: run ./kit setup")
+
+ASSIGNMENT = "autograd"  # it has a written answer, graded by hand
+WRITTEN = "backprop-answer"
+COURSE_ID = "deep-learning-fundamentals"
+STATE = Path(os.environ.get("KIT_HUB_STATE", "/srv/jupyterhub"))  # where .ci/jupyterhub.sh leaves test-users.json
+MISTAKE = "requires_grad should be True"  # carol's mistake as her feedback names it (her case file's `says`)
+
+
+def _hub() -> dict:
+    """What .ci/jupyterhub.sh wrote about the hub it started, once the hub answers; else skip (fail under CI)."""
+    why = None
+    try:
+        hub = json.loads((STATE / "test-users.json").read_text())
+        urllib.request.urlopen(f"{hub['url']}/hub/api", timeout=10).close()
+    except (OSError, ValueError, KeyError) as exc:
+        why = (f"no JupyterHub started by .ci/jupyterhub.sh answers here ({exc}): run `bash .ci/jupyterhub.sh` "
+               "as root (CI does)")
+    if why:
+        if os.environ.get("CI"):
+            pytest.fail(why, pytrace=False)
+        pytest.skip(why)
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `./kit setup` installs Debian's chromium", pytrace=False)
+    return hub
+
+
+@pytest.fixture(scope="module")
+def hub() -> dict:
+    hub = _hub()
+    if (Path(hub["exchange"]) / COURSE_ID).exists():
+        pytest.fail("the course has run on this hub already: `bash .ci/jupyterhub.sh` sets it up afresh",
+                    pytrace=False)
+    return hub
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+def shoot(page, name: str) -> None:
+    page.screenshot(path=SCREENSHOTS / f"hub-{name}.png")
+    assert (SCREENSHOTS / f"hub-{name}.png").stat().st_size > 10_000
+
+
+class User:
+    """One person's browser session on the hub: logged in with their password, their server started."""
+
+    def __init__(self, browser, hub: dict, name: str):
+        self.hub, self.name = hub, name
+        self.url = hub["url"]
+        self.server = f"{self.url}/user/{name}"
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(60_000)
+
+    def log_in(self) -> None:
+        page = self.page
+        page.goto(f"{self.url}/hub/login")
+        page.fill("#username_input", self.name)
+        page.fill("#password_input", self.hub["passwords"][self.name])
+        page.click("#login_submit")
+        # the hub starts the server (spawn-pending), then sends the browser to its lab
+        page.wait_for_url(re.compile(rf"/user/{self.name}/lab"), timeout=180_000)
+        page.locator("#jp-main-dock-panel").wait_for(timeout=120_000)
+
+    def xsrf(self) -> str:
+        for cookie in self.context.cookies(self.server + "/"):
+            if cookie["name"] == "_xsrf":
+                return cookie["value"]
+        raise AssertionError(f"{self.name}'s server set no _xsrf cookie")
+
+    def api(self, method: str, path: str, body=None):
+        """A request to the user's own server through the hub, with the browser's cookies (as the lab sends)."""
+        response = self.context.request.fetch(f"{self.server}/api/{path}", method=method,
+                                              headers={"X-XSRFToken": self.xsrf()},
+                                              data=json.dumps(body) if body is not None else None)
+        return response
+
+    def close(self) -> None:
+        self.context.close()
+
+
+# -- the instructor, in formgrader ---------------------------------------------------------------
+
+def formgrader(user: User, path: str) -> None:
+    user.page.goto(f"{user.server}/formgrader/{path}")
+    user.page.wait_for_load_state("networkidle")  # its scripts have loaded the table and bound the buttons
+
+
+def click_and_succeed(page, button, timeout: float = 300) -> str:
+    """Click a formgrader button and wait for its modal: the success modal's text, or fail with the error's."""
+    button.click()
+    modal = page.locator("#success-modal, #error-modal")
+    modal.first.wait_for(timeout=timeout * 1000)
+    text = modal.first.inner_text()
+    assert page.locator("#success-modal").count() == 1, f"formgrader reported an error:\n{text[-3000:]}"
+    page.locator("#success-modal .modal-footer button", has_text="OK").first.click()
+    page.locator("#success-modal").wait_for(state="detached", timeout=30_000)
+    return text
+
+
+def assignment_row(page):
+    return page.locator("tr", has=page.locator("td.name", has_text=re.compile(rf"^\s*{ASSIGNMENT}")))
+
+
+def student_row(page, student: str):
+    return page.locator("tr", has=page.locator("td.student-id", has_text=re.compile(rf"^{student}$")))
+
+
+def wait_for_text(locator, pattern: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    while not re.search(pattern, text := locator.inner_text().strip()):
+        assert time.monotonic() < deadline, f"shows {text!r}, not {pattern!r}"
+        time.sleep(0.3)
+    return text
+
+
+def submission_id(course: Path, student: str) -> str:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).id
+
+
+def manual_score(course: Path, student: str) -> float | None:
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        notebook = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
+        return next(grade.manual_score for grade in notebook.grades if grade.name == WRITTEN)
+
+
+# -- a student, in the Assignment List ------------------------------------------------------------
+
+def assignment_list(user: User) -> None:
+    page = user.page
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Nbgrader$")).click()
+    page.locator(".lm-Menu-item:visible", has_text=re.compile(r"^Assignment List")).first.click()
+    page.locator("#released_assignments_list").wait_for()
+
+
+def refresh_list(page) -> None:
+    page.locator("#refresh_assignments_list").click()
+    time.sleep(1)
+
+
+def list_row(page, which: str):
+    """The row of the assignment in the Assignment List's released, fetched or submitted part."""
+    return page.locator(f"#{which}_assignments_list .list_item", has_text=ASSIGNMENT).first
+
+
+def solved_notebook(student: str):
+    case = ROOT / "tests" / "sample_class" / student / ASSIGNMENT / f"{ASSIGNMENT}.py"
+    return build_notebook(read_case(case), ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                          ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+
+
+def save_answers(user: User) -> None:
+    """The student's answers into the fetched notebook, saved through their server's contents API as the lab saves."""
+    nb = solved_notebook(user.name)
+    path = f"contents/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
+    response = user.api("PUT", path, {"type": "notebook", "format": "json", "content": nb})
+    assert response.ok, f"{user.name}: saving the notebook: {response.status} {response.text()[:500]}"
+
+
+def fetch_validate_submit(user: User, expect_valid: bool) -> None:
+    page = user.page
+    assignment_list(user)
+    released = list_row(page, "released")
+    released.locator("button", has_text="Fetch").click()
+    list_row(page, "fetched").wait_for(timeout=60_000)
+    shoot(page, f"{user.name}-fetched")
+    save_answers(user)
+
+    fetched = list_row(page, "fetched")
+    fetched.locator("a.assignment-notebooks-link").click()  # unfolds the assignment's notebooks
+    fetched.locator("button", has_text="Validate").first.click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.wait_for(timeout=180_000)
+    text = dialog.inner_text()
+    if expect_valid:
+        assert "Success! Your notebook passes all the tests." in text, text[:2000]
+    else:
+        assert "failed" in text.lower(), text[:2000]
+    shoot(page, f"{user.name}-validated")
+    dialog.locator("button", has_text=re.compile("OK|Ok|Close")).first.click()
+
+    fetched.locator("button", has_text="Submit").click()
+    list_row(page, "submitted").wait_for(timeout=60_000)
+    shoot(page, f"{user.name}-submitted")
+
+
+def fetch_feedback(user: User) -> str:
+    """Fetch Feedback in the Assignment List; the feedback page's text, as the student's server serves it."""
+    page = user.page
+    assignment_list(user)
+    submitted = list_row(page, "submitted")
+    submitted.locator("button", has_text="Fetch Feedback").click()
+    page.locator("#submitted_assignments_list", has_text="view feedback").wait_for(timeout=60_000)
+    listing = user.api("GET", f"contents/{ASSIGNMENT}/feedback")
+    assert listing.ok, listing.text()[:500]
+    folders = [item["name"] for item in listing.json()["content"] if item["type"] == "directory"]
+    assert len(folders) == 1, folders
+    shoot(page, f"{user.name}-feedback-fetched")
+    page.goto(f"{user.server}/files/{ASSIGNMENT}/feedback/{folders[0]}/{ASSIGNMENT}.html")
+    text = page.inner_text("body")
+    page.screenshot(path=SCREENSHOTS / f"hub-{user.name}-feedback.png", full_page=True)
+    return text
+
+
+# -- what a student cannot read ---------------------------------------------------------------------
+
+PROBE = """\
+import json, os
+seen = {}
+for what, path in json.loads(%r).items():
+    try:
+        if os.path.isdir(path):
+            os.listdir(path)
+        else:
+            open(path, 'rb').read(1)
+        seen[what] = 'READ'
+    except PermissionError:
+        seen[what] = 'denied'
+    except FileNotFoundError:
+        seen[what] = 'missing'
+print('PROBE ' + json.dumps(seen, sort_keys=True))
+"""
+
+
+def probe_from_server(user: User, paths: dict[str, str]) -> dict[str, str]:
+    """Run the probe in a notebook in the user's own lab (their kernel, their uid): {what: READ|denied|missing}."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE % json.dumps(paths))])
+    response = user.api("PUT", "contents/probe.ipynb", {"type": "notebook", "format": "json", "content": nb})
+    assert response.ok, response.text()[:500]
+    page = user.page
+    page.goto(f"{user.server}/lab/tree/probe.ipynb")
+    cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").first
+    cell.wait_for(timeout=90_000)
+    page.get_by_text(re.compile(r"\| Idle$")).first.wait_for(timeout=120_000)
+    cell.locator(".jp-InputArea-prompt").click()
+    page.keyboard.press("Shift+Enter")
+    output = cell.locator(".jp-OutputArea-output")
+    wait_for_text(output.first, r"PROBE \{", timeout=120)
+    shoot(page, f"{user.name}-cannot-read")
+    return json.loads(output.first.inner_text().split("PROBE ", 1)[1].strip())
+
+
+def test_a_course_on_the_hub(hub, browser):
+    instructor_name, (alice_name, carol_name) = hub["instructor"], hub["students"]
+    course, exchange = Path(hub["course"]), Path(hub["exchange"])
+    points = full_points(ASSIGNMENT)
+    auto = sum(points.values())
+    carol_case = read_case(ROOT / "tests" / "sample_class" / carol_name / ASSIGNMENT / f"{ASSIGNMENT}.py")
+    carol_auto = auto - sum(points[grade_id] - earned for grade_id, earned in carol_case.expect.items())
+    assert any(MISTAKE in says for _, says in carol_case.says), carol_case.says
+    written = 2  # the written answer's points (source/autograd: backprop-answer)
+    total = auto + written
+    started = time.monotonic()
+    timings = {}
+
+    # 1. the instructor generates and releases the assignment in formgrader
+    instructor = User(browser, hub, instructor_name)
+    instructor.log_in()
+    timings["instructor logged in"] = time.monotonic() - started
+    formgrader(instructor, "manage_assignments")
+    page = instructor.page
+    click_and_succeed(page, assignment_row(page).locator("td.assign a"))
+    click_and_succeed(page, assignment_row(page).locator("td.release a"))
+    wait_for_text(assignment_row(page).locator("td.status"), "released")
+    shoot(page, "formgrader-released")
+    assert (exchange / COURSE_ID / "outbound" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").is_file()
+    timings["released"] = time.monotonic() - started
+
+    # 2. each student fetches, answers, validates and submits
+    students = {}
+    for name, valid in ((alice_name, True), (carol_name, False)):
+        student = students[name] = User(browser, hub, name)
+        student.log_in()
+        fetch_validate_submit(student, expect_valid=valid)
+        timings[f"{name} submitted"] = time.monotonic() - started
+    inbound = list((exchange / COURSE_ID / "inbound").iterdir())
+    assert sorted(p.name.split("+")[0] for p in inbound) == sorted(students), inbound
+
+    # 3. the instructor collects, autogrades, grades the written answers, releases feedback
+    formgrader(instructor, "manage_assignments")
+    click_and_succeed(page, assignment_row(page).locator("td.collect a"))
+    wait_for_text(assignment_row(page).locator("td.num-submissions"), r"^2$")
+    formgrader(instructor, f"manage_submissions/{ASSIGNMENT}")
+    expected = {alice_name: auto, carol_name: carol_auto}
+    for name in students:
+        text = click_and_succeed(page, student_row(page, name).locator("td.autograde a"))
+        assert f"Successfully autograded '{ASSIGNMENT}' for student '{name}'" in text, text
+    for name, score in expected.items():
+        wait_for_text(student_row(page, name).locator("td.score"), rf"^{score:g} / {total:g}$")
+    shoot(page, "formgrader-autograded")
+    timings["autograded"] = time.monotonic() - started
+
+    manual = {alice_name: written, carol_name: written / 2}
+    for name, score in manual.items():
+        formgrader(instructor, f"submissions/{submission_id(course, name)}/")
+        box = page.locator(f"input.score#{WRITTEN}")
+        box.fill(f"{score:g}")
+        box.press("Tab")  # formgrader saves a score when its box loses focus
+        deadline = time.monotonic() + 30
+        while manual_score(course, name) != score:
+            assert time.monotonic() < deadline, f"{name}'s manual score was not saved: {manual_score(course, name)}"
+            time.sleep(0.3)
+        if name == carol_name:
+            shoot(page, "formgrader-written-answer")
+    formgrader(instructor, f"manage_submissions/{ASSIGNMENT}")
+    for name, score in expected.items():
+        wait_for_text(student_row(page, name).locator("td.score"), rf"^{score + manual[name]:g} / {total:g}$")
+    formgrader(instructor, "manage_assignments")
+    click_and_succeed(page, assignment_row(page).locator("td.generate-feedback a"))
+    click_and_succeed(page, assignment_row(page).locator("td.release-feedback a"))
+    shoot(page, "formgrader-feedback-released")
+    timings["feedback released"] = time.monotonic() - started
+
+    # 4. each student fetches the feedback: the score, and carol's mistake named
+    for name, student in students.items():
+        text = fetch_feedback(student)
+        score = expected[name] + manual[name]
+        assert re.search(rf"{ASSIGNMENT} \(Score: {score:.1f} / {total:.1f}\)", text), text[:1500]
+        assert (MISTAKE in text) == (name == carol_name), f"{name}'s feedback: {text[:3000]}"
+    timings["feedback fetched"] = time.monotonic() - started
+
+    # 5. what carol cannot read from her own server, through the hub
+    carol = students[carol_name]
+    submission = next(p for p in inbound if p.name.startswith(f"{alice_name}+"))
+    paths = {
+        "the exchange's inbound folder (its listing)": str(exchange / COURSE_ID / "inbound"),
+        "the exchange's feedback folder (its listing)": str(exchange / COURSE_ID / "feedback"),
+        "alice's home": f"/home/{alice_name}",
+        "alice's notebook in her home": f"/home/{alice_name}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb",
+        "alice's submission collected": str(course / "submitted" / alice_name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+        "alice's submission autograded": str(course / "autograded" / alice_name / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+        "alice's feedback in the course": str(course / "feedback" / alice_name / ASSIGNMENT / f"{ASSIGNMENT}.html"),
+        "the hidden tests": str(course / "hidden_tests" / f"test_{ASSIGNMENT}.py"),
+        "the solutions": str(course / "solutions" / f"{ASSIGNMENT}.py"),
+        "the source notebook": str(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
+        "the gradebook": str(course / "gradebook.db"),
+    }
+    for path in paths.values():
+        assert Path(path).exists(), f"{path} should exist for the probe to mean something"
+    seen = probe_from_server(carol, paths)
+    assert seen == {what: "denied" for what in paths}, seen
+    # nbgrader's exchange keeps a submission world-readable under a name with 72 random bits
+    # (student+assignment+time+random); a student who cannot list inbound cannot find it.
+    assert re.fullmatch(rf"{alice_name}\+{ASSIGNMENT}\+[^+]+\+[A-Za-z0-9_-]{{12}}", submission.name), submission.name
+    # alice's server, through the hub, with carol's cookies: refused
+    response = carol.context.request.get(f"{hub['url']}/user/{alice_name}/api/contents/{ASSIGNMENT}",
+                                         max_redirects=0)
+    assert response.status in (302, 403, 404) and ASSIGNMENT + ".ipynb" not in response.text(), \
+        (response.status, response.text()[:500])
+    timings["isolation checked"] = time.monotonic() - started
+    print("\njupyterhub course timings (s since the start): "
+          + ", ".join(f"{what} {seconds:.0f}" for what, seconds in timings.items()))
+    for user in (instructor, *students.values()):
+        user.close()
