@@ -110,9 +110,9 @@ chown -R "$INSTRUCTOR:$INSTRUCTOR" "$course" "/home/$INSTRUCTOR/.jupyter"
 
 # Students: the Assignment List and Validate; no formgrader, no create-assignment toolbar
 for student in "${STUDENTS[@]}"; do
-  as_user "$student" jupyter server extension disable --user nbgrader.server_extensions.formgrader >/dev/null 2>&1
+  as_user "$student" jupyter server extension disable --user nbgrader.server_extensions.formgrader >&2
   for plugin in formgrader create-assignment; do
-    as_user "$student" jupyter labextension disable --level=user "@jupyter/nbgrader:$plugin" >/dev/null 2>&1
+    as_user "$student" jupyter labextension disable --level=user "@jupyter/nbgrader:$plugin" >&2
   done
 done
 
