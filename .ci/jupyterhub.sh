@@ -110,7 +110,10 @@ chown -R "$INSTRUCTOR:$INSTRUCTOR" "$course" "/home/$INSTRUCTOR/.jupyter"
 
 # Students: the Assignment List and Validate; no formgrader, no create-assignment toolbar
 for student in "${STUDENTS[@]}"; do
-  as_user "$student" jupyter server extension disable --user nbgrader.server_extensions.formgrader >&2
+  # (what `jupyter server extension disable --user` would write; that command refuses formgrader,
+  # whose extension point is registered under nbgrader's name)
+  echo '{"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": false}}}' |
+    as_user "$student" tee "/home/$student/.jupyter/jupyter_server_config.json" >/dev/null
   for plugin in formgrader create-assignment; do
     as_user "$student" jupyter labextension disable --level=user "@jupyter/nbgrader:$plugin" >&2
   done

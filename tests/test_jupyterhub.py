@@ -265,11 +265,13 @@ print('PROBE ' + json.dumps(seen, sort_keys=True))
 
 def probe_from_server(user: User, paths: dict[str, str]) -> dict[str, str]:
     """Run the probe in a notebook in the user's own lab (their kernel, their uid): {what: READ|denied|missing}."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE % json.dumps(paths))])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE % json.dumps(paths))],
+                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                                           "language": "python"}})
     response = user.api("PUT", "contents/probe.ipynb", {"type": "notebook", "format": "json", "content": nb})
     assert response.ok, response.text()[:500]
     page = user.page
-    page.goto(f"{user.server}/lab/tree/probe.ipynb")
+    page.goto(f"{user.server}/lab/workspaces/probe/tree/probe.ipynb?reset")
     cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").first
     cell.wait_for(timeout=90_000)
     page.get_by_text(re.compile(r"\| Idle$")).first.wait_for(timeout=120_000)
@@ -390,6 +392,9 @@ def test_a_course_on_the_hub(hub, browser):
     response = carol.context.request.get(f"{hub['url']}/user/{alice_name}/api/contents/{ASSIGNMENT}")
     assert response.status == 403 and f"{ASSIGNMENT}.ipynb" not in response.text(), \
         (response.status, response.text()[:500])
+    # formgrader is the instructor's: a student's own server does not serve it
+    response = carol.context.request.get(f"{carol.server}/formgrader/manage_assignments")
+    assert response.status == 404, (response.status, response.text()[:300])
     timings["isolation checked"] = time.monotonic() - started
     print("\njupyterhub course timings (s since the start): "
           + ", ".join(f"{what} {seconds:.0f}" for what, seconds in timings.items()))
