@@ -5,9 +5,11 @@
 #   bash .ci/jupyterhub.sh        set up afresh and (re)start the hub on http://127.0.0.1:8000
 #   bash .ci/jupyterhub.sh stop   stop the hub this script started (and its proxy and users' servers)
 #
-# Needs root and the kit's .venv (./kit setup; it holds jupyterhub from requirements.txt). Installs
-# Debian's nodejs and npm when node is missing, and the hub's proxy, configurable-http-proxy, from
-# the npm registry. Makes the Unix groups dlf-instructors and dlf-students and three system users in
+# Needs root. Makes the hub's environment /opt/kit-hub (a venv with requirements.txt and the kit's
+# engine installed as a package: software only, no lesson, since every user's server runs from it);
+# installs Debian's nodejs and npm when node is missing, and the hub's proxy,
+# configurable-http-proxy, from the npm registry; copies docs/jupyterhub/ unchanged to
+# /etc/jupyterhub/, where every user's server reads it. Makes the Unix groups dlf-instructors and dlf-students and three system users in
 # them (instructor; alice and carol), each with a new random password and an empty home of mode
 # 700 (users this script made before are emptied, others of those names are refused); puts the
 # course (this repository's layout: source, release, hidden_tests, solutions, autograder,
@@ -19,10 +21,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
-VENV=$REPO/.venv
+HUB_ENV=/opt/kit-hub               # as docs/jupyterhub.md says
 STATE=/srv/jupyterhub             # the hub's working folder: its database, cookie secret, log
 EXCHANGE=/srv/nbgrader/exchange   # as docs/jupyterhub/nbgrader_config.py says
-CONFIG=$REPO/docs/jupyterhub
+CONFIG=/etc/jupyterhub            # docs/jupyterhub/, copied
 CHP_VERSION=4.6.3                 # configurable-http-proxy; 5.x needs node 20, Debian 12 has 18
 URL=http://127.0.0.1:8000         # as docs/jupyterhub/jupyterhub_config.py says
 INSTRUCTOR=instructor
@@ -46,9 +48,30 @@ stop_hub() {
 
 if [ "${1:-}" = stop ]; then stop_hub; exit 0; fi
 [ "$(id -u)" = 0 ] || { say "needs root (system users, a hub that starts servers as them)"; exit 1; }
-[ -x "$VENV/bin/jupyterhub" ] || { say "no $VENV/bin/jupyterhub: run ./kit setup first"; exit 1; }
 stop_hub
 rm -f "$STATE/test-users.json"
+
+# The hub's environment, remade when requirements.txt or the engine changed (a minute, from pip's cache)
+stamp=$(cat requirements.txt pyproject.toml <(git ls-files -s autograder) | sha256sum | cut -c1-16)
+if [ "$(cat "$HUB_ENV/.kit-stamp" 2>/dev/null)" != "$stamp" ]; then
+  say "making $HUB_ENV (requirements.txt and the kit's engine)"
+  rm -rf "$HUB_ENV"
+  python3 -m venv "$HUB_ENV"
+  "$HUB_ENV/bin/pip" install -q --disable-pip-version-check -r requirements.txt 2>&1 | grep -v "^WARNING: Location" >&2 || true
+  "$HUB_ENV/bin/pip" install -q --disable-pip-version-check --no-deps . 2>&1 | grep -v "^WARNING: Location" >&2 || true
+  "$HUB_ENV/bin/pip" uninstall -q -y --disable-pip-version-check rfc3987-syntax 2>/dev/null || true  # as ./kit setup
+  "$HUB_ENV/bin/python" -c "import jupyterhub, nbgrader, torch, autograder.nbgrader.plugin" ||
+    { say "$HUB_ENV is incomplete"; exit 1; }
+  echo "$stamp" > "$HUB_ENV/.kit-stamp"
+fi
+VENV=$HUB_ENV
+
+# The hub's configuration, as the page says: docs/jupyterhub/ in /etc/jupyterhub, unchanged
+install -d -m 755 "$CONFIG"
+for file in docs/jupyterhub/*.py; do
+  install -m 644 "$file" "$CONFIG/"
+  cmp -s "$file" "$CONFIG/$(basename "$file")"
+done
 
 # Node from Debian, the proxy from the npm registry
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -60,11 +83,10 @@ if [ "$(configurable-http-proxy --version 2>/dev/null || true)" != "$CHP_VERSION
   npm install -g --no-fund --no-audit --loglevel=error "configurable-http-proxy@$CHP_VERSION" >&2
 fi
 
-# Every user reaches (not reads) the folders above Python and this repository: their servers run
-# this .venv's programs.
-for top in "$("$VENV/bin/python" -c 'import sys, os; print(os.path.realpath(sys.base_prefix))')" "$REPO"; do
-  while [ "$top" != / ]; do chmod o+x "$top"; top=$(dirname "$top"); done
-done
+# Every user reaches (not reads) the folders above Python: their servers run the hub's environment,
+# whose interpreter is this machine's Python.
+top=$("$VENV/bin/python" -c 'import sys, os; print(os.path.realpath(sys.base_prefix))')
+while [ "$top" != / ]; do chmod o+x "$top"; top=$(dirname "$top"); done
 
 # Groups, users, passwords, empty homes
 getent group dlf-instructors >/dev/null || groupadd dlf-instructors
@@ -116,6 +138,7 @@ for student in "${STUDENTS[@]}"; do
     as_user "$student" tee "/home/$student/.jupyter/jupyter_server_config.json" >/dev/null
   for plugin in formgrader create-assignment; do
     as_user "$student" jupyter labextension disable --level=user "@jupyter/nbgrader:$plugin" >&2
+    as_user "$student" jupyter labextension lock --level=user "@jupyter/nbgrader:$plugin" >&2
   done
 done
 

@@ -246,7 +246,7 @@ def fetch_feedback(user: User) -> str:
 # -- what a student cannot read ---------------------------------------------------------------------
 
 PROBE = """\
-import json, os
+import json, os, sys
 seen = {}
 for what, path in json.loads(%r).items():
     try:
@@ -259,13 +259,26 @@ for what, path in json.loads(%r).items():
         seen[what] = 'denied'
     except FileNotFoundError:
         seen[what] = 'missing'
+# the lesson's files anywhere in what every server runs from: its Python environment, its configuration,
+# the folder the kit's engine is imported from (a checkout, if it was installed editable)
+import importlib.util
+engine = importlib.util.find_spec('autograder')
+tops = [sys.prefix, *os.environ.get('JUPYTER_CONFIG_PATH', '').split(os.pathsep)]
+tops += [os.path.dirname(os.path.dirname(engine.origin))] if engine and engine.origin else []
+lesson = []
+for top in dict.fromkeys(tops):
+    for folder, folders, files in os.walk(top or '/nonexistent'):
+        lesson += [os.path.join(folder, name) for name in folders + files if name in %r]
+seen['lesson files in the server environment'] = lesson
 print('PROBE ' + json.dumps(seen, sort_keys=True))
 """
 
 
-def probe_from_server(user: User, paths: dict[str, str]) -> dict[str, str]:
-    """Run the probe in a notebook in the user's own lab (their kernel, their uid): {what: READ|denied|missing}."""
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE % json.dumps(paths))],
+def probe_from_server(user: User, paths: dict[str, str]) -> dict[str, object]:
+    """Run the probe in a notebook in the user's own lab (their kernel, their uid): {what: READ|denied|missing},
+    and the lesson's files found where the server runs from."""
+    lesson_names = ["hidden_tests", "solutions", f"test_{ASSIGNMENT}.py", f"{ASSIGNMENT}.ipynb"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE % (json.dumps(paths), lesson_names))],
                                   metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                                            "language": "python"}})
     response = user.api("PUT", "contents/probe.ipynb", {"type": "notebook", "format": "json", "content": nb})
@@ -384,7 +397,7 @@ def test_a_course_on_the_hub(hub, browser):
     for path in paths.values():
         assert Path(path).exists(), f"{path} should exist for the probe to mean something"
     seen = probe_from_server(carol, paths)
-    assert seen == {what: "denied" for what in paths}, seen
+    assert seen == {**{what: "denied" for what in paths}, "lesson files in the server environment": []}, seen
     # nbgrader's exchange keeps a submission world-readable under a name with 72 random bits
     # (student+assignment+time+random); a student who cannot list inbound cannot find it.
     assert re.fullmatch(rf"{alice_name}\+{ASSIGNMENT}\+[^+]+\+[A-Za-z0-9_-]{{12}}", submission.name), submission.name
