@@ -130,6 +130,12 @@ find "$course" -name __pycache__ -prune -exec rm -rf {} +
 cp "$CONFIG/instructor_nbgrader_config.py" "/home/$INSTRUCTOR/.jupyter/nbgrader_config.py"
 chown -R "$INSTRUCTOR:$INSTRUCTOR" "$course" "/home/$INSTRUCTOR/.jupyter"
 
+# The class list in the course's gradebook (names for formgrader), as an instructor imports it
+printf 'id,first_name,last_name\n' > "$course/students.csv"
+for student in "${STUDENTS[@]}"; do printf '%s,%s,Student\n' "$student" "${student^}" >> "$course/students.csv"; done
+chown "$INSTRUCTOR:$INSTRUCTOR" "$course/students.csv"
+(cd "$course" && as_user "$INSTRUCTOR" nbgrader db student import students.csv --log-level=ERROR >&2)
+
 # Students: the Assignment List and Validate; no formgrader, no create-assignment toolbar
 for student in "${STUDENTS[@]}"; do
   # (what `jupyter server extension disable --user` would write; that command refuses formgrader,

@@ -237,9 +237,22 @@ def fetch_feedback(user: User) -> str:
     folders = [item["name"] for item in listing.json()["content"] if item["type"] == "directory"]
     assert len(folders) == 1, folders
     shoot(page, f"{user.name}-feedback-fetched")
-    page.goto(f"{user.server}/files/{ASSIGNMENT}/feedback/{urllib.parse.quote(folders[0])}/{ASSIGNMENT}.html")
-    text = page.inner_text("body")
-    page.screenshot(path=SCREENSHOTS / f"hub-{user.name}-feedback.png", full_page=True)
+    # "view feedback" opens the feedback folder in the file browser; the student opens the page there
+    page.locator("#submitted_assignments_list a", has_text="view feedback").first.click()
+    html = page.locator(".jp-DirListing-item", has_text=f"{ASSIGNMENT}.html")
+    folder = page.locator(".jp-DirListing-item", has_text=folders[0])
+    html.or_(folder).first.wait_for()
+    if not html.count():  # the feedback folder holds one folder per submission time
+        folder.dblclick()
+    html.dblclick()
+    feedback = page.frame_locator(".jp-HTMLViewer:not(.lm-mod-hidden) iframe").locator("body")
+    wait_for_text(feedback, rf"{ASSIGNMENT} \(Score:", timeout=60)
+    text = feedback.inner_text()
+    # the picture: the mistake where one is named, else the score at the top
+    named = feedback.get_by_text(MISTAKE).first
+    if named.count():
+        named.scroll_into_view_if_needed()
+    shoot(page, f"{user.name}-feedback")
     return text
 
 
