@@ -43,6 +43,7 @@ ASSIGNMENT = "autograd"  # it has a written answer, graded by hand
 WRITTEN = "backprop-answer"
 COURSE_ID = "deep-learning-fundamentals"
 STATE = Path(os.environ.get("KIT_HUB_STATE", "/srv/jupyterhub"))  # where .ci/jupyterhub.sh leaves test-users.json
+STUDENTS = ("alice", "carol")  # as .ci/jupyterhub.sh makes them; their answers: tests/sample_class/<student>/
 MISTAKE = "requires_grad should be True"  # carol's mistake as her feedback names it (her case file's `says`)
 
 
@@ -311,17 +312,39 @@ def probe_from_server(user: User, paths: dict[str, str]) -> dict[str, object]:
     return json.loads(output.first.inner_text().split("PROBE ", 1)[1].strip())
 
 
+def written_points() -> float:
+    """The points of the written answer, from the source notebook's nbgrader metadata."""
+    source = nbformat.read(ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    return next(float(cell.metadata["nbgrader"]["points"]) for cell in source.cells
+                if cell.metadata.get("nbgrader", {}).get("grade_id") == WRITTEN)
+
+
+def expected_scores() -> dict[str, tuple[float, float]]:
+    """{student: (autograded score, final score)}: alice's case is the reference, carol's case says
+    which cells she loses; the instructor gives alice the written answer's points, carol half."""
+    points = full_points(ASSIGNMENT)
+    auto = sum(points.values())
+    scores = {}
+    for name, share in zip(STUDENTS, (1, 0.5)):
+        case = read_case(ROOT / "tests" / "sample_class" / name / ASSIGNMENT / f"{ASSIGNMENT}.py")
+        earned = auto - sum(points[grade_id] - got for grade_id, got in case.expect.items())
+        scores[name] = (earned, earned + share * written_points())
+    return scores
+
+
+TOTAL = sum(full_points(ASSIGNMENT).values()) + written_points()
+
+
 @pytest.mark.slow
 def test_a_course_on_the_hub(hub, browser):
     instructor_name, (alice_name, carol_name) = hub["instructor"], hub["students"]
+    assert tuple(hub["students"]) == STUDENTS, hub["students"]
     course, exchange = Path(hub["course"]), Path(hub["exchange"])
-    points = full_points(ASSIGNMENT)
-    auto = sum(points.values())
+    scores = expected_scores()
+    assert scores[alice_name][0] == sum(full_points(ASSIGNMENT).values()), "alice's case is the reference"
     carol_case = read_case(ROOT / "tests" / "sample_class" / carol_name / ASSIGNMENT / f"{ASSIGNMENT}.py")
-    carol_auto = auto - sum(points[grade_id] - earned for grade_id, earned in carol_case.expect.items())
     assert any(MISTAKE in says for _, says in carol_case.says), carol_case.says
-    written = 2  # the written answer's points (source/autograd: backprop-answer)
-    total = auto + written
+    total = TOTAL
     started = time.monotonic()
     timings = {}
 
@@ -355,7 +378,7 @@ def test_a_course_on_the_hub(hub, browser):
     click_and_succeed(page, assignment_row(page).locator("td.collect a"))
     wait_for_text(assignment_row(page).locator("td.num-submissions"), r"^2$")
     formgrader(instructor, f"manage_submissions/{ASSIGNMENT}")
-    expected = {alice_name: auto, carol_name: carol_auto}
+    expected = {name: auto for name, (auto, _) in scores.items()}
     for name in students:
         text = click_and_succeed(page, student_row(page, name).locator("td.autograde a"))
         assert f"Successfully autograded '{ASSIGNMENT}' for student '{name}'" in text, text
@@ -369,7 +392,7 @@ def test_a_course_on_the_hub(hub, browser):
     assert all(gap.startswith("notebooks get no cgroup of their own") for gap in gaps), gaps
     timings["autograded"] = time.monotonic() - started
 
-    manual = {alice_name: written, carol_name: written / 2}
+    manual = {name: final - auto for name, (auto, final) in scores.items()}
     for name, score in manual.items():
         formgrader(instructor, f"submissions/{submission_id(course, name)}/")
         box = page.locator(f"input.score#{WRITTEN}")
@@ -449,6 +472,15 @@ def test_the_page_shows_the_set_up_as_tested():
     course = re.search(r'c.CourseDirectory.root = "([^"]+)"',
                        (ROOT / "docs/jupyterhub/instructor_nbgrader_config.py").read_text()).group(1)
     assert course in page and course == "/home/instructor/course" and "INSTRUCTOR=instructor" in script
-    assert "jupyterhub -f /opt/kit/docs/jupyterhub/jupyterhub_config.py" in page
+    hub_env = re.search(r"^HUB_ENV=(\S+)", script, re.MULTILINE).group(1)
+    config = re.search(r"^CONFIG=(\S+)", script, re.MULTILINE).group(1)
+    assert f"{hub_env}/bin/jupyterhub -f {config}/jupyterhub_config.py" in page
+    assert f"cd /srv/jupyterhub && {hub_env}/bin/jupyterhub -f {config}/jupyterhub_config.py" in \
+        (ROOT / "docs/jupyterhub/jupyterhub_config.py").read_text()
+    assert f"/{hub_env.strip('/')}/bin/pip install --no-deps ." in page
+    # the scores the page states are those the course test expects
+    scores = expected_scores()
+    for name, (auto, final) in scores.items():
+        assert f"{name} {auto:g} / {TOTAL:g}" in page and f"{name} {final:g} / {TOTAL:g}" in page, name
     for image in re.findall(r"\]\((images/[^)]+)\)", page):
         assert (ROOT / "docs" / image).is_file(), f"docs/jupyterhub.md shows {image}, which is missing"

@@ -1,11 +1,12 @@
 """JupyterHub for a course graded with the kit: system users, each with a JupyterLab of their own.
 
-Used unchanged by CI (.ci/jupyterhub.sh starts the hub with it; tests/test_jupyterhub.py drives a
-course through it in Chromium); docs/jupyterhub.md is the set-up. Start the hub as root, in the
-folder that keeps its state (its database and cookie secret), with the Python environment that has
-the kit's requirements.txt:
+Used unchanged by CI (.ci/jupyterhub.sh copies docs/jupyterhub/ to /etc/jupyterhub/ and starts the
+hub with it; tests/test_jupyterhub.py drives a course through it in Chromium); docs/jupyterhub.md is
+the set-up. Start the hub as root, in the folder that keeps its state (its database and cookie
+secret), from the environment with the kit's requirements.txt and its engine installed as a package
+(no lesson in it: every user's server runs from it):
 
-    cd /srv/jupyterhub && /path/to/course/.venv/bin/jupyterhub -f /path/to/this/jupyterhub_config.py
+    cd /srv/jupyterhub && /opt/kit-hub/bin/jupyterhub -f /etc/jupyterhub/jupyterhub_config.py
 
 Who may log in: the members of two Unix groups, dlf-instructors (formgrader, the course folder in
 their home) and dlf-students (the Assignment List). Passwords are the system's (PAM).
@@ -39,6 +40,7 @@ c.Spawner.http_timeout = 120
 c.Spawner.environment = {
     # this environment's programs first (nbgrader, its kernels, alembic)
     "PATH": os.pathsep.join([os.path.join(sys.prefix, "bin"), "/usr/local/bin", "/usr/bin", "/bin"]),
-    # the folder of this file holds the nbgrader_config.py of every user's server (the exchange)
+    # the folder of this file holds the nbgrader_config.py and jupyter_server_config.py of every
+    # user's server (the exchange, no update check)
     "JUPYTER_CONFIG_PATH": HERE,
 }
