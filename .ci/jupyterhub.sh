@@ -6,22 +6,24 @@
 #   bash .ci/jupyterhub.sh stop   stop the hub this script started (and its proxy and users' servers)
 #
 # Needs root. Makes the hub's environment /opt/kit-hub (a venv with requirements.txt and the kit's
-# engine installed as a package: software only, no lesson, since every user's server runs from it);
-# installs Debian's nodejs and npm when node is missing, and the hub's proxy,
-# configurable-http-proxy, from the npm registry; copies docs/jupyterhub/ unchanged to
-# /etc/jupyterhub/, where every user's server reads it. Makes the Unix groups dlf-instructors and dlf-students and three system users in
-# them (instructor; alice and carol), each with a new random password and an empty home of mode
-# 700 (users this script made before are emptied, others of those names are refused); puts the
-# course (this repository's layout: source, release, hidden_tests, solutions, autograder,
-# nbgrader_config.py) in /home/instructor/course with the instructor's nbgrader_config.py; makes the
-# exchange /srv/nbgrader/exchange (mode 777, as nbgrader documents) empty; disables formgrader and
-# create-assignment in the students' servers. The passwords and the hub's address go to
-# /srv/jupyterhub/test-users.json (mode 600), which the test reads. Everything is made anew on each
-# run, so that the test sees a course that has not started.
+# engine installed as a package: software only, no lesson, since every user's server runs from it;
+# kept while requirements.txt and the engine are unchanged); installs Debian's nodejs and npm when
+# node is missing, and the hub's proxy, configurable-http-proxy, from the npm registry; copies
+# docs/jupyterhub/ unchanged to /etc/jupyterhub/, where the hub and every user's server read it.
+# Makes the Unix groups dlf-instructors and dlf-students and three system users in them
+# (instructor; alice and carol), each with a new random password and an empty home of mode 700
+# (users this script made before are emptied, others of those names are refused); puts the course
+# (this repository's layout: source, release, hidden_tests, solutions, autograder,
+# nbgrader_config.py) in /home/instructor/course with the instructor's nbgrader_config.py and the
+# class list in its gradebook; makes the exchange /srv/nbgrader/exchange (mode 777, as nbgrader
+# documents) empty; disables formgrader and create-assignment in the students' servers. The
+# passwords and the hub's address go to /srv/jupyterhub/test-users.json (mode 600), which the test
+# reads. All but the environment is made anew on each run, so that the test sees a course that
+# has not started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
-HUB_ENV=/opt/kit-hub               # as docs/jupyterhub.md says
+HUB_ENV=/opt/kit-hub              # as docs/jupyterhub.md says
 STATE=/srv/jupyterhub             # the hub's working folder: its database, cookie secret, log
 EXCHANGE=/srv/nbgrader/exchange   # as docs/jupyterhub/nbgrader_config.py says
 CONFIG=/etc/jupyterhub            # docs/jupyterhub/, copied
