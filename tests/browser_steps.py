@@ -72,6 +72,14 @@ def jupyterlab(root: Path, home: Path):
         log.close()
 
 
+def shoot(page, name: str) -> Path:
+    """The page as the browser shows it, in SCREENSHOTS/<name>.png (a blank one is under 10 kB)."""
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=path)
+    assert path.stat().st_size > 10_000, f"{path}: the page looks blank"
+    return path
+
+
 @contextlib.contextmanager
 def chromium():
     """Debian's Chromium, headless, driven by Playwright (no browser download)."""

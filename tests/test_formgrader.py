@@ -10,16 +10,16 @@ run is reused). Screenshots go with the student's view (browser_steps.SCREENSHOT
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
+import formgrader_steps
 from autograder.authoring.corpus import full_points, nbgrader
-from browser_steps import CHROMIUM, SCREENSHOTS, chromium, jupyterlab
+from browser_steps import CHROMIUM, chromium, jupyterlab, shoot
 from course_steps import hand_in, notebook_with, released_copy
+from formgrader_steps import click_and_succeed, grade_by_hand, open_page, submission_page, wait_for_text
 
 pytestmark = pytest.mark.slow
 pytest.importorskip("playwright.sync_api", reason="playwright is in requirements.txt: run ./kit setup")
@@ -75,58 +75,19 @@ def page(lab):
 
 def open_formgrader(page, lab, path: str) -> None:
     base, token = lab
-    page.goto(f"{base}/formgrader/{path}?token={token}")
-    page.wait_for_load_state("networkidle")  # its scripts have loaded the table and bound the inputs
+    open_page(page, f"{base}/formgrader/{path}?token={token}")
 
 
 def student_row(page):
-    return page.locator("tr", has=page.locator("td.student-id", has_text=re.compile(rf"^{STUDENT}$")))
-
-
-def click_and_succeed(page, button, timeout: float = 300) -> str:
-    """Click a formgrader button and wait for its modal: the success modal's text, or the error's."""
-    button.click()
-    modal = page.locator("#success-modal, #error-modal")
-    modal.first.wait_for(timeout=timeout * 1000)
-    text = modal.first.inner_text()
-    assert page.locator("#success-modal").count() == 1, f"formgrader reported an error:\n{text[-3000:]}"
-    return text
-
-
-def close_modal(page) -> None:
-    page.locator("#success-modal .modal-footer button", has_text="OK").first.click()
-    page.locator("#success-modal").wait_for(state="detached", timeout=30_000)
-
-
-def wait_for_score(page, expected: str) -> None:
-    score = student_row(page).locator("td.score")
-    deadline = time.monotonic() + 60
-    while score.inner_text().strip() != expected:
-        assert time.monotonic() < deadline, f"the score shows {score.inner_text()!r}, not {expected!r}"
-        time.sleep(0.3)
-
-
-def gradebook(course: Path) -> Gradebook:
-    return Gradebook(f"sqlite:///{course / 'gradebook.db'}")
+    return formgrader_steps.student_row(page, STUDENT)
 
 
 def scores(course: Path) -> dict[str, tuple[float | None, float | None]]:
-    """{grade cell: (auto score, manual score)} of the student's submission."""
-    with gradebook(course) as gb:
-        notebook = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, STUDENT)
-        return {grade.name: (grade.auto_score, grade.manual_score) for grade in notebook.grades}
-
-
-def shoot(page, name: str) -> None:
-    page.screenshot(path=SCREENSHOTS / f"{name}.png")
-    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+    return formgrader_steps.scores(course, ASSIGNMENT, STUDENT)
 
 
 def written_points(course: Path) -> float:
-    """The points of the written answer (a manually graded answer cell, not a test cell)."""
-    nb = nbformat.read(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    return next(float(c.metadata["nbgrader"]["points"]) for c in nb.cells
-                if c.metadata.get("nbgrader", {}).get("grade_id") == WRITTEN)
+    return formgrader_steps.written_points(course, ASSIGNMENT, WRITTEN)
 
 
 def test_autograde_grade_the_written_answer_and_release_feedback(page, lab, course):
@@ -137,33 +98,22 @@ def test_autograde_grade_the_written_answer_and_release_feedback(page, lab, cour
     open_formgrader(page, lab, f"manage_submissions/{ASSIGNMENT}")
     text = click_and_succeed(page, student_row(page).locator("td.autograde a"))
     assert f"Successfully autograded '{ASSIGNMENT}' for student '{STUDENT}'" in text
-    close_modal(page)
-    wait_for_score(page, f"{auto:g} / {total:g}")
+    wait_for_text(student_row(page).locator("td.score"), rf"^{auto:g} / {total:g}$")
     shoot(page, "formgrader-autograded")
     graded = scores(course)
     assert {name: graded[name][0] for name in points} == points
     assert graded[WRITTEN] == (None, None)  # waits for the instructor
 
-    with gradebook(course) as gb:
-        notebook_id = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, STUDENT).id
-    open_formgrader(page, lab, f"submissions/{notebook_id}/")
-    score_box = page.locator(f"input.score#{WRITTEN}")
-    score_box.fill(f"{written_points(course):g}")
-    score_box.press("Tab")  # formgrader saves a score when its box loses focus
-    deadline = time.monotonic() + 30
-    while scores(course)[WRITTEN][1] != written_points(course):
-        assert time.monotonic() < deadline, f"the manual score was not saved: {scores(course)[WRITTEN]}"
-        time.sleep(0.3)
+    open_formgrader(page, lab, submission_page(course, ASSIGNMENT, STUDENT))
+    grade_by_hand(page, course, ASSIGNMENT, STUDENT, WRITTEN, written_points(course))
     shoot(page, "formgrader-written-answer-graded")
 
     open_formgrader(page, lab, f"manage_submissions/{ASSIGNMENT}")
-    wait_for_score(page, f"{total:g} / {total:g}")
+    wait_for_text(student_row(page).locator("td.score"), rf"^{total:g} / {total:g}$")
     click_and_succeed(page, student_row(page).locator("td.generate-feedback a"))
-    close_modal(page)
     feedback = course / "feedback" / STUDENT / ASSIGNMENT / f"{ASSIGNMENT}.html"
     assert re.search(rf"{ASSIGNMENT} \(Score: {total:.1f} / {total:.1f}\)", feedback.read_text())
     click_and_succeed(page, student_row(page).locator("td.release-feedback a"))
-    close_modal(page)
     released = list((course.parent / "exchange").rglob("*.html"))
     assert len(released) == 1 and released[0].read_bytes() == feedback.read_bytes(), released
     shoot(page, "formgrader-feedback-released")
@@ -191,23 +141,16 @@ def test_a_rerelease_between_two_autogrades_is_graded_as_released(page, lab, cou
     # gradebook: the instructor removes them (the files in submitted/ stay), then generates again
     nbgrader(course, "db", "student", "remove", STUDENT, "--force")
     open_formgrader(page, lab, "manage_assignments")
-    row = page.locator("tr", has=page.locator("td.name", has_text=re.compile(rf"^{ASSIGNMENT}")))
-    click_and_succeed(page, row.locator("td.assign a"))
-    close_modal(page)
+    click_and_succeed(page, formgrader_steps.assignment_row(page, ASSIGNMENT).locator("td.assign a"))
     submit_as_the_exchange_does(course)
 
     points = full_points(ASSIGNMENT, root=course)
     assert points["double-check"] == 1
     open_formgrader(page, lab, f"manage_submissions/{ASSIGNMENT}")
     click_and_succeed(page, student_row(page).locator("td.autograde a"))
-    close_modal(page)
     graded = scores(course)
     assert graded["double-check"][0] == 1, graded
     assert all(graded[name][0] == value for name, value in points.items()), graded
     total = sum(points.values()) + written_points(course)
-    shown = student_row(page).locator("td.score")
-    deadline = time.monotonic() + 60
-    while not re.fullmatch(rf"[\d.]+ / {total:g}", shown.inner_text().strip()):  # out of the new total
-        assert time.monotonic() < deadline, f"the score shows {shown.inner_text()!r}, out of {total:g}"
-        time.sleep(0.3)
+    wait_for_text(student_row(page).locator("td.score"), rf"^[\d.]+ / {total:g}$")  # out of the new total
     shoot(page, "formgrader-regraded-after-rerelease")

@@ -32,11 +32,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
+import browser_steps
+import formgrader_steps
 from autograder.authoring.corpus import full_points
 from autograder.authoring.submissions import build_notebook, read_case
-from browser_steps import CHROMIUM, ROOT, SCREENSHOTS, chromium
+from browser_steps import CHROMIUM, ROOT, chromium
+from formgrader_steps import click_and_succeed, grade_by_hand, open_page, student_row, submission_page, wait_for_text
 
 pytest.importorskip("playwright.sync_api", reason="playwright is in requirements.txt: run ./kit setup")
 
@@ -82,8 +84,7 @@ def browser():
 
 
 def shoot(page, name: str) -> None:
-    page.screenshot(path=SCREENSHOTS / f"hub-{name}.png")
-    assert (SCREENSHOTS / f"hub-{name}.png").stat().st_size > 10_000
+    browser_steps.shoot(page, f"hub-{name}")
 
 
 class User:
@@ -127,47 +128,11 @@ class User:
 # -- the instructor, in formgrader ---------------------------------------------------------------
 
 def formgrader(user: User, path: str) -> None:
-    user.page.goto(f"{user.server}/formgrader/{path}")
-    user.page.wait_for_load_state("networkidle")  # its scripts have loaded the table and bound the buttons
-
-
-def click_and_succeed(page, button, timeout: float = 300) -> str:
-    """Click a formgrader button and wait for its modal: the success modal's text, or fail with the error's."""
-    button.click()
-    modal = page.locator("#success-modal, #error-modal")
-    modal.first.wait_for(timeout=timeout * 1000)
-    text = modal.first.inner_text()
-    assert page.locator("#success-modal").count() == 1, f"formgrader reported an error:\n{text[-3000:]}"
-    page.locator("#success-modal .modal-footer button", has_text="OK").first.click()
-    page.locator("#success-modal").wait_for(state="detached", timeout=30_000)
-    return text
+    open_page(user.page, f"{user.server}/formgrader/{path}")
 
 
 def assignment_row(page):
-    return page.locator("tr", has=page.locator("td.name", has_text=re.compile(rf"^\s*{ASSIGNMENT}")))
-
-
-def student_row(page, student: str):
-    return page.locator("tr", has=page.locator("td.student-id", has_text=re.compile(rf"^{student}$")))
-
-
-def wait_for_text(locator, pattern: str, timeout: float = 60) -> str:
-    deadline = time.monotonic() + timeout
-    while not re.search(pattern, text := locator.inner_text().strip()):
-        assert time.monotonic() < deadline, f"shows {text!r}, not {pattern!r}"
-        time.sleep(0.3)
-    return text
-
-
-def submission_id(course: Path, student: str) -> str:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        return gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student).id
-
-
-def manual_score(course: Path, student: str) -> float | None:
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        notebook = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
-        return next(grade.manual_score for grade in notebook.grades if grade.name == WRITTEN)
+    return formgrader_steps.assignment_row(page, ASSIGNMENT)
 
 
 # -- a student, in the Assignment List ------------------------------------------------------------
@@ -177,11 +142,6 @@ def assignment_list(user: User) -> None:
     page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Nbgrader$")).click()
     page.locator(".lm-Menu-item:visible", has_text=re.compile(r"^Assignment List")).first.click()
     page.locator("#released_assignments_list").wait_for()
-
-
-def refresh_list(page) -> None:
-    page.locator("#refresh_assignments_list").click()
-    time.sleep(1)
 
 
 def list_row(page, which: str):
@@ -313,13 +273,6 @@ def probe_from_server(user: User, paths: dict[str, str]) -> dict[str, object]:
     return json.loads(output.first.inner_text().split("PROBE ", 1)[1].strip())
 
 
-def written_points() -> float:
-    """The points of the written answer, from the source notebook's nbgrader metadata."""
-    source = nbformat.read(ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-    return next(float(cell.metadata["nbgrader"]["points"]) for cell in source.cells
-                if cell.metadata.get("nbgrader", {}).get("grade_id") == WRITTEN)
-
-
 def expected_scores() -> dict[str, tuple[float, float]]:
     """{student: (autograded score, final score)}: alice's case is the reference, carol's case says
     which cells she loses; the instructor gives alice the written answer's points, carol half."""
@@ -329,11 +282,11 @@ def expected_scores() -> dict[str, tuple[float, float]]:
     for name, share in zip(STUDENTS, (1, 0.5)):
         case = read_case(ROOT / "tests" / "sample_class" / name / ASSIGNMENT / f"{ASSIGNMENT}.py")
         earned = auto - sum(points[grade_id] - got for grade_id, got in case.expect.items())
-        scores[name] = (earned, earned + share * written_points())
+        scores[name] = (earned, earned + share * formgrader_steps.written_points(ROOT, ASSIGNMENT, WRITTEN))
     return scores
 
 
-TOTAL = sum(full_points(ASSIGNMENT).values()) + written_points()
+TOTAL = sum(full_points(ASSIGNMENT).values()) + formgrader_steps.written_points(ROOT, ASSIGNMENT, WRITTEN)
 
 
 @pytest.mark.slow
@@ -395,14 +348,8 @@ def test_a_course_on_the_hub(hub, browser):
 
     manual = {name: final - auto for name, (auto, final) in scores.items()}
     for name, score in manual.items():
-        formgrader(instructor, f"submissions/{submission_id(course, name)}/")
-        box = page.locator(f"input.score#{WRITTEN}")
-        box.fill(f"{score:g}")
-        box.press("Tab")  # formgrader saves a score when its box loses focus
-        deadline = time.monotonic() + 30
-        while manual_score(course, name) != score:
-            assert time.monotonic() < deadline, f"{name}'s manual score was not saved: {manual_score(course, name)}"
-            time.sleep(0.3)
+        formgrader(instructor, submission_page(course, ASSIGNMENT, name))
+        grade_by_hand(page, course, ASSIGNMENT, name, WRITTEN, score)
         if name == carol_name:
             shoot(page, "formgrader-written-answer")
     formgrader(instructor, f"manage_submissions/{ASSIGNMENT}")
@@ -445,10 +392,12 @@ def test_a_course_on_the_hub(hub, browser):
     # nbgrader's exchange keeps a submission world-readable under a name with 72 random bits
     # (student+assignment+time+random); a student who cannot list inbound cannot find it.
     assert re.fullmatch(rf"{alice_name}\+{ASSIGNMENT}\+[^+]+\+[A-Za-z0-9_-]{{12}}", submission.name), submission.name
-    # alice's server, through the hub, with carol's cookies: refused
-    response = carol.context.request.get(f"{hub['url']}/user/{alice_name}/api/contents/{ASSIGNMENT}")
-    assert response.status == 403 and f"{ASSIGNMENT}.ipynb" not in response.text(), \
-        (response.status, response.text()[:500])
+    # alice's server and the instructor's (formgrader, the course), through the hub, with carol's cookies: refused
+    for url in (f"{hub['url']}/user/{alice_name}/api/contents/{ASSIGNMENT}",
+                f"{hub['url']}/user/{instructor_name}/api/contents/course/hidden_tests",
+                f"{hub['url']}/user/{instructor_name}/formgrader/manage_assignments"):
+        response = carol.context.request.get(url)
+        assert response.status == 403 and '"content"' not in response.text(), (url, response.status, response.text()[:500])
     # formgrader is the instructor's: a student's own server does not serve it
     response = carol.context.request.get(f"{carol.server}/formgrader/manage_assignments")
     assert response.status == 404, (response.status, response.text()[:300])
