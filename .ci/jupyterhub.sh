@@ -46,6 +46,13 @@ stop_hub() {
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
   rm -f "$STATE/jupyterhub.pid"
+  # the proxy runs in a process group of its own: where the hub could not stop it (killed), its pid
+  # file is still there
+  if [ -s "$STATE/jupyterhub-proxy.pid" ]; then
+    pid=$(cat "$STATE/jupyterhub-proxy.pid")
+    if grep -qa configurable-http-proxy "/proc/$pid/cmdline" 2>/dev/null; then kill -TERM "$pid"; fi
+    rm -f "$STATE/jupyterhub-proxy.pid"
+  fi
 }
 
 if [ "${1:-}" = stop ]; then stop_hub; exit 0; fi
@@ -66,7 +73,6 @@ if [ "$(cat "$HUB_ENV/.kit-stamp" 2>/dev/null)" != "$stamp" ]; then
     { say "$HUB_ENV is incomplete"; exit 1; }
   echo "$stamp" > "$HUB_ENV/.kit-stamp"
 fi
-VENV=$HUB_ENV
 
 # The hub's configuration, as the page says: docs/jupyterhub/ in /etc/jupyterhub, unchanged
 install -d -m 755 "$CONFIG"
@@ -87,7 +93,7 @@ fi
 
 # Every user reaches (not reads) the folders above Python: their servers run the hub's environment,
 # whose interpreter is this machine's Python.
-top=$("$VENV/bin/python" -c 'import sys, os; print(os.path.realpath(sys.base_prefix))')
+top=$("$HUB_ENV/bin/python" -c 'import sys, os; print(os.path.realpath(sys.base_prefix))')
 while [ "$top" != / ]; do chmod o+x "$top"; top=$(dirname "$top"); done
 
 # Groups, users, passwords, empty homes
@@ -105,7 +111,7 @@ make_user() {  # name group
   usermod -a -G "$group" "$name"
   rm -rf "/home/$name"
   install -d -m 700 -o "$name" -g "$name" "/home/$name"
-  PASSWORDS[$name]=$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(18))')
+  PASSWORDS[$name]=$("$HUB_ENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(18))')
   echo "$name:${PASSWORDS[$name]}" | chpasswd
   # no news or update pop-ups over the lab (JupyterLab's user settings)
   local settings="/home/$name/.jupyter/lab/user-settings/@jupyterlab/apputils-extension"
@@ -120,7 +126,7 @@ for student in "${STUDENTS[@]}"; do make_user "$student" dlf-students; done
 grep -q "^$INSTRUCTOR:" /etc/subuid 2>/dev/null || usermod --add-subuids 2100065536-2100131071 "$INSTRUCTOR"
 grep -q "^$INSTRUCTOR:" /etc/subgid 2>/dev/null || usermod --add-subgids 2100065536-2100131071 "$INSTRUCTOR"
 
-as_user() { local name=$1; shift; runuser -u "$name" -- env HOME="/home/$name" PATH="$VENV/bin:/usr/bin:/bin" "$@"; }
+as_user() { local name=$1; shift; runuser -u "$name" -- env HOME="/home/$name" PATH="$HUB_ENV/bin:/usr/bin:/bin" "$@"; }
 
 # The course in the instructor's home, and where it is for nbgrader
 course=/home/$INSTRUCTOR/course
@@ -157,28 +163,30 @@ install -d -m 777 "$EXCHANGE"
 # The hub
 install -d -m 700 "$STATE"
 rm -f "$STATE/jupyterhub.sqlite" "$STATE/jupyterhub_cookie_secret" "$STATE/jupyterhub-proxy.pid"
-if "$VENV/bin/python" -c 'import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(("127.0.0.1", 8000)) != 0)'; then
+if "$HUB_ENV/bin/python" -c 'import socket, sys; s = socket.socket(); sys.exit(s.connect_ex(("127.0.0.1", 8000)) != 0)'; then
   say "something else listens on 127.0.0.1:8000 (the hub's port in docs/jupyterhub/jupyterhub_config.py)"; exit 1
 fi
 cd "$STATE"
-setsid "$VENV/bin/jupyterhub" -f "$CONFIG/jupyterhub_config.py" >"$STATE/jupyterhub.log" 2>&1 </dev/null &
+setsid "$HUB_ENV/bin/jupyterhub" -f "$CONFIG/jupyterhub_config.py" >"$STATE/jupyterhub.log" 2>&1 </dev/null &
 echo $! > "$STATE/jupyterhub.pid"
+hub_answers() { "$HUB_ENV/bin/python" -c "import urllib.request; urllib.request.urlopen('$URL/hub/api', timeout=5)" 2>/dev/null; }
 for _ in $(seq 120); do
-  if "$VENV/bin/python" -c "import urllib.request, sys; urllib.request.urlopen('$URL/hub/api', timeout=5)" 2>/dev/null; then
-    {
-      printf '{"url": "%s", "instructor": "%s", "students": [' "$URL" "$INSTRUCTOR"
-      sep=""; for s in "${STUDENTS[@]}"; do printf '%s"%s"' "$sep" "$s"; sep=", "; done
-      printf '], "exchange": "%s", "course": "%s", "passwords": {' "$EXCHANGE" "$course"
-      sep=""; for u in "$INSTRUCTOR" "${STUDENTS[@]}"; do printf '%s"%s": "%s"' "$sep" "$u" "${PASSWORDS[$u]}"; sep=", "; done
-      printf '}}\n'
-    } > "$STATE/test-users.json.new"
-    chmod 600 "$STATE/test-users.json.new" && mv "$STATE/test-users.json.new" "$STATE/test-users.json"
-    say "the hub answers at $URL (log: $STATE/jupyterhub.log)"
-    exit 0
-  fi
-  kill -0 "$(cat "$STATE/jupyterhub.pid")" 2>/dev/null || break
+  hub_answers && break
+  kill -0 "$(cat "$STATE/jupyterhub.pid")" 2>/dev/null || break  # the hub exited
   sleep 1
 done
-say "the hub did not start; its log:"
-tail -40 "$STATE/jupyterhub.log" >&2
-exit 1
+if ! hub_answers; then
+  say "the hub did not start; its log:"
+  tail -40 "$STATE/jupyterhub.log" >&2
+  exit 1
+fi
+
+# What the test needs to know (mode 600: the passwords)
+for user in "$INSTRUCTOR" "${STUDENTS[@]}"; do echo "$user ${PASSWORDS[$user]}"; done |
+  "$HUB_ENV/bin/python" -c 'import json, sys
+url, instructor, exchange, course, *students = sys.argv[1:]
+print(json.dumps({"url": url, "instructor": instructor, "students": students, "exchange": exchange,
+                  "course": course, "passwords": dict(line.split() for line in sys.stdin)}))' \
+    "$URL" "$INSTRUCTOR" "$EXCHANGE" "$course" "${STUDENTS[@]}" > "$STATE/test-users.json.new"
+chmod 600 "$STATE/test-users.json.new" && mv "$STATE/test-users.json.new" "$STATE/test-users.json"
+say "the hub answers at $URL (log: $STATE/jupyterhub.log)"
