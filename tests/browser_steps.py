@@ -72,10 +72,10 @@ def jupyterlab(root: Path, home: Path):
         log.close()
 
 
-def shoot(page, name: str) -> Path:
-    """The page as the browser shows it, in SCREENSHOTS/<name>.png (a blank one is under 10 kB)."""
+def shoot(page, name: str, full_page: bool = False) -> Path:
+    """The page as the browser shows it (or all of it), in SCREENSHOTS/<name>.png (a blank one is under 10 kB)."""
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=path)
+    page.screenshot(path=path, full_page=full_page)
     assert path.stat().st_size > 10_000, f"{path}: the page looks blank"
     return path
 

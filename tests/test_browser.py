@@ -19,9 +19,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import browser_steps
 from autograder.authoring import exercises
 from autograder.authoring.corpus import assignments, full_points
-from browser_steps import CHROMIUM, ROOT, SCREENSHOTS, chromium, jupyterlab
+from browser_steps import CHROMIUM, ROOT, chromium, jupyterlab
 from course_steps import graded_feedback, notebook_with
 
 WITH_PICTURES = ("autograd", "building_blocks", "ann", "training")  # graph or plots, seen once the tasks are solved
@@ -141,8 +142,7 @@ def output_of(page, index: int) -> str:
 def shoot(page, name: str, index: int | None = None) -> None:
     if index is not None:
         code_cells(page).nth(index).scroll_into_view_if_needed()
-    page.screenshot(path=SCREENSHOTS / f"{name}.png")
-    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+    browser_steps.shoot(page, name)
 
 
 @pytest.mark.parametrize("assignment", assignments())
@@ -212,7 +212,7 @@ def test_graph_and_plots_render_once_solved(page, lab, lab_files, assignment):
         assert plots.count() >= 1, "no plot rendered"
         plots.first.scroll_into_view_if_needed()
         assert plots.first.evaluate("img => img.complete && img.naturalWidth > 100")
-    page.screenshot(path=SCREENSHOTS / f"{assignment}-solved.png")
+    shoot(page, f"{assignment}-solved")
     shut_down_kernels(*lab)
 
 
@@ -223,4 +223,4 @@ def test_feedback_page_shows_scores_and_messages(page, lab_files):
     assert re.search(rf"tensors \(Score: [\d.]+ / {full:.1f}\)", text)
     assert "Grade cell: zeros-check" in text and "the entries are all 1.0 (torch.ones?)" in text
     assert "matrix_product(" in text and "Hidden tests:" in text
-    page.screenshot(path=SCREENSHOTS / "feedback.png", full_page=True)
+    browser_steps.shoot(page, "feedback", full_page=True)

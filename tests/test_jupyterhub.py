@@ -116,10 +116,9 @@ class User:
 
     def api(self, method: str, path: str, body=None):
         """A request to the user's own server through the hub, with the browser's cookies (as the lab sends)."""
-        response = self.context.request.fetch(f"{self.server}/api/{path}", method=method,
-                                              headers={"X-XSRFToken": self.xsrf()},
-                                              data=json.dumps(body) if body is not None else None)
-        return response
+        return self.context.request.fetch(f"{self.server}/api/{path}", method=method,
+                                          headers={"X-XSRFToken": self.xsrf()},
+                                          data=json.dumps(body) if body is not None else None)
 
     def close(self) -> None:
         self.context.close()
@@ -149,9 +148,13 @@ def list_row(page, which: str):
     return page.locator(f"#{which}_assignments_list .list_item", has_text=ASSIGNMENT).first
 
 
+def case_of(student: str):
+    """The student's answers and what the grader should make of them (tests/sample_class/<student>/)."""
+    return read_case(ROOT / "tests" / "sample_class" / student / ASSIGNMENT / f"{ASSIGNMENT}.py")
+
+
 def solved_notebook(student: str):
-    case = ROOT / "tests" / "sample_class" / student / ASSIGNMENT / f"{ASSIGNMENT}.py"
-    return build_notebook(read_case(case), ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+    return build_notebook(case_of(student), ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
                           ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
 
 
@@ -280,8 +283,7 @@ def expected_scores() -> dict[str, tuple[float, float]]:
     auto = sum(points.values())
     scores = {}
     for name, share in zip(STUDENTS, (1, 0.5)):
-        case = read_case(ROOT / "tests" / "sample_class" / name / ASSIGNMENT / f"{ASSIGNMENT}.py")
-        earned = auto - sum(points[grade_id] - got for grade_id, got in case.expect.items())
+        earned = auto - sum(points[grade_id] - got for grade_id, got in case_of(name).expect.items())
         scores[name] = (earned, earned + share * formgrader_steps.written_points(ROOT, ASSIGNMENT, WRITTEN))
     return scores
 
@@ -296,9 +298,7 @@ def test_a_course_on_the_hub(hub, browser):
     course, exchange = Path(hub["course"]), Path(hub["exchange"])
     scores = expected_scores()
     assert scores[alice_name][0] == sum(full_points(ASSIGNMENT).values()), "alice's case is the reference"
-    carol_case = read_case(ROOT / "tests" / "sample_class" / carol_name / ASSIGNMENT / f"{ASSIGNMENT}.py")
-    assert any(MISTAKE in says for _, says in carol_case.says), carol_case.says
-    total = TOTAL
+    assert any(MISTAKE in says for _, says in case_of(carol_name).says), case_of(carol_name).says
     started = time.monotonic()
     timings = {}
 
@@ -332,12 +332,11 @@ def test_a_course_on_the_hub(hub, browser):
     click_and_succeed(page, assignment_row(page).locator("td.collect a"))
     wait_for_text(assignment_row(page).locator("td.num-submissions"), r"^2$")
     formgrader(instructor, f"manage_submissions/{ASSIGNMENT}")
-    expected = {name: auto for name, (auto, _) in scores.items()}
     for name in students:
         text = click_and_succeed(page, student_row(page, name).locator("td.autograde a"))
         assert f"Successfully autograded '{ASSIGNMENT}' for student '{name}'" in text, text
-    for name, score in expected.items():
-        wait_for_text(student_row(page, name).locator("td.score"), rf"^{score:g} / {total:g}$")
+    for name, (auto, _) in scores.items():
+        wait_for_text(student_row(page, name).locator("td.score"), rf"^{auto:g} / {TOTAL:g}$")
     shoot(page, "formgrader-autograded")
     # the kit's sandbox graded them, started by the instructor's server (a process the hub spawned, not
     # root): what it could not have there it says in the server's log, which goes to the hub's; all it
@@ -346,15 +345,14 @@ def test_a_course_on_the_hub(hub, browser):
     assert all(gap.startswith("notebooks get no cgroup of their own") for gap in gaps), gaps
     timings["autograded"] = time.monotonic() - started
 
-    manual = {name: final - auto for name, (auto, final) in scores.items()}
-    for name, score in manual.items():
+    for name, (auto, final) in scores.items():  # the written answer: what the final score adds
         formgrader(instructor, submission_page(course, ASSIGNMENT, name))
-        grade_by_hand(page, course, ASSIGNMENT, name, WRITTEN, score)
+        grade_by_hand(page, course, ASSIGNMENT, name, WRITTEN, final - auto)
         if name == carol_name:
             shoot(page, "formgrader-written-answer")
     formgrader(instructor, f"manage_submissions/{ASSIGNMENT}")
-    for name, score in expected.items():
-        wait_for_text(student_row(page, name).locator("td.score"), rf"^{score + manual[name]:g} / {total:g}$")
+    for name, (_, final) in scores.items():
+        wait_for_text(student_row(page, name).locator("td.score"), rf"^{final:g} / {TOTAL:g}$")
     formgrader(instructor, "manage_assignments")
     click_and_succeed(page, assignment_row(page).locator("td.generate-feedback a"))
     click_and_succeed(page, assignment_row(page).locator("td.release-feedback a"))
@@ -364,8 +362,8 @@ def test_a_course_on_the_hub(hub, browser):
     # 4. each student fetches the feedback: the score, and carol's mistake named
     for name, student in students.items():
         text = fetch_feedback(student)
-        score = expected[name] + manual[name]
-        assert re.search(rf"{ASSIGNMENT} \(Score: {score:.1f} / {total:.1f}\)", text), text[:1500]
+        final = scores[name][1]
+        assert re.search(rf"{ASSIGNMENT} \(Score: {final:.1f} / {TOTAL:.1f}\)", text), text[:1500]
         assert (MISTAKE in text) == (name == carol_name), f"{name}'s feedback: {text[:3000]}"
     timings["feedback fetched"] = time.monotonic() - started
 
