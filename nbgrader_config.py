@@ -38,6 +38,14 @@ gradebook.share_engines()
 c.CourseDirectory.course_id = "deep-learning-fundamentals"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 
+# A submission is its notebook's bytes and regular files (autograder/nbgrader/submission_guard.py):
+# before nbgrader copies a submission folder, every link, FIFO, device, copy of a course file, file
+# past c.Limits.files_mb and unreadable timestamp.txt in it is renamed <name>.kit-refused (which
+# nbgrader then ignores) and logged; the notebook itself is read without following a link (the
+# exporter below). c.CourseFiles.paths lists the course files no submission may copy.
+c.Autograde.pre_convert_hook = "autograder.nbgrader.submission_guard.refuse_unsafe_files"
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.kit-refused"]
+
 # A submission that deleted a test cell gets it back (and is graded on it), as in the release.
 c.OverwriteCells.add_missing_cells = True
 

@@ -14,8 +14,9 @@ import nbformat
 
 from autograder.grading import cells
 from autograder.grading.engine import grade_notebook
-from autograder.grading.submitted_notebook import read_submitted_notebook
+from autograder.grading.submitted_notebook import read_submitted_file
 from autograder.nbgrader.course import Course
+from autograder.nbgrader.submission_guard import notebook_digests
 from autograder.results.writers import as_json
 from autograder.sandbox import Limits
 
@@ -62,11 +63,11 @@ def grade_file(path: Path, source: Path | None = None, limits: Limits | None = N
     """Grade the notebook at `path` by the hidden tests of `course` (default: this repository);
     per-cell results as plain data."""
     course = course or Course()
-    path = Path(path).resolve()
+    path = Path(path).absolute()  # not resolved: a link is not followed
     source = Path(source) if source else find_source(path, course)
     release = course.release(source.parent.name, source.stem)
-    nb = read_submitted_notebook(path.read_bytes(), str(release if release.exists() else source),
-                                 (limits or Limits()).notebook_mb << 20)
+    nb = read_submitted_file(path, str(release if release.exists() else source), (limits or Limits()).notebook_mb << 20,
+                             notebook_digests(course.directory))
     restore_protected_cells(nb, nbformat.read(source, as_version=4))
     # the files beside the notebook are copied (within limits) into the sandbox's scratch folder
     graded = grade_notebook(nb, str(path.parent), course.hidden_tests, limits)

@@ -16,12 +16,15 @@ import shutil
 import sys
 from pathlib import Path, PurePath
 
+from autograder.grading.submission_files import read_submission
+from autograder.grading.text import printable
 from autograder.nbgrader import gradebook
 from autograder.nbgrader.command import api as nbgrader_api, nbgrader
 from autograder.nbgrader.course import Course
+from autograder.nbgrader.submission_guard import course_digests
 from autograder.results.model import read_graded_submission, ungraded_submission
 from autograder.results.writers import as_gradescope
-from autograder.sandbox import Limits, read_submission_folder
+from autograder.sandbox import Limits
 
 STUDENT = "student"  # each container grades one submission; nbgrader needs a student id for it
 
@@ -38,18 +41,22 @@ def expected_notebooks(course: Course, assignment: str) -> list[str]:
     return names
 
 
-def match_notebooks(submission: Path, expected: list[str]) -> tuple[dict[str, bytes], list[str]]:
+def match_notebooks(course: Course, submission: Path, expected: list[str]) -> tuple[dict[str, bytes], list[str]]:
     """{notebook name: submitted notebook} and notes for the student on files found under other names or not at all.
 
-    The submission's files are read as for the sandbox (`sandbox.read_submission_folder`): regular files
-    only, so a link (to the course's solutions, say) is not the student's work. An exact name wins,
+    The submission's files are read as everywhere they enter (`grading.submission_files`): regular
+    files only, so a link (to the course's solutions, say) or a copy of a course file is not the
+    student's work, and the notes say why such a notebook was not read. An exact name wins,
     at the shallowest depth; a lone notebook is taken for a lone expected one whatever its name
     (Gradescope keeps the uploaded name, such as `tensors (1).ipynb`).
     """
-    files = read_submission_folder(submission, Limits().files_mb << 20) if submission.is_dir() else {}
+    taken = read_submission(submission, Limits().files_mb << 20, course_digests=course_digests(course.directory))
+    files = taken.files
     found = sorted((PurePath(name) for name in files if name.endswith(".ipynb")),
                    key=lambda path: (len(path.parts), str(path)))
-    matched, notes = {}, []
+    matched = {}
+    notes = [f"{printable(refused.name)} was not read: {refused.reason}." for refused in taken.refused
+             if refused.name.endswith(".ipynb")]
     for name in expected:
         exact = [path for path in found if path.name == f"{name}.ipynb"]
         if exact:
@@ -65,7 +72,7 @@ def match_notebooks(submission: Path, expected: list[str]) -> tuple[dict[str, by
 
 def grade_submission(course: Course, assignment: str, submission: Path, results: Path) -> dict:
     """Grade the notebooks in `submission` as `assignment` and write `results` (Gradescope's results.json)."""
-    matched, notes = match_notebooks(submission, expected_notebooks(course, assignment))
+    matched, notes = match_notebooks(course, submission, expected_notebooks(course, assignment))
     folder = course.submitted(STUDENT, assignment)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

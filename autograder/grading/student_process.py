@@ -7,17 +7,18 @@ for the student.
 """
 from __future__ import annotations
 
-import inspect
 import os
 import signal
-import textwrap
 import time
 
 import torch
 
 from autograder import sandbox
 from autograder.sandbox.inside import wire
+from autograder.grading.cells import AuthoringError
 from autograder.grading.device import grading_device
+from autograder.grading.reference_code import ReferenceCode
+from autograder.grading.submission_files import scratch_files
 from autograder.sandbox import Limits
 from autograder.sandbox.inside.wire import Handle
 
@@ -73,7 +74,7 @@ class StudentProcess:
         os.set_blocking(self._to_student, False)
         try:
             self.sandbox = sandbox.start(self.limits)
-            self.pid = self.sandbox.fork(sandbox.read_submission_folder(workdir, self.limits.files_mb << 20),
+            self.pid = self.sandbox.fork(scratch_files(workdir, self.limits.files_mb << 20),
                                         to_student_r, from_student_w, self.limits,
                                         limit_data=grading_device().type != "cuda")
         except sandbox.ZygoteGone as exc:
@@ -210,17 +211,19 @@ class Student:
     gets the same results whatever the student seeds.
     """
 
-    def __init__(self, process: StudentProcess, seed: int = 0, fake_devices: dict | None = None):
+    def __init__(self, process: StudentProcess, seed: int = 0, fake_devices: dict | None = None,
+                 references: ReferenceCode | None = None):
         self.process, self.seed, self.fake_devices = process, seed, fake_devices
+        self.references = references  # the course's reference code, which `define` never sends
 
     def with_seed(self, seed: int) -> "Student":
         """The same student, calling with another seed (to see whether results are random)."""
-        return Student(self.process, seed, self.fake_devices)
+        return Student(self.process, seed, self.fake_devices, self.references)
 
     def with_devices(self, *, cuda: bool, mps: bool) -> "Student":
         """The same student, with torch.cuda.is_available() and torch.backends.mps.is_available()
         answering `cuda` and `mps` during each call."""
-        return Student(self.process, self.seed, {"cuda": cuda, "mps": mps})
+        return Student(self.process, self.seed, {"cuda": cuda, "mps": mps}, self.references)
 
     def _call(self, target, args, kwargs, *, call: bool, keep: bool, what: str):
         request = {"op": "call", "target": _target(target), "args": _encode(list(args)),
@@ -261,16 +264,20 @@ class Student:
     def define(self, code: str, name: str) -> Handle:
         """Run the grader's `code` (torch and nn imported) in the student process, in a namespace of its
         own, and keep what it names there: a function or a class for student code to use, so
-        that a task is graded apart from the student's other answers."""
+        that a task is graded apart from the student's other answers.
+
+        The student can read whatever their process receives: code that defines a function or class of
+        the course's reference solutions again (`references`) is refused with an AuthoringError, a
+        mistake of the course's that stops grading; hidden tests use stand-ins of their own."""
+        repeated = self.references.repeated_in(code) if self.references is not None else []
+        if repeated:
+            raise AuthoringError(f"a hidden test would send the course's reference code into the student's process "
+                                 f"({'; '.join(repeated)}): give it a stand-in of the grader's own instead")
         reply = self.process.request({"op": "define", "code": code, "name": name},
                                     self.process.limits.call_seconds, "while receiving test code")
         if not reply["ok"] or not isinstance(reply.get("handle"), Handle):
             raise StudentProcessGone("your notebook's process could not receive the test code")
         return reply["handle"]
-
-    def define_reference(self, obj) -> Handle:
-        """`define` with the source of a reference function or class (solutions/)."""
-        return self.define(textwrap.dedent(inspect.getsource(obj)), obj.__name__)
 
     def put(self, value) -> Handle:
         """Place `value` in the student process and keep it there, so a test can see what student code does to it."""

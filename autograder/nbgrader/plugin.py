@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import copy
+import datetime
 import os
 import sys
 import threading
@@ -24,7 +25,8 @@ from traitlets import Unicode
 from autograder import sandbox
 from autograder.grading import cells
 from autograder.grading.cells import HIDDEN_TESTS, UNREADABLE_KEY
-from autograder.grading.submitted_notebook import read_submitted_notebook
+from autograder.grading.submitted_notebook import read_submitted_file, read_submitted_notebook
+from autograder.nbgrader.submission_guard import notebook_digests
 from autograder.sandbox import Limits
 from autograder.grading.text import escape_log, printable
 
@@ -199,6 +201,33 @@ class TolerantNotebookExporter(NotebookExporter):
     the student is graded 0 with that reason, the gradebook's earlier grade is replaced, and the
     run goes on with the next student (stock nbgrader keeps the old grade, or ends the run).
     """
+
+    def from_filename(self, filename, resources=None, **kw):
+        """The submission at `filename`, opened once and never through a link (a notebook that is a
+        link to the source notebook is not the student's work), nor a copy of a course file."""
+        resources = resources if resources is not None else {}
+        if not resources.get("metadata"):
+            resources["metadata"] = {}
+        folder, name = os.path.split(filename)
+        resources["metadata"].update(name=os.path.splitext(name)[0], path=folder)
+        try:
+            modified = datetime.datetime.fromtimestamp(os.lstat(filename).st_mtime, tz=datetime.timezone.utc)
+            resources["metadata"]["modified_date"] = modified.strftime("%B %-d, %Y")
+        except OSError:
+            pass
+        release = release_notebook(self, resources)
+        nb = read_submitted_file(filename, release, Limits(parent=self).notebook_mb << 20,
+                                 self._course_digests())
+        if UNREADABLE_KEY in nb.metadata:
+            self.log.warning("Submission %s could not be read: %s", printable(filename),
+                             printable(nb.metadata[UNREADABLE_KEY]))
+        return self.from_notebook_node(nb, resources, **kw)
+
+    def _course_digests(self) -> dict[str, str]:
+        owner = self.parent
+        while owner is not None and getattr(owner, "coursedir", None) is None:
+            owner = getattr(owner, "parent", None)
+        return notebook_digests(owner.coursedir) if owner is not None else {}
 
     def from_file(self, file_stream, resources=None, **kw):
         # the bytes under nbconvert's UTF-8 text stream: a file that is not UTF-8 is still read

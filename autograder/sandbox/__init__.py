@@ -20,8 +20,8 @@ from autograder.sandbox.bubblewrap import BubblewrapSandbox, bubblewrap_command,
 from autograder.sandbox.entry import BACKENDS, running, start
 from autograder.sandbox.limits import Limits
 from autograder.sandbox.protections import Protections, SubordinateIds, protections
-from autograder.sandbox.zygote_client import ZygoteGone, read_submission_folder, student_env
+from autograder.sandbox.zygote_client import ZygoteGone, student_env
 
 __all__ = ["BACKENDS", "BubblewrapSandbox", "Limits", "Protections", "Sandbox", "SubordinateIds", "ZygoteGone",
-           "bubblewrap_command", "inside_files", "protections", "read_submission_folder", "running", "start",
+           "bubblewrap_command", "inside_files", "protections", "running", "start",
            "student_env"]

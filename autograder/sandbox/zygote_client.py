@@ -4,15 +4,12 @@ Any backend whose zygote the grader reaches over a Unix socket uses these (bubbl
 """
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import sys
 from pathlib import Path
 
 from autograder.sandbox.limits import Limits
-
-log = logging.getLogger(__name__)
 
 
 class ZygoteGone(Exception):
@@ -82,22 +79,3 @@ def student_env() -> dict:
     # forked child that inherits a pool without its threads can hang.
     env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = "1"
     return env
-
-
-def read_submission_folder(folder: str | os.PathLike, limit_bytes: int, limit_count: int = 1000) -> dict[str, bytes]:
-    """The regular files of a submission folder (no links), up to `limit_bytes` and `limit_count` in all."""
-    files, total = {}, 0
-    for top, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
-        for name in sorted(names):
-            path = Path(top, name)
-            if path.is_symlink() or not path.is_file():
-                continue
-            size = path.stat().st_size
-            if total + size > limit_bytes or len(files) >= limit_count:
-                log.warning("the submission folder %s holds more than %d files or %d MiB: the rest is not copied",
-                            folder, limit_count, limit_bytes >> 20)
-                return files
-            files[str(path.relative_to(folder))] = path.read_bytes()
-            total += size
-    return files

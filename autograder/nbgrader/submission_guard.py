@@ -1,0 +1,152 @@
+"""What of a submission folder nbgrader may copy: regular files only, bounded, none a course file.
+
+`nbgrader autograde` copies every file of `submitted/<student>/<assignment>/` into `autograded/`
+following links (a link to `../../../source/...` becomes the source notebook; one to `/dev/zero`
+fills the disk) and reads `timestamp.txt` whole, failing the submission when it cannot parse it.
+`refuse_unsafe_files`, nbgrader's pre-convert hook (`c.Autograde.pre_convert_hook` in
+nbgrader_config.py, so the command line and formgrader's button both run it), runs before those
+steps: every file that `grading/submission_files.py` refuses (a link, a FIFO, a device, a copy of a
+course file, too large) and a `timestamp.txt` that is not a small regular file holding a time is
+renamed `<name>.kit-refused`, a name nbgrader ignores (`c.CourseDirectory.ignore`), and logged.
+Nothing is deleted, and the submission is graded on what is left. The notebooks themselves are
+read by the kit's exporter, which refuses links the same way (plugin.TolerantNotebookExporter).
+"""
+from __future__ import annotations
+
+import logging
+import os
+
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.utils import parse_utc
+from traitlets import List, Unicode
+from traitlets.config import Application, LoggingConfigurable
+
+from autograder.grading.text import printable
+from autograder.grading.submission_files import (
+    NotARegularFile, course_file_digests, read_regular_file, read_submission,
+)
+from autograder.sandbox import Limits
+
+REFUSED_SUFFIX = ".kit-refused"
+TIMESTAMP = "timestamp.txt"
+MAX_TIMESTAMP_BYTES = 100
+
+log = logging.getLogger(__name__)
+
+
+class CourseFiles(LoggingConfigurable):
+    """The files of the course that no submission may hold a copy of."""
+
+    paths = List(Unicode(), ["source", "release", "solutions", "hidden_tests", "gradebook.db"],
+                 help="Folders and files, relative to the course root, whose files a submission may not copy"
+                 ).tag(config=True)
+
+
+_digests: dict[tuple, dict[str, str]] = {}
+
+
+def course_digests(coursedir: CourseDirectory, config=None) -> dict[str, str]:
+    """{sha256: course file} of the course's own files, read once per run (renewed when one changes)."""
+    config = config or coursedir.config
+    hidden_tests = config.GradeWithHiddenTests.get("hidden_tests") if "GradeWithHiddenTests" in config else None
+    paths = [os.path.join(coursedir.root, path) for path in [*CourseFiles(config=config).paths, *filter(None, [hidden_tests])]]
+    key = tuple((path, _mtime(path)) for path in paths)
+    if key not in _digests:
+        _digests.clear()
+        _digests[key] = {digest: os.path.relpath(name, coursedir.root)
+                         for digest, name in course_file_digests(paths).items()}
+    return _digests[key]
+
+
+def notebook_digests(coursedir: CourseDirectory, config=None) -> dict[str, str]:
+    """The course files a submitted notebook may not be a copy of: all but the release's (an
+    unedited release notebook is a submission, worth 0 by the usual rules)."""
+    released = coursedir.release_directory + os.sep
+    return {digest: name for digest, name in course_digests(coursedir, config).items() if not name.startswith(released)}
+
+
+def _mtime(path: str) -> float | None:
+    try:
+        newest = os.stat(path).st_mtime
+        for top, _, names in os.walk(path):
+            newest = max([newest, os.stat(top).st_mtime] + [os.lstat(os.path.join(top, n)).st_mtime for n in names])
+        return newest
+    except OSError:
+        return None
+
+
+def refuse_unsafe_files(assignment=None, student=None, notebooks=(), **_) -> None:
+    """nbgrader's pre-convert hook: set aside what of the submission folder must not be copied."""
+    folders = sorted({os.path.dirname(path) for path in notebooks})
+    app = Application.instance() if Application.initialized() else None
+    config = app.config if app is not None else None
+    coursedir = getattr(app, "coursedir", None) or CourseDirectory(config=config)
+    digests = course_digests(coursedir, config)
+    limit = Limits(config=config).files_mb << 20
+    for folder in folders:
+        set_aside_unsafe_files(folder, limit, digests)
+
+
+def set_aside_unsafe_files(folder: str, max_bytes: int, digests: dict[str, str]) -> list[str]:
+    """Rename what `folder` must not pass on to `<name>.kit-refused`; the reasons, as logged."""
+    said = []
+    taken = read_submission(folder, max_bytes, course_digests=digests)
+    for refused in taken.refused:
+        if refused.name.endswith(".ipynb") or refused.name.endswith(REFUSED_SUFFIX) or refused.name == ".":
+            continue  # notebooks: the exporter reads them and says why it refuses one
+        said.append(_set_aside(folder, refused.name, refused.reason))
+    if TIMESTAMP in taken.files:
+        problem = timestamp_problem(taken.files[TIMESTAMP])
+        if problem:
+            said.append(_set_aside(folder, TIMESTAMP, problem + ": the submission has no time"))
+    return [line for line in said if line]
+
+
+def timestamp_problem(data: bytes) -> str | None:
+    """Why `data` is not a timestamp nbgrader can use, or None."""
+    if len(data) > MAX_TIMESTAMP_BYTES:
+        return f"it is {len(data)} bytes, not a time"
+    try:
+        text = data.decode("utf-8").strip()
+        if text:
+            parse_utc(text)
+    except (UnicodeDecodeError, ValueError, OverflowError, TypeError) as exc:
+        return f"it is not a time ({type(exc).__name__})"
+    return None
+
+
+def read_timestamp(folder: str):
+    """The time in `folder`'s timestamp.txt, or None (missing, a link, too large, not a time), as nbgrader
+    would read it but bounded and never failing."""
+    try:
+        data = read_regular_file(os.path.join(folder, TIMESTAMP), MAX_TIMESTAMP_BYTES)
+    except NotARegularFile:
+        return None
+    if timestamp_problem(data) or not data.strip():
+        return None
+    return parse_utc(data.decode("utf-8").strip())
+
+
+def _set_aside(folder: str, name: str, reason: str) -> str:
+    path = os.path.join(folder, name)
+    line = f"{printable(path)} is not passed on: {reason}"
+    try:
+        os.rename(path, _free_name(path))
+    except OSError as exc:  # nbgrader will copy it: the grader needs write access to submitted/
+        line += f"; it could not be set aside ({exc.strerror or exc})"
+        _app_log().error(line)
+        return line
+    _app_log().warning(line)
+    return line
+
+
+def _free_name(path: str) -> str:
+    """`path` + REFUSED_SUFFIX, numbered if taken (every candidate ends in the suffix nbgrader ignores)."""
+    candidate, number = path + REFUSED_SUFFIX, 1
+    while os.path.lexists(candidate):
+        candidate, number = f"{path}.{number}{REFUSED_SUFFIX}", number + 1
+    return candidate
+
+
+def _app_log():
+    return Application.instance().log if Application.initialized() else log
