@@ -139,6 +139,20 @@ class TestSequential:
             fail(f"make_sequential() should hold the layers Linear, ReLU, Linear, got {kinds or 'none'}")
 
 
+# A network class for count_parameters: submodules and a parameter of its own, no buffers.
+GRADER_NETWORK = """
+class GraderNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.first = nn.Linear(2, 5)
+        self.second = nn.Linear(5, 3)
+        self.scale = nn.Parameter(torch.ones(3))
+
+    def forward(self, x):
+        return self.second(torch.tanh(self.first(x))) * self.scale
+"""
+
+
 def expect_count(got, want: int, what: str):
     """The task: the number of parameter entries "as an int" (not a float, not a tensor)."""
     hint = " (.numel() gives an int; a tensor's .item() an int too)" if type(got) is not int else ""
@@ -162,10 +176,14 @@ class TestCountParameters:
         expect_count(student.call("count_parameters", remote), reference.count_parameters(local),
                      f"count_parameters of {local}".replace("\n", " "))
 
-    def test_the_lesson_network(self, student):
-        lesson_network = student.keep(student.define_reference(reference.ANN))  # the student's ANN is another task
-        expect_count(student.call("count_parameters", lesson_network), reference.count_parameters(reference.ANN()),
-                     "count_parameters(ANN())")
+    def test_a_network_class(self, student):
+        """A network of the grader's own class (the student's ANN is another task, and the lesson's
+        ANN is its answer, which the student's process must not be sent)."""
+        network = student.keep(student.define(GRADER_NETWORK, "GraderNetwork"))
+        local = {"torch": torch, "nn": torch.nn}
+        exec(GRADER_NETWORK, local)
+        expect_count(student.call("count_parameters", network), reference.count_parameters(local["GraderNetwork"]()),
+                     "count_parameters of a network class with two Linear layers and a Parameter of its own")
 
 
 def linear_pair(seed, sizes):

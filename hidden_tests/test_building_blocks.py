@@ -206,12 +206,19 @@ class TestMae:
         expect_loss_gradient(student, "mae", reference.mae, device, seed=18)
 
 
-# Losses of the grader's own for loss_gradient: it must work for any scalar loss.
-CUBIC_LOSS = "def cubic_loss(y_hat, y):\n    return ((y_hat - y) ** 3).abs().mean() + (y_hat * y).sum()\n"
+# Losses of the grader's own for loss_gradient: it must work for any scalar loss. None is the answer
+# of a task (the student's process can read what it is sent), and each runs there and here from one source.
+GRADER_LOSSES = {
+    "log_cosh": "def log_cosh(y_hat, y):\n    return torch.log(torch.cosh(y_hat - y)).mean()\n",
+    "pinball_loss": "def pinball_loss(y_hat, y):\n    return torch.maximum(0.8 * (y_hat - y), -0.2 * (y_hat - y)).sum() / 3\n",
+    "cubic_loss": "def cubic_loss(y_hat, y):\n    return ((y_hat - y) ** 3).abs().mean() + (y_hat * y).sum()\n",
+}
 
 
-def local_cubic_loss(y_hat, y):
-    return ((y_hat - y) ** 3).abs().mean() + (y_hat * y).sum()
+def local_loss_of(name):
+    namespace = {"torch": torch}
+    exec(GRADER_LOSSES[name], namespace)
+    return namespace[name]
 
 
 def autograd_gradient(loss_fn, y_hat, y):
@@ -221,14 +228,11 @@ def autograd_gradient(loss_fn, y_hat, y):
 
 
 class TestLossGradient:
-    @pytest.mark.parametrize("loss, shape, seed", [("half_mse", (8,), 41), ("mae", (3, 4), 42), ("cubic_loss", (5, 1), 43)])
+    @pytest.mark.parametrize("loss, shape, seed", [("log_cosh", (8,), 41), ("pinball_loss", (3, 4), 42),
+                                                   ("cubic_loss", (5, 1), 43)])
     def test_gradient(self, student, device, loss, shape, seed):
         y_hat, y = seeded(*shape, seed=seed, device=device), seeded(*shape, seed=seed + 50, device=device)
-        if loss == "cubic_loss":
-            remote_loss, local_loss = student.define(CUBIC_LOSS, "cubic_loss"), local_cubic_loss
-        else:
-            local_loss = getattr(reference, loss)
-            remote_loss = student.define_reference(local_loss)
+        remote_loss, local_loss = student.define(GRADER_LOSSES[loss], loss), local_loss_of(loss)
         got = student.call("loss_gradient", remote_loss, y_hat, y)
         what = f"loss_gradient({loss}, y_hat, y) for shape {shape}"
         want = autograd_gradient(local_loss, y_hat, y)
@@ -242,21 +246,22 @@ class TestLossGradient:
     @pytest.mark.side
     def test_leaves_the_callers_tensor_alone(self, student, device):
         y_hat, y = seeded(6, seed=44, device=device), seeded(6, seed=45, device=device)
-        kept = student.put(y_hat)
-        got = student.call("loss_gradient", student.define_reference(reference.half_mse), kept, y)
-        expect_tensor(got, autograd_gradient(reference.half_mse, y_hat, y), "loss_gradient(half_mse, y_hat, y)")
+        kept, loss = student.put(y_hat), student.define(GRADER_LOSSES["log_cosh"], "log_cosh")
+        got = student.call("loss_gradient", loss, kept, y)
+        want = autograd_gradient(local_loss_of("log_cosh"), y_hat, y)
+        expect_tensor(got, want, "loss_gradient(log_cosh, y_hat, y)")
         expect_equal(student.get(kept.attr("requires_grad")), False, "y_hat.requires_grad after loss_gradient "
                      "(work on a detached copy: the caller's tensor should not start recording gradients)")
         expect_tensor(student.get(kept), y_hat, "the caller's y_hat after loss_gradient")
         # A y_hat that requires grad, as a network's predictions do: the task's detached copy keeps
         # backward() off the caller's tensor, and the result is the same.
         tracked = student.put(y_hat.clone().requires_grad_())
-        what = "loss_gradient(half_mse, y_hat, y) for a y_hat that requires grad"
-        got = student.call("loss_gradient", student.define_reference(reference.half_mse), tracked, y)
+        what = "loss_gradient(log_cosh, y_hat, y) for a y_hat that requires grad"
+        got = student.call("loss_gradient", loss, tracked, y)
         if student.get(tracked.attr("grad")) is not None:
             fail(f"{what}: backward() reached the caller's y_hat and filled its .grad: a copy made without "
                  "detach() (y_hat.clone()) stays in y_hat's graph; work on y_hat.detach().clone()")
-        expect_tensor(got, autograd_gradient(reference.half_mse, y_hat, y), what)
+        expect_tensor(got, want, what)
         expect_equal(student.get(tracked.attr("requires_grad")), True, f"{what}: y_hat.requires_grad afterwards")
         expect_tensor(student.get(tracked), y_hat, f"{what}: the caller's y_hat afterwards")
 
@@ -311,6 +316,8 @@ class TestGradientStep:
 
 # A loss and a step of the grader's own, unlike the lesson's half MSE and gradient_step, so that
 # fit_line is graded on using the pieces it is given: the step also records each call.
+# A loss and a step of the grader's own for fit_line (neither is the answer of a task: the student's
+# process can read what it is sent); the step is no gradient step, any rule that moves w and b will do.
 FIT_PIECES = """
 class FitPieces:
     def __init__(self, scale):
@@ -318,28 +325,20 @@ class FitPieces:
         self.calls = []
 
     def loss(self, y_hat, y):
-        return self.scale * ((y_hat - y) ** 2).mean()
+        return self.scale * torch.log(torch.cosh(y_hat - y)).mean()
 
     def step(self, w, b, x, y, lr):
         self.calls.append(float(lr))
-        error = w * x + b - y
-        return w - lr * 2 * self.scale * (error * x).mean(), b - lr * 2 * self.scale * error.mean()
+        return w + lr * (y.mean() - w), b - lr * self.scale * (b + x.abs().mean())
 """
 FIT_SCALE = 0.3
 
 
-class LocalFitPieces:
+def local_fit_pieces(scale):
     """The same pieces, here."""
-
-    def __init__(self, scale):
-        self.scale, self.calls = scale, []
-
-    def loss(self, y_hat, y):
-        return self.scale * ((y_hat - y) ** 2).mean()
-
-    def step(self, w, b, x, y, lr):
-        error = w * x + b - y
-        return w - lr * 2 * self.scale * (error * x).mean(), b - lr * 2 * self.scale * error.mean()
+    namespace = {"torch": torch}
+    exec(FIT_PIECES, namespace)
+    return namespace["FitPieces"](scale)
 
 
 def global_tensor(student, name):
@@ -356,7 +355,7 @@ def fit_diagnosis(student, losses, x, y, lr, steps, want_losses):
     def matches(other):
         return len(other) == len(losses) and all(abs(a - b) <= 1e-4 * max(1.0, abs(b)) for a, b in zip(losses, other))
 
-    pieces = LocalFitPieces(FIT_SCALE)
+    pieces = local_fit_pieces(FIT_SCALE)
     if matches(reference.fit_line(x, y, lr, steps, reference.half_mse, pieces.step)[2]):
         return ("these are the losses of the lesson's half MSE, not of the loss_fn passed in: record "
                 "loss_fn(w * x + b, y), whatever loss the caller gives")
@@ -390,7 +389,7 @@ class TestFit:
                         f"step_fn was called {len(calls) if type(calls) is list else '?'} times, expected steps = {steps}")
         expect_property(all(abs(c - lr) <= 1e-9 * lr for c in calls), what,
                         f"step_fn was called with learning rates {sorted(set(calls))[:3]}, expected lr = {lr}: pass lr on")
-        local = LocalFitPieces(FIT_SCALE)
+        local = local_fit_pieces(FIT_SCALE)
         want_w, want_b, want_losses = reference.fit_line(x, y, lr, steps, local.loss, local.step)
         losses = expect_sequence(got[2], steps, f"{what}: the losses", f"{steps} losses")
         numbers = [expect_finite(loss, f"{what}: loss before step {step + 1}") for step, loss in enumerate(losses)]

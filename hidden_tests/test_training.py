@@ -3,8 +3,8 @@
 The training loop is graded by training the student's loop and the oracle's from the same
 initial weights on the same hidden data, and comparing the loss and parameter trajectories.
 When they differ, the oracle is rerun with typical mistakes to name the likely one. The model
-is the reference ANN, defined in the worker by the grader, so the student's copy of the given
-class does not count here.
+is a network of the grader's own (GRADER_NETWORK), defined in the worker by the grader, so the
+student's copy of the given class does not count here, and no reference code reaches the worker.
 """
 import pytest
 import torch
@@ -22,9 +22,30 @@ def hidden_data(seed, device, n=64):
     return X.to(device), Y.to(device)
 
 
+# The network that train and evaluate are graded with: not the lesson's ANN (the answer of a task in
+# ann, which the student's process must not be sent), one source run there and here.
+GRADER_NETWORK = """
+class GraderNetwork(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inner = nn.Linear(1, 4)
+        self.outer = nn.Linear(4, 1)
+
+    def forward(self, x):
+        return self.outer(torch.tanh(self.inner(x))) + 0.5 * x
+"""
+
+
+def grader_network():
+    """A new GraderNetwork, here."""
+    namespace = {"torch": torch, "nn": torch.nn}
+    exec(GRADER_NETWORK, namespace)
+    return namespace["GraderNetwork"]()
+
+
 def initial_weights(seed):
     torch.manual_seed(seed)
-    return reference.ANN().state_dict()
+    return grader_network().state_dict()
 
 
 def hidden_case(seed, device, n=64):
@@ -37,7 +58,7 @@ def oracle_run(seed, device, n, lr, epochs, mistake=None):
     """The reference loop on hidden case `seed`, or the loop with a typical `mistake`
     ("no zero_grad", "no step"): (losses, final state). Computed once per grading run."""
     weights, X, Y = hidden_case(seed, device, n)
-    model = reference.ANN().to(device)
+    model = grader_network().to(device)
     model.load_state_dict(weights)
     if mistake is None:
         return tuple(reference.train(model, X, Y, lr=lr, epochs=epochs)), model.state_dict()
@@ -82,7 +103,7 @@ def diagnose(student, losses, moved, seed, device, n, lr, epochs) -> str:
             return f"the losses match learning rate {other}, not lr={lr}: pass lr to optim.SGD"
     gX, gY = global_tensor(student, "X"), global_tensor(student, "Y")
     if gX is not None and gY is not None and gX.shape == gY.shape and gX.dim() == 2 and gX.shape[1] == 1:
-        model = reference.ANN().to(device)
+        model = grader_network().to(device)
         model.load_state_dict(initial_weights(seed))
         if close(losses, reference.train(model, gX.to(device), gY.to(device), lr=lr, epochs=epochs)):
             return "these are the losses of the notebook's global X and Y, not of the X and Y passed to train"
@@ -113,7 +134,7 @@ class GradModeProbe(nn.Module):
 
 
 def remote_model(student, weights, device):
-    model = student.keep(student.define_reference(reference.ANN))
+    model = student.keep(student.define(GRADER_NETWORK, "GraderNetwork"))
     student.call(model.attr("load_state_dict"), weights)
     student.call(model.attr("to"), device)
     return model
@@ -221,7 +242,7 @@ class TestEvaluate:
         weights, X, _ = hidden_case(seed, device, n=20)
         probe = student.keep(student.define(GRAD_MODE_PROBE, "GradModeProbe"), remote_model(student, weights, device))
         predictions = student.keep("evaluate", probe, X)
-        local = reference.ANN().to(device)
+        local = grader_network().to(device)
         local.load_state_dict(weights)
         got = student.get(predictions)
         global_X = global_tensor(student, "X")
@@ -243,7 +264,7 @@ class TestEvaluate:
     def test_predictions_stay_on_the_models_device(self, student):
         """On the meta device, a stand-in for a GPU that every grader has, the predictions stay
         where the model and X are."""
-        model = student.keep(student.define_reference(reference.ANN))
+        model = student.keep(student.define(GRADER_NETWORK, "GraderNetwork"))
         student.call(model.attr("to"), torch.device("meta"))
         X = torch.empty(7, 1, device="meta")
         what = "evaluate(model, X) for a model and X on the meta device (a stand-in for a GPU)"

@@ -156,7 +156,7 @@ def grade_notebook(nb: NotebookNode, workdir: str, hidden: str | os.PathLike, li
         run = _NotebookRun(nb, process, f"your notebook file could not be read: {unreadable}" if unreadable else None)
         tests = hidden_tests(hidden)
         tests.check([item for grade in run.grades.values() for item in grade.items])
-        student = Student(process) if process is not None else None
+        student = Student(process, references=tests.references) if process is not None else None
         for index, grade in run.grades.items():
             if grade.items and run.run_through(index):
                 grade.tests = tests.run(grade.items, student, process.deadline + GRACE_SECONDS)

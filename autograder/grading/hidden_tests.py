@@ -19,10 +19,13 @@ imports them afresh.
 """
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import queue
+import site
 import sys
+import sysconfig
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,6 +36,7 @@ import pytest
 from autograder.grading import cells
 from autograder.checks import CheckFailed
 from autograder.grading.device import grading_device
+from autograder.grading.reference_code import ReferenceCode
 from autograder.grading.student_process import Student, StudentCodeError, StudentProcessGone
 
 log = logging.getLogger(__name__)
@@ -89,6 +93,7 @@ class HiddenTests:
         self.folder = Path(folder).resolve()
         self.pid = os.getpid()
         self.items: dict[tuple[str, str], list] = {}  # (test file, class) -> its items, in file order
+        self.test_modules: set = set()  # the modules of the hidden tests, as collected
         self.collect_errors: list[str] = []
         self.exit_code = None
         self.abandoned = False
@@ -104,6 +109,8 @@ class HiddenTests:
         self._ready.wait()
         self.modules = _course_modules(set(sys.modules) - before, self.folder.parent)
         self.fingerprint = self._fingerprint()
+        # the course's code that the hidden tests import (the solutions), which they never send to a student
+        self.references = ReferenceCode.of_files(_reference_files(self))
 
     def _fingerprint(self) -> tuple:
         """The files this session's collection depends on, as they are now."""
@@ -171,6 +178,7 @@ class HiddenTests:
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session):
         for item in session.items:
+            self.test_modules.add(item.module)
             self.items.setdefault(self._key(item.path, item.cls.__name__ if item.cls else ""), []).append(item)
         self._ready.set()
         while (request := self._queue.get()) is not None:
@@ -200,6 +208,8 @@ class HiddenTests:
         excinfo = call.excinfo
         if excinfo is not None and excinfo.errisinstance(pytest.skip.Exception):
             return None  # pytest's own report
+        if excinfo is not None and excinfo.errisinstance(cells.AuthoringError) and self._request.error is None:
+            self._request.error = excinfo.value  # the course's mistake stops grading (engine.grade_notebook)
         if call.when == "call" or (excinfo is not None and call.when == "setup"):
             outcomes = self._request.outcomes
             message = "" if excinfo is None else student_message(excinfo.value, item.name)
@@ -223,6 +233,23 @@ def _course_modules(names: set[str], course: Path) -> dict[str, Path]:
         if file and name.split(".")[0] != engine and Path(file).resolve().is_relative_to(course):
             found[name] = Path(file).resolve()
     return found
+
+
+def _reference_files(session: HiddenTests) -> set[Path]:
+    """The files of the course's modules that the hidden tests import, outside their own folder and the
+    installed packages: those their collection imported, and those their modules hold (imported earlier
+    by whoever runs the grader)."""
+    course, engine, found = session.folder.parent, __name__.split(".")[0], set(session.modules.values())
+    for module in session.test_modules:
+        for value in vars(module).values():
+            owner = value if inspect.ismodule(value) else sys.modules.get(getattr(value, "__module__", None) or "")
+            file = getattr(owner, "__file__", None)
+            if (file and Path(file).suffix == ".py" and owner.__name__.split(".")[0] != engine
+                    and Path(file).resolve().is_relative_to(course)):
+                found.add(Path(file).resolve())
+    installed = [Path(folder).resolve() for folder in {*sysconfig.get_paths().values(), *site.getsitepackages()}]
+    return {path for path in found if not path.is_relative_to(session.folder)  # a venv may live in the course folder
+            and not any(path.is_relative_to(folder) for folder in installed)}
 
 
 def _stamp(path: Path) -> tuple:
