@@ -98,12 +98,13 @@ def graded(request, tmp_path_factory):
     course, home = corpus.copy_course(top / "course"), top / "home"
     home.mkdir()
     prefix, env, cgroup = _prefix(mode, home)
+    user = pwd.getpwnam(UNPRIVILEGED) if mode == "unprivileged" else None
     if mode == "unprivileged":  # the instructor's own folder
-        user = pwd.getpwnam(UNPRIVILEGED)
         for path in [top, *top.rglob("*")]:
             os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
     try:
-        yield course, corpus.grade_attacks(course, ROOT, prefix, env)
+        owner = (user.pw_uid, user.pw_gid) if mode == "unprivileged" else None
+        yield course, corpus.grade_attacks(course, ROOT, prefix, env, owner)
     finally:
         if cgroup:  # empty once nbgrader has ended
             os.rmdir(cgroup)

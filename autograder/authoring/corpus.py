@@ -23,7 +23,7 @@ from autograder.nbgrader import gradebook
 from autograder.nbgrader.command import nbgrader as run_nbgrader
 from autograder.nbgrader.course import Course
 from autograder.authoring.solutions import ROOT
-from autograder.authoring.submissions import Case, build_notebook, read_case, case_files
+from autograder.authoring.submissions import Case, build_notebook, read_case, case_files, write_special_files
 
 COURSE_FILES = ["source", "release", "autograder", "hidden_tests", "solutions", "nbgrader_config.py"]
 UNREADABLE = ("dave", "tensors")  # tests/sample_class/dave/tensors holds a broken .ipynb, not a case file
@@ -150,6 +150,7 @@ def write_submission(course: Path, entry: Entry, root: Path = ROOT) -> None:
     for name, data in case_files(entry.case, nb, f"{entry.assignment}.ipynb").items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
+    write_special_files(entry.case, folder)
 
 
 # The attacks run under tighter limits than the defaults, so that a loop or a bomb costs seconds.
@@ -166,12 +167,13 @@ class AttackRun:
 
 
 def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
-                  env: dict | None = None) -> AttackRun:
+                  env: dict | None = None, owner: tuple[int, int] | None = None) -> AttackRun:
     """Grade every attack (and honest students after each) through `nbgrader autograde`, twice.
 
     First every student submits the reference solution and is graded; then the attacks are
     submitted and regraded, so a grade that survives from the first run shows up as a failure.
-    `prefix` and `env` are passed to `nbgrader` (another user, a memory cap).
+    `prefix` and `env` are passed to `nbgrader` (another user, a memory cap); `owner` (uid, gid)
+    owns the attacks' submission folders, as the grader's own after a collect.
     """
     attacks = attack_entries(root)
     reference = Case(Path("reference"), "reference", {})
@@ -186,8 +188,11 @@ def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
     for assignment in sets:
         nbgrader(course, "autograde", assignment, "--force", *limits, **run)
     for entry in attacks:
-        shutil.rmtree(submit(course, entry.student, entry.assignment).parent)
+        folder = submit(course, entry.student, entry.assignment).parent
+        shutil.rmtree(folder)
         write_submission(course, entry, root)
+        for path in [folder, *folder.rglob("*")] if owner else []:
+            os.chown(path, *owner, follow_symlinks=False)
     peaks: dict[str, float] = {}
     results = [nbgrader(course, "autograde", assignment, "--force", *limits, check=False, peaks=peaks, **run)
                for assignment in sets]

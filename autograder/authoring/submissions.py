@@ -19,13 +19,17 @@ every grader has, so there is no device-specific case (a `# device:` line is ref
 Attacks on the notebook file itself (tests/attacks/) use three more lines:
 `# tamper: <what> <grade_id> [value]` edits a test cell's metadata or source (see TAMPERING),
 `# file: <form>` writes the notebook in a broken or unusual form (see FILE_FORMS), and
-`# extra-file: <name> <bytes>` adds a file of that size to the submission folder, and
+`# extra-file: <name> <bytes>` adds a file of that size to the submission folder,
+`# text-file: <name> <text>` adds a file holding that text (a `timestamp.txt` that is not a time),
+`# link: <name> <target>` puts a symbolic link there (the notebook's own name replaces the notebook;
+a relative target is taken from `submitted/<student>/<assignment>/`), `# fifo: <name>` a FIFO, and
 `# honest-after: <n>` grades n honest students after the attack instead of one.
 """
 from __future__ import annotations
 
 import base64
 import json
+import os
 import random
 import re
 from dataclasses import dataclass, field
@@ -52,6 +56,9 @@ class Case:
     tamper: list[list[str]] = field(default_factory=list)
     file_form: str | None = None
     extra_files: dict[str, int] = field(default_factory=dict)
+    text_files: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    fifos: list[str] = field(default_factory=list)
     honest_after: int = 1
 
 
@@ -71,6 +78,9 @@ def read_case(path: Path) -> Case:
                 file_form=fields.get("file") or None,
                 extra_files={name: int(size) for name, size in
                              re.findall(r"^# extra-file: (\S+) (\d+)\s*$", header, re.MULTILINE)},
+                text_files=dict(re.findall(r"^# text-file: (\S+) (.*?)\s*$", header, re.MULTILINE)),
+                links=dict(re.findall(r"^# link: (\S+) (\S+)\s*$", header, re.MULTILINE)),
+                fifos=re.findall(r"^# fifo: (\S+)\s*$", header, re.MULTILINE),
                 honest_after=int(next(iter(re.findall(r"^# honest-after: (\d+)\s*$", header, re.MULTILINE)), 1)))
     for what, *_ in case.tamper:
         if what not in TAMPERING:
@@ -244,7 +254,20 @@ def case_files(case: Case, nb, notebook_name: str) -> dict[str, bytes]:
     files = {notebook_name: form(nb) if form else nbformat.writes(nb).encode()}
     for name, size in case.extra_files.items():
         files[name] = random.Random(name).randbytes(size)
+    for name, text in case.text_files.items():
+        files[name] = text.encode()
     return files
+
+
+def write_special_files(case: Case, folder: Path) -> None:
+    """The links and FIFOs of `case` in the student's `folder` (after case_files' files are written)."""
+    for name, target in case.links.items():
+        path = folder / name
+        if path.exists() or path.is_symlink():
+            path.unlink()
+        path.symlink_to(target)
+    for name in case.fifos:
+        os.mkfifo(folder / name)
 
 
 def build_sample_class(assignment: str, root: Path = ROOT, target: Path | None = None) -> list[Path]:
