@@ -106,6 +106,14 @@ c.Limits.call_seconds = 60
 c.AssignLatePenalties.plugin_class = "autograder.nbgrader.late.DeductPerDayLate"
 c.DeductPerDayLate.fraction_per_day = 0.10
 
+# The exchange (autograder/nbgrader/exchange.py): collect takes a submission only from a folder of
+# `<student>+<assignment>+<time>` with a safe id (c.StudentIds.pattern) that, on a hub (nbgrader's
+# c.ExchangeCollect.check_owner, on by default), its student owns; it copies regular files only, never
+# through a link, up to c.Limits.files_mb, and no copy of a course file; release_feedback publishes only
+# the feedback page of each notebook of the assignment. What each refuses is said in the log.
+c.ExchangeFactory.collect = "autograder.nbgrader.exchange.KitCollect"
+c.ExchangeFactory.release_feedback = "autograder.nbgrader.exchange.KitReleaseFeedback"
+
 # Last, with the limits set: `nbgrader autograde` starts the sandbox now, so that its imports run
 # while nbgrader gets on with its own work (start-up is most of the time of a small class).
 start_sandbox_early(c)
