@@ -59,3 +59,21 @@ def test_late_submission_loses_the_stated_points(collected):
     # 30 hours late: two started days at 10% each of the score; nbgrader keeps the penalty beside the score
     assert seconds_late == 30 * 3600 and score == pytest.approx(full) and penalty == pytest.approx(0.2 * full)
     assert f"jonesbob is late by 2 started day(s): {0.2 * full:.2f} of {full:.2f} points deducted" in graded
+
+
+def test_a_name_that_makes_no_safe_student_id_is_not_collected():
+    """Moodle names a file by the student's full name; one with no letter a-z or digit made an empty
+    id (a submission in submitted/<assignment>/), one with a quote would reach formgrader's scripts."""
+    from autograder.nbgrader.lms import MoodleCollector
+
+    class Moodle(MoodleCollector):  # the course's part, without a course
+        def released_notebooks(self):
+            return ["tensors.ipynb"]
+
+        def submission_times(self):
+            return {}
+
+    moodle = Moodle()
+    assert moodle.collect("John Smith_1234567_assignsubmission_file_tensors.ipynb")["student_id"] == "john-smith"
+    for name in ("李雷_1234567_assignsubmission_file_tensors.ipynb", "Ωμέγα_1234568_assignsubmission_file_tensors.ipynb"):
+        assert moodle.collect(name) is None, name

@@ -10,7 +10,8 @@ The zip goes into downloaded/<assignment>/archive/. File names, as each LMS writ
           uploaded file in it (full name, participant id, uploaded name); the id is `john-smith`.
 Neither writes the submission time into the name: give it in downloaded/<assignment>/submission_times.csv
 (`student_id,timestamp` lines, e.g. exported from the LMS) and the late policy applies. Every file
-that is not collected, and every notebook collected under another name, is logged with the reason.
+that is not collected, and every notebook collected under another name, is logged with the reason;
+so is a name whose id, made plain, is not a safe id (c.StudentIds.pattern, autograder/nbgrader/student_ids.py).
 """
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ import re
 from nbgrader.plugins import FileNameCollectorPlugin
 from nbgrader.utils import find_all_notebooks
 from traitlets import Unicode
+
+from autograder.nbgrader.student_ids import StudentIds
 
 
 class LmsCollector(FileNameCollectorPlugin):
@@ -52,6 +55,10 @@ class LmsCollector(FileNameCollectorPlugin):
             return None
         info = match.groupdict()
         info["student_id"] = self.student_id(info["student_id"])
+        problem = StudentIds(parent=self).problem(info["student_id"])
+        if problem:
+            self.log.warning("Not collected: %s: %s", relative, problem)
+            return None
         if os.path.splitext(info["file_id"])[1] not in self.valid_ext:
             self.log.warning("Not collected: %s from %s is not a notebook (%s)", info["file_id"], info["student_id"],
                              ", ".join(self.valid_ext))
