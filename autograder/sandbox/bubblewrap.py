@@ -10,7 +10,8 @@
   (/etc/subuid, mapped by newuidmap into a user namespace the sandbox runs in).
 - per student process: rlimits on CPU time (soft = hard, so SIGXCPU cannot be caught into more
   time), file size, processes and data; a cgroup of its own where the machine allows it
-  (inside/cgroups.py), in which the kernel caps memory (with the scratch files) and processes;
+  (inside/cgroups.py), in which the kernel caps memory (with the scratch files) and processes,
+  and gives it a CPU share of its own (else the zygote keeps the share: inside/cpu_share.py);
   the zygote kills one whose memory (the cgroup's anonymous memory, else the RSS of all its
   processes), process/thread count or GPU memory (inside/gpu_memory.py) passes its limit.
   RLIMIT_AS is not used: torch reserves far more address space than it uses.
@@ -157,6 +158,14 @@ class BubblewrapSandbox(Sandbox):
                       f"0.1 s (with RLIMIT_DATA behind memory, and RLIMIT_NPROC only with root), and a "
                       f"fast allocation can pass the memory limit before it is seen; give the grader "
                       f"root or a delegated cgroup (KIT_CGROUP_PARENT)")
+        if ready.get("cpu_cgroups") is not True:
+            warn_once(f"notebooks get no CPU share from the kernel here (no cgroup cpu controller for this "
+                      f"grading run), so the sandbox keeps each notebook to its {self.limits.cpus:g} CPU itself: "
+                      f"it adds up the notebook's CPU time every 0.1 s and stops its processes (SIGSTOP) while it "
+                      f"is over its share. Between two checks a notebook can take every core, and CPU time of a "
+                      f"process that ended unseen is not counted, so a CPU hog can still slow a notebook graded "
+                      f"beside it, though not for long; give the grader root or a delegated cgroup with the "
+                      f"cpu controller (KIT_CGROUP_PARENT)")
 
     @property
     def alive(self) -> bool:

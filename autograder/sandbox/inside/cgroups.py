@@ -10,6 +10,12 @@ cgroup v2 is used where the run's folder can get the memory and pids controllers
 memory and pids hierarchies. Where neither can be written (a grader without root and without
 a delegated cgroup), there are no cgroups and the sandbox says what is lost.
 
+The cpu controller, where the run can have it too (v2: enabled beside memory and pids; v1: the
+cpu hierarchy), gives each notebook a CPU share of its own: a quota of `cpus` CPUs and the same
+weight as any other notebook, so that a notebook's many processes (however many sessions they
+make) compete as one and cannot starve a neighbour graded at the same time. Without it the
+zygote keeps the quota itself (cpu_share.py).
+
 Written here rather than taken from a library: cgroupspy knows only v1 and is no longer kept
 up, and libcgroup's tools would cost the zygote a process per call. This file is also loaded
 inside the sandbox, so it imports nothing of the kit.
@@ -20,6 +26,7 @@ import time
 
 INSIDE = "/kit-cgroup"  # where the run's folders are seen inside the sandbox
 CONTROLLERS = ("memory", "pids")
+CPU_PERIOD_US = 100_000  # the quota's period: the kernel's default
 
 
 def _read(path):
@@ -89,7 +96,7 @@ def _remove_abandoned(parent):
 
 class RunCgroups:
     """The grading run's cgroup folders on the grader's side: {"unified": folder} or
-    {"memory": folder, "pids": folder}."""
+    {"memory": folder, "pids": folder} and, where the run got one, {"cpu": folder}."""
 
     def __init__(self, folders):
         self.folders = folders
@@ -116,6 +123,11 @@ class RunCgroups:
                 folder = os.path.join(parent, name)
                 os.mkdir(folder)
                 _write(f"{folder}/cgroup.subtree_control", " ".join(f"+{c}" for c in CONTROLLERS))
+                for place in (parent, folder):  # the cpu controller where it is delegated: else no share
+                    try:
+                        _write(f"{place}/cgroup.subtree_control", "+cpu")
+                    except OSError:
+                        break
                 return cls({"unified": folder}), ""
             except OSError as exc:
                 reasons.append(f"cgroup v2 at {parent}: {exc.strerror}")
@@ -134,6 +146,15 @@ class RunCgroups:
                 break
             folders[controller] = folder
         else:
+            cpu = next((m for m in mounts if m[2] == "cgroup" and "cpu" in m[3]), None)
+            if cpu is not None:  # optional: without it the notebooks get no share from the kernel
+                folder = os.path.join(_folder(cpu[0], cpu[1], own.get("cpu", "/")), name)
+                try:
+                    _remove_abandoned(os.path.dirname(folder))
+                    os.mkdir(folder)
+                    folders["cpu"] = folder
+                except OSError:
+                    pass
             return cls(folders), ""
         cls(folders).remove()
         return None, "; ".join(reasons)
@@ -185,6 +206,24 @@ class NotebookCgroup:
         else:
             _write(self._file("memory", "memory.limit_in_bytes"), str(memory_bytes))
         _write(self._file("pids", "pids.max"), str(processes))
+
+    def share_cpu(self, cpus):
+        """At most `cpus` CPUs for all the notebook's processes together, and the weight every
+        notebook has; only where has_cpu()."""
+        quota = max(1000, int(cpus * CPU_PERIOD_US))
+        if "unified" in self.folders:
+            _write(self._file("cpu", "cpu.weight"), "100")
+            _write(self._file("cpu", "cpu.max"), f"{quota} {CPU_PERIOD_US}")
+        else:
+            _write(self._file("cpu", "cpu.shares"), "1024")
+            _write(self._file("cpu", "cpu.cfs_period_us"), str(CPU_PERIOD_US))
+            _write(self._file("cpu", "cpu.cfs_quota_us"), str(quota))
+
+    def has_cpu(self):
+        """Whether the kernel can hold this notebook to a CPU share (the cpu controller is here)."""
+        if "unified" in self.folders:
+            return os.path.exists(self._file("cpu", "cpu.max"))
+        return "cpu" in self.folders
 
     def memory_in_use(self):
         """Bytes of memory the notebook's processes wrote (anonymous pages). Pages they share

@@ -12,7 +12,7 @@ warms up once (warm_up.py), then forks one child per notebook (see Zygote): set 
 student's process (student_setup.py), in a pid namespace of its own under a keeper where the
 sandbox allows it (keeper.py), it serves that notebook's requests on its own pipes
 (notebook_server.serve). The zygote watches every child's memory and processes (procfs.py,
-cgroups.py, gpu_memory.py).
+cgroups.py, gpu_memory.py), and its CPU share where the kernel does not keep it (cpu_share.py).
 
 The files of this folder are all that is bound into the sandbox, so they import only each
 other, the standard library and what the Python installation holds (torch, IPython).
@@ -28,6 +28,7 @@ import sys
 import time
 
 import cgroups  # sibling files: this process runs as a script, from this folder
+import cpu_share
 import gpu_memory
 import keeper
 import lazy_dynamo
@@ -63,6 +64,7 @@ class Zygote:
         self.sandboxed = sandboxed  # alone in a pid namespace, so leftovers can be found and killed
         self.contained = False  # each child in pid and mount namespaces of its own (see probe_containment)
         self.cgroup_run = cgroup_run  # each child in a cgroup of its own (see cgroups.py)
+        self.cpu_in_cgroups = False  # the kernel keeps each child's CPU share; else cpu_share.py
         self._cgroup_names = (f"notebook-{n}" for n in itertools.count())
         self.children = {}
         self.spare = None  # (pid, socket, cgroup) of the child forked ahead of time
@@ -79,7 +81,8 @@ class Zygote:
         self.fork_spare()
         wire.send(self.sock.fileno(), {"ok": True, "threads": len(os.listdir("/proc/self/task")),
                                        "contained": self.contained, "why": why,
-                                       "cgroups": self.cgroup_run is not None, "cgroups_why": cgroup_why})
+                                       "cgroups": self.cgroup_run is not None, "cgroups_why": cgroup_why,
+                                       "cpu_cgroups": self.cpu_in_cgroups})
         warm_up_steps, warmed = [], False  # the later warm-up starts once the first notebook has ended
         while True:
             ready = select.select([self.sock], [], [], 0 if warm_up_steps else WATCH_SECONDS)[0]
@@ -146,6 +149,12 @@ class Zygote:
         try:
             cgroup.create()
             cgroup.limit(64 << 20, 16)
+            if cgroup.has_cpu():
+                try:
+                    cgroup.share_cpu(1.0)
+                    self.cpu_in_cgroups = True
+                except OSError:
+                    pass
             pid = os.fork()
             if pid == 0:
                 try:
@@ -157,7 +166,7 @@ class Zygote:
             if code != 0:
                 raise OSError(code - 100, os.strerror(code - 100))
         except OSError as exc:
-            self.cgroup_run = None
+            self.cgroup_run, self.cpu_in_cgroups = None, False
             return f"a notebook cannot enter a cgroup of its own ({exc.strerror or exc})"
         finally:
             cgroup.remove()
@@ -224,6 +233,8 @@ class Zygote:
                         limits = request["limits"]
                         cgroup.limit(limits["memory_bytes"] + limits["disk_bytes"],
                                      limits["processes"] + (2 if self.contained else 0))
+                        if self.cpu_in_cgroups:
+                            cgroup.share_cpu(limits["cpus"])
                     socket.send_fds(channel, [b"N"], fds)
                     wire.send(channel.fileno(), request)
                 except OSError:  # the spare is gone (killed from outside): fork another
@@ -240,7 +251,8 @@ class Zygote:
             for fd in fds:
                 os.close(fd)
         self.children[pid] = {"scratch": scratch, "uid": request["uid"], "limits": request["limits"],
-                              "cgroup": cgroup, "reason": None, "status": None, "ended": False}
+                              "cgroup": cgroup, "reason": None, "status": None, "ended": False,
+                              "cpu": None if self.cpu_in_cgroups else cpu_share.CpuShare(request["limits"]["cpus"])}
         return {"ok": True, "pid": pid}
 
     def members(self, pid, processes):
@@ -274,6 +286,10 @@ class Zygote:
         for pid in live:
             child, members = self.children[pid], self.members(pid, processes)
             limits = child["limits"]
+            if child["cpu"] is not None and not child["ended"]:
+                # a contained child's keeper and init are the kit's: counted, never stopped
+                kit = {pid, *(p.pid for p in members if p.ppid == pid)} if self.contained else set()
+                child["cpu"].watch([p.pid for p in members], [p.pid for p in members if p.pid not in kit])
             if child["cgroup"] is not None:  # its own pages only, not those it shares with the zygote
                 memory = child["cgroup"].memory_in_use()
             else:
