@@ -9,6 +9,7 @@ import torch
 
 from autograder.checks import expect_int, expect_number, expect_property, expect_sequence, expect_tensor, fail, kind_of
 from autograder.grading.student_process import StudentCodeError
+from autograder.grading.rules import AUTOGRAD, Rule
 from solutions import ann as reference
 
 LINEAR_RELU_LINEAR = [(3, 1), (3,), (1, 3), (1,)]
@@ -317,16 +318,10 @@ class TestLinearFromLesson:
         expect_tensor(bias, torch.empty(3, device="meta"), f"{what}: the bias")
 
 
-# Grader code run in the worker: the student's backprop with autograd switched off. Under
-# no_grad, and any tensor an autograd graph would save for backward() raises instead
-# (torch.enable_grad(), requires_grad_() and torch.autograd.grad inside the function alike).
-WITHOUT_AUTOGRAD = '''
-def without_autograd(f, *args):
-    def refuse(tensor):
-        raise RuntimeError("AUTOGRAD SWITCHED OFF: backward() and torch.autograd are not available here")
-    with torch.no_grad(), torch.autograd.graph.saved_tensors_hooks(refuse, lambda tensor: tensor):
-        return f(*args)
-'''
+# The task's rule on how: the chain rule by hand. Its answer cell is read for autograd, then run alone
+# in a fresh process with autograd switched off (autograder/grading/answer_alone.py).
+BACKPROP_RULE = Rule("backprop", AUTOGRAD, "compute the gradients with the chain rule yourself: the hidden "
+                     "tests switch autograd off")
 
 BACKPROP_NAMES = ("dW1", "db1", "dW2", "db2")
 
@@ -383,20 +378,8 @@ def name_backprop_mistakes(got, case, what):
                  "example, so its gradient sums over the rows (the 1/m is already in dL/dy_hat)")
 
 
-def student_function(student, name):
-    """A handle to the student's function `name` itself, not called: for grader code to call it."""
-    return student.handle(name)
-
-
 def call_backprop(student, case, device, what):
-    try:
-        got = student.call(student.define(WITHOUT_AUTOGRAD, "without_autograd"), student_function(student, "backprop"),
-                            *(t.to(device) for t in case))
-    except StudentCodeError as error:
-        if "AUTOGRAD SWITCHED OFF" in error.evalue:
-            fail(f"{what}: your function uses autograd (backward(), torch.autograd or requires_grad_()); compute "
-                 "the gradients with the chain rule yourself: the hidden tests switch autograd off")
-        raise
+    got = student.alone(BACKPROP_RULE).call("backprop", *(t.to(device) for t in case))
     return expect_sequence(got, 4, what, "(dW1, db1, dW2, db2)")
 
 

@@ -6,6 +6,7 @@ from autograder.checks import (constant_factor, expect_equal, expect_finite, exp
                                expect_python_float, expect_sequence, expect_tensor, expect_tensor_like, fail, kind_of,
                                loss_has_grown)
 from autograder.grading.student_process import StudentCodeError
+from autograder.grading.rules import AUTOGRAD, Rule
 from solutions import building_blocks as reference
 
 LESSON_X = torch.linspace(-2, 2, 40)
@@ -266,9 +267,10 @@ class TestLossGradient:
         expect_tensor(student.get(tracked), y_hat, f"{what}: the caller's y_hat afterwards")
 
 
-# The task: "computed with the formulas above, not by autograd (no backward())": x and y are made
-# under torch.inference_mode() in the worker, tensors autograd cannot record, so a backward()
-# through them fails while the formulas work.
+# The task: "computed with the formulas above, not by autograd (no backward())". Its answer cell is
+# read for autograd, then run alone in a fresh process with autograd switched off
+# (autograder/grading/answer_alone.py); x and y are made there under torch.inference_mode(), as the task says.
+STEP_RULE = Rule("gradient_step", AUTOGRAD, "compute the gradients with the formulas, not with backward()")
 INFERENCE_COPY = "def inference_copy(t):\n    with torch.inference_mode():\n        return t.clone()\n"
 
 
@@ -277,15 +279,10 @@ class TestGradientStep:
     def test_one_step(self, student, device, w, b, lr, seed):
         x, y = line_data(seed, device)
         w_t, b_t = torch.tensor(w, device=device), torch.tensor(b, device=device)
-        inference_copy = student.define(INFERENCE_COPY, "inference_copy")
+        alone = student.alone(STEP_RULE, inference_copy=INFERENCE_COPY)
+        inference_copy = alone.defined["inference_copy"]
         what = f"gradient_step(w={w}, b={b}, x, y, lr={lr})"
-        try:
-            got = student.call("gradient_step", w_t, b_t, student.keep(inference_copy, x), student.keep(inference_copy, y), lr)
-        except StudentCodeError as error:
-            if "Inference tensors cannot be saved for backward" in error.evalue:
-                fail(f"{what} used autograd (backward() or torch.autograd.grad) on x and y made under "
-                     "torch.inference_mode(): compute the gradients with the formulas, not with backward()")
-            raise
+        got = alone.call("gradient_step", w_t, b_t, alone.keep(inference_copy, x), alone.keep(inference_copy, y), lr)
         got = expect_sequence(got, 2, what, "a pair (new_w, new_b)")
         want_w, want_b = reference.gradient_step(w_t, b_t, x, y, lr)
         # The oracle's step equals autograd's, so a correct hand derivation matches both.

@@ -12,6 +12,7 @@ import torch
 from autograder.checks import (computed_once, expect_finite, expect_int, expect_number, expect_property,
                                expect_python_float, expect_sequence, expect_tensor, expect_tensor_like, fail)
 from autograder.grading.student_process import StudentCodeError
+from autograder.grading.rules import Rule
 from solutions import training as reference
 
 
@@ -119,8 +120,13 @@ def diagnose(student, losses, moved, seed, device, n, lr, epochs) -> str:
 
 # Wraps a model to record, at each forward pass, whether autograd was recording (grad mode on, or
 # an output that requires grad): how `evaluate` computed its predictions, not only what they are.
+# Defined before the answer cell runs alone (EVALUATE_RULE), with torch's own functions saved then,
+# so that nothing the student's code patches (torch.is_grad_enabled, Tensor.requires_grad) is asked.
 GRAD_MODE_PROBE = """
 class GradModeProbe(nn.Module):
+    is_grad_enabled = staticmethod(torch._C.is_grad_enabled)
+    requires_grad = staticmethod(torch._C.TensorBase.requires_grad.__get__)
+
     def __init__(self, inner):
         super().__init__()
         self.inner = inner
@@ -128,9 +134,10 @@ class GradModeProbe(nn.Module):
 
     def forward(self, x):
         out = self.inner(x)
-        self.recording.append(bool(torch.is_grad_enabled() or out.requires_grad))
+        self.recording.append(bool(GradModeProbe.is_grad_enabled() or GradModeProbe.requires_grad(out)))
         return out
 """
+EVALUATE_RULE = Rule("evaluate", None, "call the model inside torch.no_grad()")
 
 
 def remote_model(student, weights, device):
@@ -240,15 +247,12 @@ class TestEvaluate:
     def test_predictions_without_a_graph(self, student, device, seed):
         """The predictions, and how they were made: no graph recorded inside the forward pass."""
         weights, X, _ = hidden_case(seed, device, n=20)
-        probe = student.keep(student.define(GRAD_MODE_PROBE, "GradModeProbe"), remote_model(student, weights, device))
+        student = student.alone(EVALUATE_RULE, GradModeProbe=GRAD_MODE_PROBE)  # the answer cell alone
+        probe = student.keep(student.defined["GradModeProbe"], remote_model(student, weights, device))
         predictions = student.keep("evaluate", probe, X)
         local = grader_network().to(device)
         local.load_state_dict(weights)
-        got = student.get(predictions)
-        global_X = global_tensor(student, "X")
-        if isinstance(got, torch.Tensor) and got.shape != X.shape and global_X is not None and got.shape == global_X.shape:
-            fail(f"evaluate(model, X): your predictions have the shape {tuple(got.shape)} of the notebook's global X, "
-                 f"not {tuple(X.shape)}: predict for the X passed in")
+        got = student.get(predictions)  # (a notebook's global X is a name from outside the answer cell: refused)
         # the device is graded on meta below, alike on every grader
         expect_tensor(got, reference.evaluate(local, X), "evaluate(model, X)", check_device=False)
         if student.get(predictions.attr("requires_grad")) is not False:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from nbformat import NotebookNode, from_dict
 
 from autograder.grading import cells
+from autograder.grading.answer_alone import AnswerCell
 from autograder.grading.cell_result import CellResult
 from autograder.grading.hidden_tests import TestOutcome, hidden_tests
 from autograder.grading.student_process import Student, StudentProcess, StudentProcessGone
@@ -159,7 +160,8 @@ def grade_notebook(nb: NotebookNode, workdir: str, hidden: str | os.PathLike, li
         student = Student(process, references=tests.references) if process is not None else None
         for index, grade in run.grades.items():
             if grade.items and run.run_through(index):
-                grade.tests = tests.run(grade.items, student, process.deadline + GRACE_SECONDS)
+                with AnswerCell.of(nb.cells, index, process.limits) as student.answer:
+                    grade.tests = tests.run(grade.items, student, process.deadline + GRACE_SECONDS)
         run.run_through(len(nb.cells))
         return run.finish()
     except cells.AuthoringError:

@@ -216,6 +216,16 @@ class Student:
         self.process, self.seed, self.fake_devices = process, seed, fake_devices
         self.references = references  # the course's reference code, which `define` never sends
 
+    answer = None  # the answer cell of the test cell being graded (answer_alone.AnswerCell), set by the engine
+
+    def alone(self, rule, **definitions: str) -> "Student":
+        """The answer cell of the test cell being graded, run alone in a fresh process under `rule`
+        (a rules.Rule) after the grader's `definitions` ({name: code}, as for `define`; their handles
+        in the result's `defined`): see autograder/grading/answer_alone.py."""
+        if self.answer is None:
+            raise RuntimeError("Student.alone is for the hidden tests of a test cell being graded")
+        return self.answer.alone(self, rule, definitions)
+
     def with_seed(self, seed: int) -> "Student":
         """The same student, calling with another seed (to see whether results are random)."""
         return Student(self.process, seed, self.fake_devices, self.references)
