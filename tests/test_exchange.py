@@ -18,7 +18,6 @@ import hashlib
 import os
 import pwd
 import re
-import shutil
 import subprocess
 import sys
 from datetime import datetime, timezone
@@ -164,7 +163,7 @@ def test_a_hand_made_submission_of_links_scores_0_and_gets_only_its_feedback_pag
     assert len(pages) == 2 and carol_page in pages, (sorted(pages), log)
     assert all(b"Score:" in page and page != source.read_bytes() for page in pages.values())
     assert re.search(r"Not released: answers.html of carol", log) and re.search(r"Not released: extra.html of carol", log), log
-    assert b"tensors (Score: 0.0 / " in pages[carol_page]
+    assert b"tensors (Score: 0.0 / " in pages[carol_page] and b"tensors.ipynb was not collected: " in pages[carol_page]
 
 
 def kit_user(name: str) -> str:

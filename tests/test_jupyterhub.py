@@ -14,7 +14,11 @@ repository's layout) in the instructor's home. For one assignment:
    answer by hand, generates and releases feedback;
 4. each student fetches the feedback and sees their score, carol her mistake named;
 5. from carol's own server, through the hub, alice's submission, the hidden tests and the
-   solutions cannot be read, nor alice's server reached.
+   solutions cannot be read, nor alice's server reached;
+6. carol hands in again by hand, from her own server: a folder in the exchange's inbound whose
+   notebook links to the source notebook, with pages linking to it and to the gradebook; the
+   instructor collects, autogrades and releases feedback as before: carol scores 0 and nothing of
+   the course is released.
 
 Screenshots go with the other browser tests' (browser_steps.SCREENSHOTS, names hub-*.png).
 Skips, saying why, only where no hub answers; where .ci/run started one (KIT_HUB_REQUIRED=1), a hub
@@ -22,6 +26,7 @@ that does not answer fails the test instead.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -35,7 +40,7 @@ import pytest
 
 import browser_steps
 import formgrader_steps
-from autograder.authoring.corpus import full_points
+from autograder.authoring.corpus import full_points, gradebook_scores
 from autograder.authoring.submissions import build_notebook, read_case
 from browser_steps import CHROMIUM, ROOT, chromium
 from formgrader_steps import click_and_succeed, grade_by_hand, open_page, student_row, submission_page, wait_for_text
@@ -254,26 +259,54 @@ print('PROBE ' + json.dumps(seen, sort_keys=True))
 """
 
 
-def probe_from_server(user: User, paths: dict[str, str]) -> dict[str, object]:
-    """Run the probe in a notebook in the user's own lab (their kernel, their uid): {what: READ|denied|missing},
-    and the lesson's files found where the server runs from."""
-    lesson_names = ["hidden_tests", "solutions", f"test_{ASSIGNMENT}.py", f"{ASSIGNMENT}.ipynb"]
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE % (json.dumps(paths), lesson_names))],
+def run_in_server(user: User, name: str, code: str, marker: str) -> str:
+    """Run `code` in a notebook of the user's own lab (their kernel, their uid), as they would: what it
+    printed after `marker`."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)],
                                   metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
                                                            "language": "python"}})
-    response = user.api("PUT", "contents/probe.ipynb", {"type": "notebook", "format": "json", "content": nb})
+    response = user.api("PUT", f"contents/{name}.ipynb", {"type": "notebook", "format": "json", "content": nb})
     assert response.ok, response.text()[:500]
     page = user.page
-    page.goto(f"{user.server}/lab/workspaces/probe/tree/probe.ipynb?reset")
+    page.goto(f"{user.server}/lab/workspaces/{name}/tree/{name}.ipynb?reset")
     cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").first
     cell.wait_for(timeout=90_000)
     page.get_by_text(re.compile(r"\| Idle$")).first.wait_for(timeout=120_000)
     cell.locator(".jp-InputArea-prompt").click()
     page.keyboard.press("Shift+Enter")
     output = cell.locator(".jp-OutputArea-output")
-    wait_for_text(output.first, r"PROBE \{", timeout=120)
-    shoot(page, f"{user.name}-cannot-read")
-    return json.loads(output.first.inner_text().split("PROBE ", 1)[1].strip())
+    wait_for_text(output.first, rf"{marker} ", timeout=120)
+    return output.first.inner_text().split(f"{marker} ", 1)[1].strip()
+
+
+def probe_from_server(user: User, paths: dict[str, str]) -> dict[str, object]:
+    """Run the probe in a notebook in the user's own lab (their kernel, their uid): {what: READ|denied|missing},
+    and the lesson's files found where the server runs from."""
+    lesson_names = ["hidden_tests", "solutions", f"test_{ASSIGNMENT}.py", f"{ASSIGNMENT}.ipynb"]
+    seen = run_in_server(user, "probe", PROBE % (json.dumps(paths), lesson_names), "PROBE")
+    shoot(user.page, f"{user.name}-cannot-read")
+    return json.loads(seen)
+
+
+# What a student can do in the exchange's inbound folder, which every user may write (mode 733): make
+# a submission folder by hand, as nbgrader's submit names one, its notebook a link to the instructor's
+# source notebook, beside it pages that link to that notebook and to the gradebook, and a submission
+# secret of their own, which names the feedback pages released to them.
+HAND_MADE = """\
+import datetime, json, os
+inbound, student, assignment, source, gradebook, secret = json.loads(%r)
+now = datetime.datetime.now(datetime.timezone.utc).strftime('%%Y-%%m-%%d %%H:%%M:%%S.%%f UTC')
+folder = os.path.join(inbound, f'{student}+{assignment}+{now}+handmade')
+os.mkdir(folder)
+os.chmod(folder, 0o777)
+os.symlink(source, os.path.join(folder, f'{assignment}.ipynb'))
+os.symlink(source, os.path.join(folder, 'answers.html'))
+os.symlink(gradebook, os.path.join(folder, 'gradebook.html'))
+for name, text in (('timestamp.txt', now), ('submission_secret.txt', secret)):
+    with open(os.path.join(folder, name), 'w') as handle:
+        handle.write(text)
+print('HANDED ' + json.dumps(sorted(os.listdir(folder))))
+"""
 
 
 def expected_scores() -> dict[str, tuple[float, float]]:
@@ -400,6 +433,42 @@ def test_a_course_on_the_hub(hub, browser):
     response = carol.context.request.get(f"{carol.server}/formgrader/manage_assignments")
     assert response.status == 404, (response.status, response.text()[:300])
     timings["isolation checked"] = time.monotonic() - started
+
+    # 6. carol hands in again, by hand: a folder in the exchange's inbound made from her own server, its
+    # notebook a link to the source notebook (nbgrader's collect copied it as the instructor: 17/17),
+    # answers.html a link to it (nbgrader's release_feedback published it under a name her secret gives).
+    # The instructor collects, autogrades and releases feedback in formgrader as before: carol's notebook
+    # is graded as the release notebook, 0 (her earlier grade does not stay), and nothing but the pages
+    # of the assignment's notebooks is released.
+    source = course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    secret = "5ec7e7" * 20
+    handed = run_in_server(carol, "handin", HAND_MADE % json.dumps(
+        [str(exchange / COURSE_ID / "inbound"), carol_name, ASSIGNMENT, str(source), str(course / "gradebook.db"),
+         secret]), "HANDED")
+    assert json.loads(handed) == sorted(["answers.html", f"{ASSIGNMENT}.ipynb", "gradebook.html",
+                                         "submission_secret.txt", "timestamp.txt"]), handed
+    formgrader(instructor, "manage_assignments")
+    click_and_succeed(page, assignment_row(page).locator("td.collect a"))
+    submitted = course / "submitted" / carol_name / ASSIGNMENT
+    assert sorted(p.name for p in submitted.iterdir()) == ["submission_secret.txt", f"{ASSIGNMENT}.ipynb", "timestamp.txt"]
+    assert not any(p.is_symlink() for p in submitted.iterdir())
+    assert (submitted / f"{ASSIGNMENT}.ipynb").read_bytes() != source.read_bytes()
+    formgrader(instructor, f"manage_submissions/{ASSIGNMENT}")
+    text = click_and_succeed(page, student_row(page, carol_name).locator("td.autograde a"))
+    assert f"Successfully autograded '{ASSIGNMENT}' for student '{carol_name}'" in text, text
+    autograded = gradebook_scores(course, ASSIGNMENT)
+    assert sum(autograded[carol_name].values()) == 0 and sum(autograded[alice_name].values()) == scores[alice_name][0]
+    formgrader(instructor, "manage_assignments")
+    click_and_succeed(page, assignment_row(page).locator("td.generate-feedback a"))
+    click_and_succeed(page, assignment_row(page).locator("td.release-feedback a"))
+    released = {p.name: p.read_bytes() for p in (exchange / COURSE_ID / "feedback").iterdir()}
+    page_of = {name: hashlib.md5((secret + name).encode()).hexdigest() + ".html"  # as fetch_feedback names them
+               for name in (ASSIGNMENT, "answers", "gradebook")}
+    assert page_of[ASSIGNMENT] in released and len(released) == 3, sorted(released)  # alice's; carol's two
+    assert b"was not collected" in released[page_of[ASSIGNMENT]]
+    assert not any(page == source.read_bytes() or b"BEGIN SOLUTION" in page or b"SQLite" in page
+                   for page in released.values())
+    timings["hand-made submission refused"] = time.monotonic() - started
     print("\njupyterhub course timings (s since the start): "
           + ", ".join(f"{what} {seconds:.0f}" for what, seconds in timings.items()))
     for user in (instructor, *students.values()):

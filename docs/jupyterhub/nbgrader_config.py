@@ -7,7 +7,8 @@ as well be /etc/jupyter/nbgrader_config.py. The instructor's own ~/.jupyter/nbgr
 """
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
-# The exchange: a folder that every user can write (mode 777, as nbgrader's documentation says);
+# The exchange: a folder that every user can write (mode 777, as nbgrader's documentation says, plus the
+# sticky bit, 1777, so that no student can rename the instructor's course folder and put their own there);
 # nbgrader makes <course>/outbound (755), <course>/inbound (733: students write, only the
 # instructor lists) and <course>/feedback (711) in it.
 c.Exchange.root = "/srv/nbgrader/exchange"
