@@ -31,7 +31,7 @@ def answer_code(notebook_cells: list, test_index: int) -> str | None:
         if cells.is_test_cell(cell):
             break
         if cell.get("cell_type") == "code" and cells.nbgrader_meta(cell).get("solution"):
-            found.append(cell.source)
+            found.append(cell.get("source", ""))
     return "\n\n".join(reversed(found)) if found else None
 
 

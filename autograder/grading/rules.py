@@ -80,8 +80,8 @@ def check(code: str, rule: Rule) -> None:
     try:
         tree = ast.parse(code)
     except SyntaxError as exc:
-        raise RuleBroken(f"{rule.task}: line {exc.lineno} of its answer cell is not plain Python, as a task with a "
-                         f"rule on how must be (no magics or shell commands): {rule.why}") from None
+        raise RuleBroken(f"{rule.task} has a line that is not plain Python in line {exc.lineno} of its answer cell, "
+                         f"where a task with a rule on how allows no magics or shell commands: {rule.why}") from None
     broken = _Reader(rule).first_break(tree)
     if broken is not None:
         line, (used, reason) = broken
