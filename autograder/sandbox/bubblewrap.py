@@ -162,9 +162,9 @@ class BubblewrapSandbox(Sandbox):
             warn_once(f"notebooks get no CPU share from the kernel here (no cgroup cpu controller for this "
                       f"grading run), so the sandbox keeps each notebook to its {self.limits.cpus:g} CPU itself: "
                       f"it adds up the notebook's CPU time every 0.1 s and stops its processes (SIGSTOP) while it "
-                      f"is over its share. Between two checks a notebook can take every core, and CPU time of a "
-                      f"process that ended unseen is not counted, so a CPU hog can still slow a notebook graded "
-                      f"beside it, though not for long; give the grader root or a delegated cgroup with the "
+                      f"is over its share. Between two checks a notebook can take every core, and the CPU time of "
+                      f"a process that started and ended between two checks without being waited for is not "
+                      f"counted, so a CPU hog can still slow a notebook graded beside it; give the grader root or a delegated cgroup with the "
                       f"cpu controller (KIT_CGROUP_PARENT)")
 
     @property

@@ -9,8 +9,8 @@ has all its processes stopped (SIGSTOP, which no process can catch or ignore), a
 many processes or sessions it makes, and a neighbour graded at the same time keeps the rest.
 
 What it cannot do as the kernel does: a notebook runs unchecked between two watches (and longer
-while the zygote itself waits for a CPU), and CPU time of a process that ended unreaped between
-two watches is not counted.
+while the zygote itself waits for a CPU), and the CPU time of a process that started and ended
+between two watches without being waited for (its parent ignores SIGCHLD) is not counted.
 """
 import os
 import signal
@@ -36,7 +36,7 @@ class CpuShare:
     def __init__(self, cpus):
         self.cpus = cpus
         self.balance = AHEAD_SECONDS * cpus
-        self.used = 0.0  # CPU seconds of the notebook's processes at the last watch
+        self.used = None  # CPU seconds of the notebook's processes at the last watch
         self.seen = time.monotonic()
         self.stopped = False
 
@@ -45,6 +45,8 @@ class CpuShare:
         stop or continue `stoppable` (those of them that are the student's) as the balance says."""
         now = time.monotonic()
         used = sum(cpu_seconds(pid) for pid in everyone)
+        if self.used is None:  # the first watch: the set-up of the child forked ahead of time is not charged
+            self.used = used
         # a process reaped by one the zygote does not count takes its time with it: never negative
         self.balance += self.cpus * (now - self.seen) - max(0.0, used - self.used)
         self.balance = min(self.balance, AHEAD_SECONDS * self.cpus)
