@@ -164,8 +164,8 @@ class BubblewrapSandbox(Sandbox):
                       f"it adds up the notebook's CPU time every 0.1 s and stops its processes (SIGSTOP) while it "
                       f"is over its share. Between two checks a notebook can take every core, and the CPU time of "
                       f"a process that started and ended between two checks without being waited for is not "
-                      f"counted, so a CPU hog can still slow a notebook graded beside it; give the grader root or a delegated cgroup with the "
-                      f"cpu controller (KIT_CGROUP_PARENT)")
+                      f"counted, so a CPU hog can still slow a notebook graded beside it; give the grader root "
+                      f"or a delegated cgroup with the cpu controller (KIT_CGROUP_PARENT)")
 
     @property
     def alive(self) -> bool:
