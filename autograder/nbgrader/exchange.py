@@ -12,8 +12,9 @@ the folder) and fails the whole run on a name it cannot parse. `KitCollect` inst
   c.ExchangeCollect.check_owner (on by default: the setting of a hub, where each student is a user
   of the machine), that its student does not own; the run goes on with the next;
 - copies the folder through grading/submission_files.py: regular files only, each read once,
-  never through a link, within c.Limits.files_mb; a link, device, FIFO or copy of a course file is
-  left out with a line in the log; so is a file with the name of a feedback page;
+  never through a link, within c.Limits.files_mb; a link, device, FIFO or copy of a course file (but
+  the release's, which the student was given) is left out with a line in the log; so is a file with
+  the name of a feedback page;
 - writes, for each notebook of the release that it did not take, the release notebook marked with
   the reason, which the kit grades 0 with that reason (no earlier grade stays);
 - records the submission's time in `timestamp.txt`: the student's, read bounded, where it is a
@@ -181,22 +182,21 @@ class KitCollect(ExchangeCollect):
         """{name: bytes} to write into submitted/, or None when the folder cannot be read at all."""
         student = record["username"]
         coursedir = self.coursedir
-        notebooks = notebook_digests(coursedir, self.config)
-        taken = read_submission(src_path, Limits(parent=self).files_mb << 20, course_digests=notebooks)
+        # a copy of a file of the release is what the student was given (an unedited notebook is worth 0 by
+        # the usual rules); of any other course file, it is not the student's work
+        taken = read_submission(src_path, Limits(parent=self).files_mb << 20,
+                                course_digests=notebook_digests(coursedir, self.config))
         if any(refused.name == "." for refused in taken.refused):
             self.log.warning("Not collected: %s: %s", printable(record["filename"], newlines=False),
                              next(r.reason for r in taken.refused if r.name == "."))
             return None
         files, refused = {}, list(taken.refused)
         released = self.released_notebooks()
-        course = course_digests(coursedir, self.config)
         pages = {os.path.splitext(name)[0] + ".html" for name in released}
         for name, data in taken.files.items():
             if _ignored(name, coursedir.ignore):
                 continue
-            if not name.endswith(".ipynb") and course.get(digest(data)):
-                refused.append(Refused(name, f"it is a copy of a course file ({course[digest(data)]})"))
-            elif name in pages:
+            if name in pages:
                 refused.append(Refused(name, "it has the name of the feedback page of a notebook"))
             elif name == SECRET and _secret_problem(data) is not None:
                 refused.append(Refused(name, _secret_problem(data)))
