@@ -20,9 +20,9 @@ class Limits(Configurable):
                          ).tag(config=True)
     notebook_seconds = Float(600.0, help="Seconds (wall clock) for the whole notebook: cells and hidden tests."
                              ).tag(config=True)
-    cpus = Float(1.0, min=0.01, help="CPUs all the notebook's processes together may use at once, on average: the cgroup cpu "
-                           "controller's quota where there is one, else kept by the sandbox (inside/cpu_share.py)."
-                 ).tag(config=True)
+    cpus = Float(1.0, min=0.01, help="CPUs that all the notebook's processes together may use at once, on average: "
+                                     "the cgroup cpu controller's quota where there is one, else kept by the "
+                                     "sandbox (inside/cpu_share.py).").tag(config=True)
     cpu_seconds = Integer(600, help="CPU seconds of the notebook's processes (RLIMIT_CPU, soft = hard)."
                           ).tag(config=True)
     memory_mb = Integer(2048, help="MiB of resident memory for all the notebook's processes.").tag(config=True)
@@ -46,8 +46,8 @@ class Limits(Configurable):
 
     def for_child(self, uid, limit_data: bool) -> dict:
         """The limits as the zygote applies them to one notebook's process (in bytes), run as `uid`."""
-        return {"cpu_seconds": int(self.cpu_seconds), "cpus": float(self.cpus), "file_bytes": self.file_size_mb * MiB,
-                "disk_bytes": self.disk_mb * MiB,
+        return {"cpu_seconds": int(self.cpu_seconds), "cpus": float(self.cpus),
+                "file_bytes": self.file_size_mb * MiB, "disk_bytes": self.disk_mb * MiB,
                 "memory_bytes": self.memory_mb * MiB, "processes": self.processes,
                 "gpu_memory_bytes": self.gpu_memory_mb * MiB,
                 # RLIMIT_NPROC counts every process of the uid: only meaningful for a uid of its own
