@@ -83,10 +83,16 @@ HOSTILE = {
     "a frame": ("def f():\n    return (i for i in []).gi_frame\n", "uses `gi_frame`"),
     "a pickle": ("torch.load('model.pt')\n", "uses `load`"),
     "a patched module": ("torch.is_grad_enabled = lambda: False\n", "changes `torch.is_grad_enabled`"),
+    "a module's part": ("nn.Module.forward.__defaults__[0] = 1\n", "changes `nn.Module.forward.__defaults__[0]`"),
     "a patched class of a module": ("nn.Module.__call__ = None\n", "changes `nn.Module.__call__`"),
     "a deleted attribute": ("del torch.Tensor.requires_grad\n", "changes `torch.Tensor.requires_grad`"),
     "a match pattern's attribute": ("match torch:\n    case object(autograd=ag):\n        pass\n", "uses `autograd`"),
     "a magic": ("%time 1\n", "is not plain Python"),
+    "getattr passed on": ("g = getattr\ng(torch, 'auto' + 'grad')\n", "uses `getattr` in line 1"),
+    "a module through an alias": ("t = torch\nt.is_grad_enabled = lambda: False\n", "changes `t.is_grad_enabled`"),
+    "a module through a parameter": ("def patch(m):\n    m.no_grad = None\n", "changes `m.no_grad` in line 2"),
+    "a cell past the reading's size": ("x = 1\n" * 20_000, "more than the 100000"),
+    "nesting past the parser's depth": ("x = " + "(" * 500 + ")" * 500 + "\n", "line 1"),
 }
 
 
@@ -217,7 +223,7 @@ def test_an_answer_cell_runs_alone_after_the_graders_definitions(main_student, t
 def test_machinery_reached_at_run_time_breaks_the_rule(main_student):
     """What the reading lets through (here a rule whose names match nothing) meets the lockdown."""
     unread = Rule("f", Machinery(AUTOGRAD.what, r"(?!)", AUTOGRAD.lockdown, AUTOGRAD.refusal), "do it by hand")
-    code = "def f(x):\n    p = x.clone()\n    p.requires_grad = True\n    p.sum().backward()\n"
+    code = "def f(x):\n    x.clone().requires_grad_().sum().backward()\n"
     with AnswerCell(code, "cell 3", Limits(cell_seconds=20, call_seconds=20)) as main_student.answer:
         with pytest.raises(RuleBroken, match="used autograd .*, which is switched off for this task: do it by hand"):
             main_student.alone(unread).call("f", __import__("torch").ones(2))

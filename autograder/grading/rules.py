@@ -70,15 +70,21 @@ BUILTIN_NAMES = frozenset(dir(builtins)) - DYNAMIC_BUILTINS
 ESCAPES = re.compile(r"(sys|os|builtins|importlib|imp|ctypes|ctypeslib|gc|threading|multiprocessing|"
                      r"subprocess|inspect|pickle|marshal|types|modules|ops|library|jit|fx|hub|package|load|"
                      r"loads|cpp_extension|utils|overrides|export|compiler|compile|classes|distributed|"
-                     r"serialization|(gi|cr|ag|tb|f|co)_\w+)")
+                     r"serialization|f2py|distutils|(gi|cr|ag|tb|f|co)_\w+)")
 ALLOWED_DUNDERS = frozenset({"__init__"})
+MAX_ANSWER_CHARS = 100_000  # an answer is a few lines; ast would hold a notebook-sized cell many times over
 UNREADABLE = "which reaches code by ways the grader cannot check (so a task with a rule on how may not)"
 
 
 def check(code: str, rule: Rule) -> None:
     """Raise RuleBroken, naming the first line that breaks `rule`, unless `code` (an answer cell) keeps it."""
+    if len(code) > MAX_ANSWER_CHARS:
+        raise RuleBroken(f"{rule.task} has an answer cell of {len(code)} characters, more than the {MAX_ANSWER_CHARS} "
+                         f"the grader reads for a task with a rule on how: {rule.why}")
     try:
         tree = ast.parse(code)
+    except (RecursionError, MemoryError, ValueError):  # nested past the parser's depth; a NUL character
+        raise RuleBroken(f"{rule.task} has an answer cell that could not be read as Python: {rule.why}") from None
     except SyntaxError as exc:
         raise RuleBroken(f"{rule.task} has a line that is not plain Python in line {exc.lineno} of its answer cell, "
                          f"where a task with a rule on how allows no magics or shell commands: {rule.why}") from None
@@ -109,6 +115,7 @@ class _Reader:
     def first_break(self, tree: ast.Module) -> tuple[int, tuple[str, str]] | None:
         bound, modules = _bound(tree)
         modules |= PRELUDE_NAMES
+        self.called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
         for node in sorted(ast.walk(tree), key=lambda n: (getattr(n, "lineno", 0), getattr(n, "col_offset", 0))):
             says = self.node_breaks(node, bound, modules)
             if says:
@@ -116,8 +123,11 @@ class _Reader:
         return None
 
     def node_breaks(self, node: ast.AST, bound: set[str], modules: set[str]) -> tuple[str, str] | None:
-        if isinstance(node, (ast.Attribute, ast.Subscript)) and not isinstance(node.ctx, ast.Load) \
-                and _root(node) in modules:
+        # Patching: an attribute set or deleted on anything but `self` (a module reached through an
+        # alias or a parameter looks like any other object to this reading), a module's part.
+        if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load) and _root(node) != "self":
+            return f"changes `{ast.unparse(node)}`", "while an answer graded by a rule sets attributes of `self` only"
+        if isinstance(node, ast.Subscript) and not isinstance(node.ctx, ast.Load) and _root(node) in modules:
             return f"changes `{ast.unparse(node)}`", "a module's, which an answer graded by a rule may not change"
         if isinstance(node, ast.Attribute):
             return self.name_breaks(node.attr)
@@ -157,7 +167,8 @@ class _Reader:
         name = node.id
         if name in bound or name in PRELUDE_NAMES:
             return None
-        if (name.startswith("__") and name.endswith("__")) or name in DYNAMIC_BUILTINS:
+        if (name.startswith("__") and name.endswith("__")) or name in DYNAMIC_BUILTINS \
+                or (name in LITERAL_ONLY and id(node) not in self.called):  # g = getattr; g(torch, name)
             return f"uses `{name}`", UNREADABLE
         if name not in BUILTIN_NAMES:
             return (f"uses `{name}`", "a name from outside the cell: a task with a rule on how is graded from its "
