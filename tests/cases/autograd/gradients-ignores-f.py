@@ -1,6 +1,6 @@
 # case: mistake: differentiates compute_d (the lesson's d) instead of the function f it is given
 # base: reference
-# expect: gradients-check=0.75
+# expect: gradients-check=0
 # says: gradients-check: these are the gradients of the lesson's d, not of f
 # %% gradients-answer
 def gradients(f, x_value, y_value):
