@@ -132,6 +132,16 @@ def test_each_attack_gets_its_message(graded, attack):
         assert text in corpus.cell_feedback(course, attack, entry.assignment, grade_id), f"{grade_id}: {text!r}"
 
 
+@pytest.mark.parametrize("attack", [a for a, e in ATTACKS.items() if e.case.never_says])
+def test_no_attack_sees_what_it_must_not(graded, attack):
+    """What the grader sends a student's process (tests/attacks/building_blocks/records-what-the-grader-defines.py
+    prints it) holds no reference solution."""
+    course, _ = graded
+    entry = ATTACKS[attack]
+    for grade_id, text in entry.case.never_says:
+        assert text not in corpus.cell_feedback(course, attack, entry.assignment, grade_id), f"{grade_id}: {text!r}"
+
+
 def test_the_honest_students_after_each_attack_keep_full_marks(graded):
     course, run = graded
     honest = [e for e in run.entries if "-then-honest" in e.student]

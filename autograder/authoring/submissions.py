@@ -12,7 +12,8 @@ A case file is Python with a header and cell sections:
 replaces that cell's code; `# %% after <grade_id>` inserts a new code cell after it.
 `expect` lists the points each named autograded cell should earn; cells not named
 should earn full points on a `reference` base and 0 on a `release` base. Each
-`# says: <grade_id>: <text>` line names text that cell's feedback must contain.
+`# says: <grade_id>: <text>` line names text that cell's feedback must contain, and each
+`# never-says: <grade_id>: <text>` line text it must not contain (reference code that reached the student's process).
 A case holds on every grading device: device behaviour is graded on the meta device, which
 every grader has, so there is no device-specific case (a `# device:` line is refused).
 
@@ -53,6 +54,7 @@ class Case:
     insert_after: dict[str, list[str]] = field(default_factory=dict)
     description: str = ""
     says: list[tuple[str, str]] = field(default_factory=list)
+    never_says: list[tuple[str, str]] = field(default_factory=list)
     tamper: list[list[str]] = field(default_factory=list)
     file_form: str | None = None
     extra_files: dict[str, int] = field(default_factory=dict)
@@ -74,6 +76,7 @@ def read_case(path: Path) -> Case:
         raise ValueError(f"{path}: base must be 'reference' or 'release', not {base!r}")
     says = re.findall(r"^# says: ([\w-]+): (.*?)\s*$", header, re.MULTILINE)
     case = Case(Path(path), base, expect, description=fields.get("case", ""), says=says,
+                never_says=re.findall(r"^# never-says: ([\w-]+): (.*?)\s*$", header, re.MULTILINE),
                 tamper=[line.split() for line in re.findall(r"^# tamper: (.*?)\s*$", header, re.MULTILINE)],
                 file_form=fields.get("file") or None,
                 extra_files={name: int(size) for name, size in
