@@ -8,8 +8,8 @@ before any of the student's code runs where it is graded:
 - here, `check` reads the answer cell's code (ast, never run): it may not name the machinery the
   rule forbids (`Machinery.names`), nor reach a name any way this reading cannot follow (getattr
   of a computed name, eval, exec, imports outside a short list, dunder and private attributes,
-  frames, threads, pickles), nor change an attribute of a module, nor use a name that another cell
-  defines;
+  frames, threads, pickles), nor set an attribute of anything but `self` (patching), nor use a name
+  that another cell defines;
 - answer_alone.py then runs that cell alone in a fresh student process, after the machinery's
   `lockdown` (grader code) has switched it off there, so what the hidden tests grade was computed
   by that cell under the rule, with nothing an earlier cell prepared.
