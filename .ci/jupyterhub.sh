@@ -15,8 +15,8 @@
 # (users this script made before are emptied, others of those names are refused); puts the course
 # (this repository's layout: source, release, hidden_tests, solutions, autograder,
 # nbgrader_config.py) in /home/instructor/course with the instructor's nbgrader_config.py and the
-# class list in its gradebook; makes the exchange /srv/nbgrader/exchange (mode 777, as nbgrader
-# documents) empty; disables formgrader and create-assignment in the students' servers. The
+# class list in its gradebook; makes the exchange /srv/nbgrader/exchange (mode 1777: the 777 nbgrader
+# documents, sticky) empty; disables formgrader and create-assignment in the students' servers. The
 # passwords and the hub's address go to /srv/jupyterhub/test-users.json (mode 600), which the test
 # reads. All but the environment is made anew on each run, so that the test sees a course that
 # has not started.
@@ -158,7 +158,7 @@ done
 
 # The exchange, empty
 rm -rf "$EXCHANGE"
-install -d -m 777 "$EXCHANGE"
+install -d -m 1777 "$EXCHANGE"  # sticky: no student renames the course folder in it
 
 # The hub
 install -d -m 700 "$STATE"
