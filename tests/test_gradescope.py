@@ -82,6 +82,18 @@ def test_a_link_to_the_courses_own_notebook_is_not_a_submission(course, tmp_path
     results = gradescope_run(course, submission)
     assert results["score"] == 0, results
     assert "is not in your submission (it has no notebook at all)" in results["output"]
+    assert f"{ASSIGNMENT}.ipynb was not read: it is a link" in results["output"]
+
+
+def test_a_copy_of_the_courses_source_notebook_is_not_a_submission(course, tmp_path):
+    """A regular file with the source notebook's bytes (a hard link, a copy made where the course
+    leaked) is refused by its bytes, and the student is told why."""
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / f"{ASSIGNMENT}.ipynb").write_bytes((course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes())
+    results = gradescope_run(course, submission)
+    assert results["score"] == 0, results
+    assert f"{ASSIGNMENT}.ipynb was not read: it is a copy of a course file" in results["output"]
 
 
 def test_an_assignment_the_course_does_not_have_stops_with_a_message(course, tmp_path):

@@ -81,6 +81,14 @@ def test_a_copy_of_a_course_file_is_refused_by_its_bytes(folder):
     assert "reference.txt" not in taken.files
 
 
+def test_a_hard_link_to_a_course_file_is_refused_by_its_bytes(folder, tmp_path):
+    course_file = tmp_path / "source.ipynb"
+    course_file.write_bytes(SOURCE.read_bytes())
+    os.link(course_file, folder / "hard.txt")
+    taken = read_submission(folder, 1 << 20, course_digests=course_file_digests([course_file]))
+    assert "a copy of a course file" in reasons(taken)["hard.txt"]
+
+
 def test_write_files_writes_plain_new_files(folder, tmp_path):
     write_files(read_submission(folder, 1 << 20).files, tmp_path / "copy")
     assert (tmp_path / "copy" / "data" / "x.csv").read_text() == "1,2\n"

@@ -59,8 +59,8 @@ def course_digests(coursedir: CourseDirectory, config=None) -> dict[str, str]:
 
 
 def notebook_digests(coursedir: CourseDirectory, config=None) -> dict[str, str]:
-    """The course files a submitted notebook may not be a copy of: all but the release's (an
-    unedited release notebook is a submission, worth 0 by the usual rules)."""
+    """The course files no submitted file may be a copy of: all but the release's, which the student
+    was given (an unedited release notebook is a submission, worth 0 by the usual rules)."""
     released = coursedir.release_directory + os.sep
     return {digest: name for digest, name in course_digests(coursedir, config).items() if not name.startswith(released)}
 
@@ -81,7 +81,7 @@ def refuse_unsafe_files(assignment=None, student=None, notebooks=(), **_) -> Non
     app = Application.instance() if Application.initialized() else None
     config = app.config if app is not None else None
     coursedir = getattr(app, "coursedir", None) or CourseDirectory(config=config)
-    digests = course_digests(coursedir, config)
+    digests = notebook_digests(coursedir, config)
     limit = Limits(config=config).files_mb << 20
     for folder in folders:
         set_aside_unsafe_files(folder, limit, digests)
