@@ -56,3 +56,41 @@ def test_a_submission_that_a_sanitizing_step_fails_on_scores_0_and_the_class_goe
     assert scores["ben"] == full
     said = corpus.cell_feedback(course, "ana", "tensors", "zeros-check")
     assert "nbgrader could not process it (RuntimeError: a step nbgrader cannot get past)" in said
+
+
+PLANTING_HOOK = '''
+import os
+
+from autograder.nbgrader.submission_guard import refuse_unsafe_files
+
+
+def guard_then_block_the_copy(notebooks=(), **kwargs):
+    refuse_unsafe_files(notebooks=notebooks, **kwargs)
+    for path in notebooks:  # a folder where nbgrader will copy notes.txt: its copy then fails
+        if "/ana/" in path:
+            os.makedirs(os.path.dirname(path).replace("/submitted/", "/autograded/") + "/notes.txt/x", exist_ok=True)
+'''
+
+
+def test_a_submission_that_nbgrader_fails_on_before_grading_scores_0_not_the_earlier_grade(tmp_path):
+    """nbgrader logs a submission it fails on and goes on; the gradebook must not keep the grade of
+    the previous submission (the kit's pre-convert hook scores it 0 before nbgrader's steps)."""
+    course = corpus.copy_course(tmp_path / "course")
+    reference = Case(Path("reference"), "reference", {})
+    corpus.nbgrader(course, "generate_assignment", "tensors", "--force")
+    for student in ("ana", "ben"):
+        corpus.write_submission(course, corpus.Entry("tensors", student, reference))
+    corpus.nbgrader(course, "autograde", "tensors", "--force")
+    full = corpus.full_points("tensors", ROOT)
+    assert corpus.gradebook_scores(course, "tensors")["ana"] == full
+
+    (course / "planting_hook.py").write_text(PLANTING_HOOK)
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write("\nc.Autograde.pre_convert_hook = 'planting_hook.guard_then_block_the_copy'\n")
+    (corpus.submit(course, "ana", "tensors").parent / "notes.txt").write_text("mine")
+    run = corpus.nbgrader(course, "autograde", "tensors", "--force", check=False)
+
+    assert "There was an error processing" in run.stderr  # nbgrader failed ana's submission
+    scores = corpus.gradebook_scores(course, "tensors")
+    assert scores["ana"] == dict.fromkeys(full, 0.0)  # not the earlier full marks
+    assert scores["ben"] == full

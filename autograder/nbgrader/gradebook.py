@@ -86,6 +86,23 @@ def autograded_scores(db_url: str, assignment: str) -> dict[str, dict[tuple[str,
 _engines: dict[tuple, Engine] = {}
 
 
+def forget_autograded_scores(db_url: str, course_id: str, assignment: str, student: str) -> int:
+    """Score 0 every autograded cell of the student's recorded submission (before it is graded again,
+    so that a grading that fails leaves 0, never the earlier grade); how many cells held points."""
+    with api.Gradebook(db_url, course_id) as gradebook:
+        try:
+            submission = gradebook.find_submission(assignment, student)
+        except api.MissingEntry:
+            return 0
+        forgotten = 0
+        for notebook in submission.notebooks:
+            for grade in notebook.grades:
+                if grade.cell.cell_type == "code" and grade.auto_score:
+                    grade.auto_score, forgotten = 0.0, forgotten + 1
+        gradebook.db.commit()
+        return forgotten
+
+
 def _identity(db_url: str) -> tuple | None:
     """What names one database in this process, or None when it must not be shared."""
     url = make_url(db_url)

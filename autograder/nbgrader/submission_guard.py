@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import parse_utc
@@ -25,6 +26,7 @@ from autograder.grading.text import printable
 from autograder.grading.submission_files import (
     NotARegularFile, course_file_digests, read_regular_file, read_submission,
 )
+from autograder.nbgrader import gradebook
 from autograder.sandbox import Limits
 
 REFUSED_SUFFIX = ".kit-refused"
@@ -85,6 +87,17 @@ def refuse_unsafe_files(assignment=None, student=None, notebooks=(), **_) -> Non
     limit = Limits(config=config).files_mb << 20
     for folder in folders:
         set_aside_unsafe_files(folder, limit, digests)
+        forget_earlier_grade(coursedir, folder)
+
+
+def forget_earlier_grade(coursedir: CourseDirectory, folder: str) -> None:
+    """The submission in `folder` scores 0 until its grading ends: a step of nbgrader's that still
+    fails on it (nbgrader then logs it and goes on with the next student) leaves 0, not the old grade."""
+    pattern = coursedir.format_path(coursedir.submitted_directory, "(?P<student>[^/]+)", "(?P<assignment>[^/]+)",
+                                    escape=True)
+    found = re.fullmatch(pattern, os.path.normpath(folder))
+    if found:
+        gradebook.forget_autograded_scores(coursedir.db_url, coursedir.course_id, found["assignment"], found["student"])
 
 
 def set_aside_unsafe_files(folder: str, max_bytes: int, digests: dict[str, str]) -> list[str]:
