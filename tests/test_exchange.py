@@ -20,10 +20,11 @@ import pwd
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import nbformat
+from nbgrader.utils import parse_utc
 import pytest
 
 from autograder.authoring.corpus import full_points, gradebook_scores, nbgrader
@@ -215,7 +216,9 @@ def test_collect_refuses_another_students_id_unsafe_ids_bad_names_and_links(tmp_
     log = instructor("collect", "tensors").stderr
     assert sorted(p.name for p in (course / "submitted").iterdir()) == [alice], log
     assert (course / "submitted" / alice / "tensors" / "tensors.ipynb").read_text() == honest
-    assert (course / "submitted" / alice / "tensors" / "timestamp.txt").read_text() == "2020-01-01 00:00:00"
+    # her folder's claim (2020) is older than its files: the time they changed is recorded (the last test)
+    recorded = parse_utc((course / "submitted" / alice / "tensors" / "timestamp.txt").read_text())
+    assert recorded > datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(minutes=5), recorded
     for why in (f"it is owned by {bob}, not by {alice}", "the student id 'x\";alert(1);\"' is not a safe id",
                 "the student id '<img src=x onerror=alert(1)>' is not a safe id", "the time in its name ('yesterday') is not a time",
                 "it is a link, which is not followed"):
@@ -250,3 +253,23 @@ def test_release_feedback_publishes_no_link_and_no_extra_page(tmp_path):
     assert published(exchange) == {erin: b"<p>erin's page</p>"}, log
     assert "Not released: tensors.html of dan: it is a link" in log, log
     assert "Not released: tensors.html of fay: the submission has no submission_secret.txt" in log, log
+
+
+def test_a_hand_made_submission_cannot_claim_a_time_before_its_files_changed(tmp_path):
+    """A student who makes the inbound folder by hand writes any time into its name and timestamp.txt;
+    collect records the time the files last changed (st_ctime, which no student sets) instead of a
+    claim more than a minute older than it. An honest submit's claim stands (the first test)."""
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    course = released_copy(tmp_path / "course", "tensors")
+    instructor = lambda *args: nbgrader(course, *args, f"--Exchange.root={exchange}")  # noqa: E731
+    instructor("release_assignment", "tensors")
+    two_days_ago = nbgrader_time(datetime.now(timezone.utc) - timedelta(days=2))
+    hand_made(exchange / COURSE_ID / "inbound", f"carol+tensors+{two_days_ago}+handmade", {
+        "tensors.ipynb": nbformat.writes(notebook_with("tensors", {})), "timestamp.txt": two_days_ago})
+    log = instructor("collect", "tensors", "--ExchangeCollect.check_owner=False").stderr
+    recorded = parse_utc((course / "submitted" / "carol" / "tensors" / "timestamp.txt").read_text())
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    assert now - timedelta(minutes=5) < recorded <= now, (recorded, log)
+    assert "but its files last changed at" in log, log

@@ -27,6 +27,7 @@ feedback folder (a student's `answers.html`) stays where it is, with a line in t
 """
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import glob
 import os
@@ -202,7 +203,7 @@ class KitCollect(ExchangeCollect):
                 refused.append(Refused(name, _secret_problem(data)))
             elif name != TIMESTAMP:
                 files[name] = data
-        files[TIMESTAMP] = self._timestamp(taken.files.get(TIMESTAMP), record).encode()
+        files[TIMESTAMP] = self._timestamp(taken.files.get(TIMESTAMP), record, src_path).encode()
         for entry in refused:
             self.log.warning("Not collected from %s's submission: %s", student, printable(str(entry), newlines=False))
         for name in released:
@@ -221,15 +222,40 @@ class KitCollect(ExchangeCollect):
         release = os.path.join(coursedir.format_path(coursedir.release_directory, ".", coursedir.assignment_id), name)
         return nbformat.writes(unreadable_notebook(release, reason)).encode()
 
-    def _timestamp(self, data: bytes | None, record: dict) -> str:
+    def _timestamp(self, data: bytes | None, record: dict, src_path: str) -> str:
         """The submission's time as collect records it: the student's timestamp.txt where it is a time,
-        else the time in the folder's name (said in the log)."""
+        else the time in the folder's name (said in the log); never earlier than CLAIM_SLACK before the
+        submission's files last changed, a time the student cannot set (st_ctime)."""
         problem = "there is none" if data is None else timestamp_problem(data[:MAX_TIMESTAMP_BYTES + 1])
         if problem is None and data.strip():
-            return str(parse_utc(data.decode("utf-8").strip()))
-        self.log.warning("%s's timestamp.txt is not used (%s): the submission's time is the one in its folder's "
-                         "name, %s", record["username"], problem or "it is empty", record["timestamp"])
-        return str(record["timestamp"])
+            claimed = parse_utc(data.decode("utf-8").strip())
+        else:
+            self.log.warning("%s's timestamp.txt is not used (%s): the submission's time is the one in its folder's "
+                             "name, %s", record["username"], problem or "it is empty", record["timestamp"])
+            claimed = record["timestamp"]
+        changed = last_change(src_path)
+        if changed is not None and claimed < changed - CLAIM_SLACK:
+            self.log.warning("%s's submission says it was made at %s, but its files last changed at %s: that time "
+                             "is recorded", record["username"], claimed, changed)
+            return str(changed)
+        return str(claimed)
+
+
+# An honest submit writes its time, then copies the files: they change a moment after the time it claims.
+CLAIM_SLACK = datetime.timedelta(seconds=60)
+
+
+def last_change(folder: str) -> datetime.datetime | None:
+    """When anything in `folder` last changed (the latest st_ctime, links not followed), in UTC, naive as
+    nbgrader's times are; None if it cannot be read."""
+    try:
+        latest = os.lstat(folder).st_ctime
+        for top, folders, names in os.walk(folder):  # os.walk does not follow links to folders
+            for name in folders + names:
+                latest = max(latest, os.lstat(os.path.join(top, name)).st_ctime)
+    except OSError:
+        return None
+    return datetime.datetime.fromtimestamp(latest, datetime.timezone.utc).replace(tzinfo=None)
 
 
 def _ignored(name: str, patterns) -> bool:

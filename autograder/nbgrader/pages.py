@@ -23,7 +23,7 @@ its own, so there the sanitizing is the protection (docs/threat-model.md).
 from __future__ import annotations
 
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import bleach
 from jinja2 import pass_context
@@ -51,6 +51,20 @@ def _url(value: str) -> str:
     return "".join(ch for ch in value if unicodedata.category(ch)[0] not in "CZ").lower()
 
 
+# What could end a quoted string or a script where a server writes a URL's path into its page unescaped
+# (formgrader's templates write `/formgrader/manage_students/<id>` into a script): a link holding
+# any of them, percent-encoded or not, is not a link.
+BREAKOUT = set("\"'<>\\`")
+
+
+def _breaks_out(url: str) -> bool:
+    for _ in range(3):  # %2522 decodes to %22, then to "
+        if BREAKOUT & set(url):
+            return True
+        url = unquote(url)
+    return bool(BREAKOUT & set(url))
+
+
 def _allowed(tag: str, name: str, value: str) -> bool:
     if name == "class":
         return all(token in CLASSES or token.startswith("hl-") for token in value.split())
@@ -62,7 +76,7 @@ def _allowed(tag: str, name: str, value: str) -> bool:
         return value.isdigit()
     if tag == "a" and name == "href":
         url = _url(value)
-        return url.startswith("#") or urlsplit(url).scheme in LINK_SCHEMES
+        return (url.startswith("#") or urlsplit(url).scheme in LINK_SCHEMES) and not _breaks_out(url)
     if tag == "img" and name == "src":
         url = _url(value)
         return url.startswith("data:") and url[len("data:"):].split(";")[0].split(",")[0] in IMAGE_TYPES
