@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.utils import parse_utc
@@ -80,9 +81,8 @@ def _mtime(path: str) -> float | None:
 def refuse_unsafe_files(assignment=None, student=None, notebooks=(), **_) -> None:
     """nbgrader's pre-convert hook: set aside what of the submission folder must not be copied."""
     folders = sorted({os.path.dirname(path) for path in notebooks})
-    app = Application.instance() if Application.initialized() else None
-    config = app.config if app is not None else None
-    coursedir = getattr(app, "coursedir", None) or CourseDirectory(config=config)
+    coursedir = _calling_coursedir(sys._getframe(1))
+    config = coursedir.config
     digests = notebook_digests(coursedir, config)
     limit = Limits(config=config).files_mb << 20
     for folder in folders:
@@ -98,6 +98,17 @@ def forget_earlier_grade(coursedir: CourseDirectory, folder: str) -> None:
     found = re.fullmatch(pattern, os.path.normpath(folder))
     if found:
         gradebook.forget_autograded_scores(coursedir.db_url, coursedir.course_id, found["assignment"], found["student"])
+
+
+def _calling_coursedir(frame) -> CourseDirectory:
+    """The course of the converter that runs this hook. nbgrader passes the hook no converter, and in
+    formgrader the running Application is the Jupyter server, whose course may not be the one graded:
+    the converter is the `self` of nbgrader's run_pre_convert_hook, the caller."""
+    caller = frame.f_locals.get("self") if frame is not None else None
+    if isinstance(getattr(caller, "coursedir", None), CourseDirectory):
+        return caller.coursedir
+    app = Application.instance() if Application.initialized() else None
+    return getattr(app, "coursedir", None) or CourseDirectory(config=app.config if app is not None else None)
 
 
 def set_aside_unsafe_files(folder: str, max_bytes: int, digests: dict[str, str]) -> list[str]:
