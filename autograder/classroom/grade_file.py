@@ -16,7 +16,6 @@ from autograder.grading import cells
 from autograder.grading.engine import grade_notebook
 from autograder.grading.submitted_notebook import read_submitted_file
 from autograder.nbgrader.course import Course
-from autograder.nbgrader.submission_guard import notebook_digests
 from autograder.results.writers import as_json
 from autograder.sandbox import Limits
 
@@ -66,8 +65,9 @@ def grade_file(path: Path, source: Path | None = None, limits: Limits | None = N
     path = Path(path).absolute()  # not resolved: a link is not followed
     source = Path(source) if source else find_source(path, course)
     release = course.release(source.parent.name, source.stem)
-    nb = read_submitted_file(path, str(release if release.exists() else source), (limits or Limits()).notebook_mb << 20,
-                             notebook_digests(course.directory))
+    # read once, never through a link; a copy of the source notebook is graded (instructors check the
+    # reference this way), unlike in the course's collect, autograde and Gradescope runs
+    nb = read_submitted_file(path, str(release if release.exists() else source), (limits or Limits()).notebook_mb << 20)
     restore_protected_cells(nb, nbformat.read(source, as_version=4))
     # the files beside the notebook are copied (within limits) into the sandbox's scratch folder
     graded = grade_notebook(nb, str(path.parent), course.hidden_tests, limits)
