@@ -70,7 +70,8 @@ def _toy_course(tmp_path):
     folder.mkdir(parents=True)
     (folder / "pytest.ini").write_text((HIDDEN / "pytest.ini").read_text())
     (course / "toy_answers.py").write_text('def double(x):\n    """Twice x."""\n    return x * 2\n')
-    (folder / "test_toy.py").write_text(
+    (folder / "test_refs.py").write_text(  # not test_toy.py: test_engine's toy course has one, and pytest keeps modules by name
+        
         "from toy_answers import double\n\n\n"
         "class TestCopy:\n    def test_sends_a_renamed_copy(self, student):\n"
         "        assert student.call(student.define('def twice(y):\\n    return y * 2\\n', 'twice'), 2) == 4\n\n\n"
@@ -91,10 +92,10 @@ def test_a_hidden_test_that_sends_reference_code_stops_grading(tmp_path):
     session = hidden_tests.hidden_tests(folder)
     try:
         assert [name for name in session.references.known.values()] == ["course/toy_answers.py: double"]
-        graded = engine.grade_notebook(_toy_notebook("toy.stand_in"), str(tmp_path), folder)
+        graded = engine.grade_notebook(_toy_notebook("refs.stand_in"), str(tmp_path), folder)
         assert [g.score for g in graded] == [1], [g.messages for g in graded]
         with pytest.raises(cells.AuthoringError, match="toy_answers.py: double"):
-            engine.grade_notebook(_toy_notebook("toy.copy"), str(tmp_path), folder)
+            engine.grade_notebook(_toy_notebook("refs.copy"), str(tmp_path), folder)
     finally:
         session.stop()
 
