@@ -70,8 +70,8 @@ def _toy_course(tmp_path):
     folder.mkdir(parents=True)
     (folder / "pytest.ini").write_text((HIDDEN / "pytest.ini").read_text())
     (course / "toy_answers.py").write_text('def double(x):\n    """Twice x."""\n    return x * 2\n')
-    (folder / "test_refs.py").write_text(  # not test_toy.py: test_engine's toy course has one, and pytest keeps modules by name
-        
+    # not test_toy.py: test_engine's toy course has one, and pytest keeps a module by its name
+    (folder / "test_refs.py").write_text(
         "from toy_answers import double\n\n\n"
         "class TestCopy:\n    def test_sends_a_renamed_copy(self, student):\n"
         "        assert student.call(student.define('def twice(y):\\n    return y * 2\\n', 'twice'), 2) == 4\n\n\n"
