@@ -171,7 +171,41 @@ def call_gradients(student, f, name, x_value, y_value):
     return what, pair
 
 
+# A function of the grader's own that records the leaves it is given, for the task's "scalar float32,
+# requires_grad=True" (float64 or int leaves give the right numbers on these points otherwise).
+LEAF_PROBE = """
+class LeafProbe:
+    def __init__(self):
+        self.seen = []
+
+    def __call__(self, x, y):
+        self.seen.append([(str(t.dtype), tuple(t.shape), bool(t.requires_grad), bool(t.is_leaf)) for t in (x, y)])
+        return x * y ** 2
+"""
+
+
 class TestGradients:
+    @pytest.mark.parametrize("x_value, y_value", [(0.3, -1.7), (2.5, 1.25)])
+    def test_scalar_float32_leaves(self, student, x_value, y_value):
+        """The task: "Make fresh leaves x and y (scalar float32, requires_grad=True)": f sees them."""
+        probe = student.keep(student.define(LEAF_PROBE, "LeafProbe"))
+        what, result = call_gradients(student, probe, "x * y ** 2", x_value, y_value)
+        seen = student.get(probe.attr("seen"))
+        if type(seen) is not list or len(seen) != 1 or type(seen[0]) is not list or len(seen[0]) != 2:
+            fail(f"f was called {len(seen) if type(seen) is list else '?'} times, expected once, f(x, y); {what}")
+        for name, (dtype, shape, requires_grad, is_leaf) in zip("xy", seen[0]):
+            if dtype != "torch.float32":
+                fail(f"the leaf {name} is {dtype.removeprefix('torch.')}, expected float32: make it with "
+                     f"torch.tensor(value, dtype=torch.float32, requires_grad=True); {what}")
+            if tuple(shape) != ():
+                fail(f"the leaf {name} has shape {tuple(shape)}, expected a scalar (shape ()): torch.tensor(value), "
+                     f"not torch.tensor([value]); {what}")
+            if not requires_grad or not is_leaf:
+                fail(f"{name} is not a leaf that requires grad: make it with requires_grad=True; {what}")
+        for label, got, want in zip(("df/dx", "df/dy"), result,
+                                    reference.gradients(local_function(FUNCTIONS["x * y ** 2"]), x_value, y_value)):
+            expect_number(got, want, f"{what}: {label}")
+
     @pytest.mark.parametrize("name", FUNCTIONS)
     @pytest.mark.parametrize("x_value, y_value", POINTS[:2])
     def test_against_autograd(self, student, name, x_value, y_value):
@@ -338,6 +372,28 @@ class TestNumericalGradient:
         if words:
             fail(f"{what}: your result is {words}")
         expect_tensor(got, want, what)
+
+    @pytest.mark.parametrize("name, shape, h, seed", [("sum(x ** 3) + sum(x) ** 2", (4,), 0.03, 66),
+                                                      ("trace(x @ x.T) ** 2 / 10 + sum(x[0] * x[-1])", (2, 3), 0.013, 67)])
+    def test_the_h_given_to_its_last_digit(self, student, name, shape, h, seed):
+        """The task: "with the h given". A float64 h that float32 cannot hold (0.03, 0.013: off by 2e-8):
+        a step made in float32 (torch.zeros(x.shape)) moves x by another h, which shows at a tolerance of 1e-10."""
+        x = float64_point(shape, seed)
+        f = local_function(SCALAR_FUNCTIONS[name])
+        what = f"numerical_gradient(f, x, h={h:g}) for f = {name} and a float64 x of shape {shape}"
+        got = student.call("numerical_gradient", student.define(SCALAR_FUNCTIONS[name], "f"), x, h)
+        want = reference.numerical_gradient(f, x, h)
+        close = dict(rtol=1e-10, atol=1e-10 * float(want.abs().max()))
+        if isinstance(got, torch.Tensor) and got.shape == want.shape and got.dtype == want.dtype and not got.is_meta:
+            rounded = float(torch.tensor(h, dtype=torch.float32))
+            in_float32 = reference.numerical_gradient(f, x, rounded) * (rounded / h)  # x moved by h in float32
+            if torch.allclose(got, in_float32, **close) and not torch.allclose(got, want, **close):
+                fail(f"x moved by h rounded to float32 ({rounded!r}), not by h = {h!r}: make the step in x's dtype "
+                     f"(torch.zeros_like(x); torch.zeros(x.shape) is float32); {what}")
+        words = numerical_diagnosis(got, f, x, h, want)
+        if words:
+            fail(f"{what}: your result is {words}")
+        expect_tensor(got, want, what, **close)
 
     @pytest.mark.side
     def test_leaves_x_unchanged(self, student):

@@ -238,6 +238,11 @@ class TestLossGradient:
         what = f"loss_gradient({loss}, y_hat, y) for shape {shape}"
         want = autograd_gradient(local_loss, y_hat, y)
         if isinstance(got, torch.Tensor) and got.shape == want.shape and not got.is_meta:
+            # an asymmetric loss (pinball_loss) tells loss_fn(y_hat, y) from loss_fn(y, y_hat)
+            swapped = autograd_gradient(lambda t, p: local_loss(p, t), y_hat, y)
+            if torch.allclose(got.detach().cpu(), swapped.cpu(), atol=1e-5) and not torch.allclose(want, swapped, atol=1e-5):
+                fail(f"your gradient is that of loss_fn(y, y_hat), the arguments swapped: call loss_fn(copy, y), "
+                     f"the predictions first; {what}")
             against_y = -autograd_gradient(lambda t, p: local_loss(p, t), y, y_hat)
             if torch.allclose(got.detach().cpu(), -want.cpu(), atol=1e-5) or (
                     torch.allclose(got.detach().cpu(), -against_y.cpu(), atol=1e-5) and not torch.allclose(want, -against_y)):
@@ -315,6 +320,8 @@ class TestGradientStep:
 # fit_line is graded on using the pieces it is given: the step also records each call.
 # A loss and a step of the grader's own for fit_line (neither is the answer of a task: the student's
 # process can read what it is sent); the step is no gradient step, any rule that moves w and b will do.
+# The loss (LINEX, exp(d/2) - d/2 - 1 for d = y_hat - y) is asymmetric, so loss_fn(y, y_hat) for
+# loss_fn(y_hat, y) records other losses.
 FIT_PIECES = """
 class FitPieces:
     def __init__(self, scale):
@@ -322,7 +329,7 @@ class FitPieces:
         self.calls = []
 
     def loss(self, y_hat, y):
-        return self.scale * torch.log(torch.cosh(y_hat - y)).mean()
+        return self.scale * (torch.exp(0.5 * (y_hat - y)) - 0.5 * (y_hat - y) - 1).mean()
 
     def step(self, w, b, x, y, lr):
         self.calls.append(float(lr))
@@ -356,6 +363,9 @@ def fit_diagnosis(student, losses, x, y, lr, steps, want_losses):
     if matches(reference.fit_line(x, y, lr, steps, reference.half_mse, pieces.step)[2]):
         return ("these are the losses of the lesson's half MSE, not of the loss_fn passed in: record "
                 "loss_fn(w * x + b, y), whatever loss the caller gives")
+    if matches(reference.fit_line(x, y, lr, steps, lambda y_hat, target: pieces.loss(target, y_hat), pieces.step)[2]):
+        return ("these are the losses of loss_fn(y, w * x + b), the arguments swapped: record loss_fn(w * x + b, y), "
+                "the predictions first")
     if matches([want_losses[0]] * steps):
         return "the loss never changes: keep what step_fn returns, w, b = step_fn(w, b, x, y, lr)"
     if matches(want_losses[1:] + losses[-1:]):
@@ -392,7 +402,7 @@ class TestFit:
         numbers = [expect_finite(loss, f"{what}: loss before step {step + 1}") for step, loss in enumerate(losses)]
         diagnosis = fit_diagnosis(student, numbers, x, y, lr, steps, list(want_losses))
         if diagnosis:
-            fail(f"{what}: {diagnosis}")
+            fail(f"{diagnosis}; in {what}")
         for step, (loss, want) in enumerate(zip(numbers, want_losses)):
             expect_number(loss, want, f"{what}: loss before step {step + 1}")
         expect_number(got[0], want_w.item(), f"{what}: final w")
@@ -559,3 +569,31 @@ class TestSgdStep:
             if not bool((grad == 0).all()):
                 fail(f"{name} is still there: reset it (p.grad.zero_() or p.grad = None), or the next backward() "
                      "adds to it")
+
+    @pytest.mark.gate
+    def test_runs_where_its_parameters_are(self, student):
+        """A gate: parameters on the meta device (a stand-in for a GPU) in float32 and float64. A gradient
+        reset with a tensor made anew (torch.zeros(p.shape): float32, on the default device) scores 4/4 on
+        a cpu grader's float32 parameters and raises on a GPU's, so it scores 0 on every grader."""
+        shapes, lr = [(3, 4), (3,)], 0.1
+        for dtype in (torch.float32, torch.float64):
+            values = [torch.empty(shape, dtype=dtype, device="meta") for shape in shapes]
+            kind = str(dtype).removeprefix("torch.")
+            what = f"sgd_step(params, lr={lr}) for {kind} parameters on the meta device (a stand-in for a GPU)"
+            params = student.keep(student.define(MAKE_PARAMS, "make_params"), values, [v.clone() for v in values])
+            try:
+                student.call("sgd_step", params, lr)
+            except StudentCodeError as error:
+                if "assign a gradient" in error.evalue or "different device" in error.evalue or \
+                        "dtype" in error.evalue:
+                    fail(f"the gradient reset makes a tensor unlike p (torch.zeros(p.shape) is float32, on the cpu): "
+                         f"use p.grad.zero_() or p.grad = None; {what} raised {error.ename}: {error.evalue[:80]}")
+                fail(f"sgd_step fails for parameters on another device or dtype: step and reset each parameter where "
+                     f"it is, with its own dtype; {what} raised {error.ename}: {error.evalue[:100]}")
+            for i, (value, shape) in enumerate(zip(values, shapes)):
+                p = student.keep(params.attr("__getitem__"), i)
+                name = f"{what}: parameter {i} (shape {shape})"
+                expect_tensor_like(student.get(p.attr("data")), value, f"{name} after the step")
+                grad = student.get(p.attr("grad"))
+                if grad is not None:
+                    expect_tensor_like(grad, value, f"{name}: its gradient after the reset")

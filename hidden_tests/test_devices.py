@@ -234,8 +234,10 @@ def meta_error_of(function, x):
 
 
 class TestToNumpy:
+    # (3, 1) and (1, 4): dimensions of size 1, which a squeezed result drops
     @pytest.mark.parametrize("shape, dtype, requires_grad", [((2, 3), torch.float32, True), ((4,), torch.float64, True),
-                                                             ((3, 2), torch.float32, False), ((5,), torch.int64, False)],
+                                                             ((3, 2), torch.float32, False), ((5,), torch.int64, False),
+                                                             ((3, 1), torch.float32, True), ((1, 4), torch.float64, False)],
                              ids=str)
     def test_values_shape_and_dtype(self, student, device, shape, dtype, requires_grad):
         generator = torch.Generator().manual_seed(len(shape) * 7 + shape[0])
@@ -244,6 +246,10 @@ class TestToNumpy:
                 + (" that requires grad" if requires_grad else ""))
         got = call_to_numpy(student, x, what)
         expected = x.detach().cpu()
+        if isinstance(got, torch.Tensor) and tuple(got.shape) != tuple(expected.shape) and \
+                got.numel() == expected.numel() and 1 in expected.shape:
+            fail(f"the array has shape {tuple(got.shape)}, expected x's shape {tuple(expected.shape)}: keep every "
+                 f"dimension, those of size 1 too (no squeeze() or flatten()); {what}")
         if isinstance(got, torch.Tensor) and got.dtype != expected.dtype:
             fail(f"{what}: the array's dtype is {str(got.dtype).removeprefix('torch.')}, expected "
                  f"{str(expected.dtype).removeprefix('torch.')}: keep x's dtype (a trip through a Python list loses it)")

@@ -149,3 +149,14 @@ def test_a_failed_gate_scores_the_cell_0_and_a_gate_earns_nothing():
     assert engine.CellTests("add-check", [], 3.0, tests=[passed, hidden_tests.TestOutcome("t", False, "x"),
                                                          gate(True)]).score == 1.5
     assert engine.CellTests("add-check", [], 3.0, tests=[gate(True)]).score == 0.0
+
+
+def test_a_failed_gate_says_that_the_whole_cell_needs_it():
+    """The feedback of a failed gate says why one failed test cost every point: its message, then the note."""
+    passed = hidden_tests.TestOutcome("test_values", True, "")
+    gate = hidden_tests.TestOutcome("test_runs_where_its_inputs_are", False, "NumPy needs the cpu", gate=True)
+    other = hidden_tests.TestOutcome("test_shape", False, "wrong shape")
+    cell = engine.CellTests("add-check", [], 3.0, tests=[other, passed, gate])
+    assert cell.messages == ["wrong shape", "NumPy needs the cpu", engine.GATE_NOTE]
+    assert engine.GATE_NOTE.startswith("the whole cell scores 0")
+    assert engine.CellTests("add-check", [], 3.0, tests=[other, passed]).messages == ["wrong shape"]

@@ -102,3 +102,28 @@ def test_every_correct_case_passes_every_visible_check_and_each_says_so(tmp_path
     assert failures == {}, f"{path.stem}: a visible check failed a right answer"
     silent = [grade_id for grade_id, text in printed.items() if not text.strip()]
     assert silent == [], f"{path.stem}: these visible checks passed without printing a line"
+
+
+# Mistakes that a gate or a core hidden test fails and that the visible checks once passed (issue 35):
+# the notebook's own check now fails each too, in the student's terms.
+CAUGHT_BY_THE_VISIBLE_CHECK = {
+    "ann/count-state-dict": "buffers",
+    "ann/layout-cpu-layer": "meta device",
+    "autograd/gradients-float64-leaves": "scalar float32 leaves",
+    "autograd/gradients-one-element-leaves": "scalar float32 leaves",
+    "autograd/numerical-gradient-float32-step": "rounded to float32",
+    "building_blocks/gradient-arguments-swapped": "the predictions first",
+    "building_blocks/fit-loss-arguments-swapped": "the predictions first",
+    "building_blocks/sgd-reset-new-zeros": "float64",
+    "devices/to-numpy-squeezed": "keep its shape",
+}
+
+
+@pytest.mark.parametrize("name", CAUGHT_BY_THE_VISIBLE_CHECK)
+def test_the_visible_check_fails_what_a_hidden_test_fails(tmp_path, name):
+    assignment, stem = name.split("/")
+    case = read_case(ROOT / "tests" / "cases" / assignment / f"{stem}.py")
+    (answer,) = case.replace
+    check = next(c for a, c, _ in tasks(assignment) if a == answer)
+    failures = run_checks(tmp_path, assignment, case)[0]
+    assert CAUGHT_BY_THE_VISIBLE_CHECK[name] in failures.get(check, ""), failures

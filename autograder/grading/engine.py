@@ -26,6 +26,12 @@ from autograder.sandbox import Limits
 log = logging.getLogger(__name__)
 
 
+# Said after a failed gate's own message: why one failed test costs the whole cell.
+GATE_NOTE = ("the whole cell scores 0 until the check above passes: it runs your code where a GPU grader's "
+             "tensors would be (the meta device, another dtype); code that fails it fails every test on such a "
+             "grader, so every grader gives it 0")
+
+
 @dataclass
 class CellTests:
     """One autograded test cell while it is graded: its hidden tests' outcomes and the engine's notes."""
@@ -54,9 +60,14 @@ class CellTests:
 
     @property
     def messages(self) -> list[str]:
-        """Notes, then each distinct failure message once; control characters a student's text
+        """Notes, then each distinct failure message once, a failed gate's followed by GATE_NOTE (why
+        the whole cell scores 0); control characters a student's text
         brings (terminal sequences in an exception message) escaped, for every page and terminal."""
-        return list(dict.fromkeys(printable(m) for m in self.notes + [t.message for t in self.tests if not t.passed]))
+        failed = []
+        for t in self.tests:
+            if not t.passed:
+                failed += [t.message, GATE_NOTE] if t.gate else [t.message]
+        return list(dict.fromkeys(printable(m) for m in self.notes + failed))
 
     def result(self) -> CellResult:
         """This cell's result (what its outputs hold)."""

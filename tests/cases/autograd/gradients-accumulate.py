@@ -1,6 +1,6 @@
 # case: mistake: reuses the same leaves for the same point, so gradients accumulate across calls
 # base: reference
-# expect: gradients-check=1.12
+# expect: gradients-check=1.5
 # says: gradients-check: gradients accumulate in .grad
 # %% gradients-answer
 _leaves = {}

@@ -1,6 +1,6 @@
 # case: mistake: x moved in place by +h, -2h and +h: the gradient is right, but x is left off in its last digits
 # base: reference
-# expect: numerical-gradient-check=3.2
+# expect: numerical-gradient-check=3.43
 # says: numerical-gradient-check: save the old value and put it back
 # %% numerical-gradient-answer
 def numerical_gradient(f, x, h):

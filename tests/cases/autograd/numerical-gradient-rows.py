@@ -1,6 +1,6 @@
 # case: mistake: x[i] with one index, a whole row of a 2-D or 3-D x moved at once (right for a 1-D x only)
 # base: reference
-# expect: numerical-gradient-check=1.6
+# expect: numerical-gradient-check=1.71
 # says: numerical-gradient-check: x[i] with one index is a whole row
 # %% numerical-gradient-answer
 def numerical_gradient(f, x, h):
