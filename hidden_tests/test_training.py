@@ -6,6 +6,8 @@ When they differ, the oracle is rerun with typical mistakes to name the likely o
 is a network of the grader's own (GRADER_NETWORK), defined in the worker by the grader, so the
 student's copy of the given class does not count here, and no reference code reaches the worker.
 """
+import math
+
 import pytest
 import torch
 
@@ -331,34 +333,65 @@ class TestNoiseFloor:
         expect_number(got, 0.0, f"{what} (no line can do better than 0)", rtol=0, atol=1e-6)
 
 
-SCHEDULE_STARTS = [0, 1, 2, 6, 8]  # starts from which the lesson's network can fit the line (no dead units)
-SCHEDULE_WINDOW, SCHEDULE_MARGIN = 100, 1.1  # the task's words: each of the last 100 losses at most 1.1 x the floor
+# The grader's starts (schedule_starts): slow ones, among the 15% of starts from which every typical wrong schedule of
+# benchmarks/schedule_rates.py fails; the reference meets the rule from every start measured (docs/accuracy.md).
+SCHEDULE_STARTS = (9, 23, 26)
+SCHEDULE_WINDOW, SCHEDULE_MARGIN = 100, 1.5  # the task's words: each of the last 100 losses at most 1.5 x the floor
+
+
+def schedule_starts(starts):
+    """The reference network's initial weights and the data of each start, stacked along a first dimension:
+    start s is torch.manual_seed(100 + s) then ANN(), on 100 examples of 3X + 2 + 0.1 noise drawn from a
+    generator seeded 200 + s. Returns ([W1, b1, W2, b2], X, Y)."""
+    weights, X, Y = [], [], []
+    for start in starts:
+        torch.manual_seed(100 + start)
+        model = reference.ANN()
+        weights.append([model.hidden_layer.weight, model.hidden_layer.bias.view(1, -1),
+                        model.output_layer.weight, model.output_layer.bias.view(1, -1)])
+        generator = torch.Generator().manual_seed(200 + start)
+        X.append(torch.randn(100, 1, generator=generator))
+        Y.append(3 * X[-1] + 2 + 0.1 * torch.randn(100, 1, generator=generator))
+    return [torch.stack(column).detach() for column in zip(*weights)], torch.stack(X), torch.stack(Y)
 
 
 @computed_once
-def schedule_run(start, lr, epochs):
-    """The losses of the reference loop with (lr, epochs) from start `start`, on the cpu (the same on any grader),
-    and the noise floor of its data."""
-    torch.manual_seed(100 + start)
-    model = reference.ANN()
-    generator = torch.Generator().manual_seed(200 + start)
-    X = torch.randn(100, 1, generator=generator)
-    Y = 3 * X + 2 + 0.1 * torch.randn(100, 1, generator=generator)
-    return reference.train(model, X, Y, lr=lr, epochs=epochs), least_squares_floor(X, Y)
+def schedule_run(starts, lr, epochs):
+    """The reference loop (full-batch SGD on the MSE) with (lr, epochs) from every start at once, on the cpu (the
+    same on any grader): each start's loss moves only its own slice of the stacked weights. Returns the losses,
+    of shape (epochs, starts), and the noise floor of each start's data, of shape (starts,)."""
+    (W1, b1, W2, b2), X, Y = schedule_starts(starts)
+    parameters = [p.clone().requires_grad_() for p in (W1, b1, W2, b2)]
+    W1, b1, W2, b2 = parameters
+    optimizer = torch.optim.SGD(parameters, lr=lr)
+    losses = torch.empty(epochs, len(starts))
+    for epoch in range(epochs):
+        optimizer.zero_grad()
+        predicted = torch.relu(X @ W1.mT + b1) @ W2.mT + b2
+        loss = ((predicted - Y) ** 2).mean(dim=(1, 2))
+        loss.sum().backward()
+        optimizer.step()
+        losses[epoch] = loss.detach()
+    return losses, torch.tensor([least_squares_floor(x, y) for x, y in zip(X, Y)])
 
 
 def not_converged(last: list, floor: float) -> str:
-    """Why the last losses are not all within the margin of the floor, in the student's terms."""
+    """Why the last losses are not all within the margin of the floor, cause first, in the student's terms."""
     worst, end = max(last) / floor, last[-1] / floor
     peak = max(range(len(last)), key=last.__getitem__)
     if any(loss <= SCHEDULE_MARGIN * floor for loss in last[:peak]):
-        return (f"the loss reached the noise floor but jumps up to {worst:.3g} times it within the last "
-                f"{SCHEDULE_WINDOW} epochs: the steps overshoot; a smaller learning rate lets it settle")
-    if last[-1] < last[0] * 0.999:
-        return (f"it has not converged: the loss is still falling at the end, at {end:.3g} times the noise floor; "
+        return (f"the steps overshoot: the loss reached the noise floor, then jumped to {worst:.3g} times it; "
+                "take a smaller learning rate")
+    first, second = sum(last[:50]) / 50, sum(last[50:]) / (len(last) - 50)  # halves: a loss that swings is not falling
+    if second < first * 0.999 and (first - second) * 100 > second - SCHEDULE_MARGIN * floor:
+        # still falling at a pace that would reach the margin within 5000 more epochs: not a stall
+        return (f"not converged yet: the loss is still falling at the end, at {end:.3g} times the noise floor; "
                 "train longer or with a larger learning rate")
-    return (f"it has not converged: the loss stalled at {end:.3g} times the noise floor; a learning rate this large "
-            "can switch ReLU units off for good")
+    if max(last) > 1.1 * min(last):
+        return (f"the steps overshoot: the loss swings between {min(last) / floor:.3g} and {worst:.3g} times the "
+                "noise floor; take a smaller learning rate")
+    return (f"the loss stalled at {end:.3g} times the noise floor: a learning rate this large switches ReLU units "
+            "off for good; take a smaller one")
 
 
 class TestSchedule:
@@ -368,13 +401,13 @@ class TestSchedule:
         expect_property(lr > 0, "choose_schedule()'s lr", f"a learning rate must be positive, got {lr:g}")
         epochs = expect_int(epochs, SCHEDULE_WINDOW, 5000, "choose_schedule()'s epochs (the rule reads the last "
                             f"{SCHEDULE_WINDOW})")
-        for start in SCHEDULE_STARTS:
-            losses, floor = schedule_run(start, lr, epochs)
-            last = losses[-SCHEDULE_WINDOW:]
-            what = f"training with lr={lr:g} for {epochs} epochs from one of the grader's starts"
-            for loss in last:
-                expect_finite(loss, f"{what}: the loss of the last {SCHEDULE_WINDOW} epochs (a learning rate this large "
-                              "makes the steps overshoot)")
+        losses, floors = schedule_run(SCHEDULE_STARTS, lr, epochs)
+        for start, floor in enumerate(floors.tolist()):
+            last = losses[-SCHEDULE_WINDOW:, start].tolist()
+            what = f"lr={lr:g}, {epochs} epochs, the grader's start {start + 1} of {len(SCHEDULE_STARTS)}"
+            expect_property(all(math.isfinite(loss) for loss in last), what,
+                            "the loss overflowed to nan or inf: a learning rate this large makes the steps "
+                            "overshoot; take a smaller one")
             expect_property(max(last) <= SCHEDULE_MARGIN * floor, what,
                             f"{not_converged(last, floor)} (each of the last {SCHEDULE_WINDOW} losses must be at most "
                             f"{SCHEDULE_MARGIN:g} times the noise floor {floor:.4g})")

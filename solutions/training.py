@@ -59,5 +59,6 @@ def noise_floor(X, Y):
 
 
 def choose_schedule():
-    """(lr, epochs) for which training converges to a loss under 0.02."""
-    return 0.05, 1500
+    """(lr, epochs) for which the loss converges to the noise floor from every random start: each of the
+    last 100 losses at most 1.5 times the floor."""
+    return 0.04, 4000

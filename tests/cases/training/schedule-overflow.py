@@ -1,7 +1,7 @@
 # case: mistake: a learning rate so large that the loss overflows to nan (it must converge)
 # base: reference
 # expect: schedule-check=0
-# says: schedule-check: expected a finite number
+# says: schedule-check: the loss overflowed to nan or inf
 # %% schedule-answer
 def choose_schedule():
     return 50.0, 500
