@@ -12,3 +12,8 @@ c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this
 # nbgrader makes <course>/outbound (755), <course>/inbound (733: students write, only the
 # instructor lists) and <course>/feedback (711) in it.
 c.Exchange.root = "/srv/nbgrader/exchange"
+
+# nbgrader validate cuts every line of an error at Validator.width characters (90 by default), which leaves a
+# check's message some 65 characters after the indent and "AssertionError: ": the kit's messages name the cause
+# first, and a wider line keeps the fix after it too (tests/test_validate.py).
+c.Validator.width = 240
