@@ -67,6 +67,10 @@ def check_forward(student, remote, model, device, seed, what):
         if torch.allclose(got.detach().cpu(), linear_only.cpu(), atol=1e-5) and not torch.allclose(want, linear_only):
             fail(f"{what}: the outputs are those of the two layers without an activation: apply ReLU to "
                  "the hidden layer's output")
+        on_input = output(hidden(torch.relu(x))).detach()
+        if torch.allclose(got.detach().cpu(), on_input.cpu(), atol=1e-5) and not torch.allclose(want, on_input):
+            fail(f"{what}: ReLU is applied to the input x: it belongs between the layers, on the hidden layer's "
+                 "output")
     expect_tensor(got, want, f"{what}: outputs for a batch of shape {tuple(x.shape)} with the reference weights")
 
 
@@ -154,10 +158,17 @@ class GraderNetwork(nn.Module):
 """
 
 
-def expect_count(got, want: int, what: str):
-    """The task: the number of parameter entries "as an int" (not a float, not a tensor)."""
+def expect_count(got, want: int, what: str, local=None):
+    """The task: the number of parameter entries "as an int" (not a float, not a tensor); with the grader's copy of
+    the model, `local`, a count through len() or of the tensors is named."""
     hint = " (.numel() gives an int; a tensor's .item() an int too)" if type(got) is not int else ""
     expect_int(got, 0, 10 ** 9, f"{what}{hint}")
+    if local is not None and got != want:
+        parameters = list(local.parameters())
+        if got == len(parameters):
+            fail(f"{what}: that is the number of parameter tensors ({got}), not of their entries: add up p.numel()")
+        if got == sum(len(p) for p in parameters):
+            fail(f"{what}: len(p) counts only a tensor's first dimension ({got} in all): p.numel() counts every entry")
     expect_number(got, float(want), what, rtol=0, atol=0)
 
 
@@ -175,7 +186,7 @@ class TestCountParameters:
         local_layers = [getattr(torch.nn, name)(*args) for name, *args in layers]
         local = local_layers[0] if len(local_layers) == 1 else torch.nn.Sequential(*local_layers)
         expect_count(student.call("count_parameters", remote), reference.count_parameters(local),
-                     f"count_parameters of {local}".replace("\n", " "))
+                     f"count_parameters of {local}".replace("\n", " "), local)
 
     def test_a_network_class(self, student):
         """A network of the grader's own class (the student's ANN is another task, and the lesson's
@@ -184,7 +195,8 @@ class TestCountParameters:
         local = {"torch": torch, "nn": torch.nn}
         exec(GRADER_NETWORK, local)
         expect_count(student.call("count_parameters", network), reference.count_parameters(local["GraderNetwork"]()),
-                     "count_parameters of a network class with two Linear layers and a Parameter of its own")
+                     "count_parameters of a network class with two Linear layers and a Parameter of its own",
+                     local["GraderNetwork"]())
 
 
 def linear_pair(seed, sizes):
@@ -362,6 +374,14 @@ def name_backprop_mistakes(got, case, what):
     def matches(candidate):
         return all(torch.allclose(g, c, rtol=1e-4, atol=1e-5) for g, c in zip(got, candidate))
 
+    n_inputs, n_examples = case[4].shape[1], case[4].shape[0]
+    every_entry = n_inputs > 1 and matches([w / n_inputs for w in want])
+    if every_entry and n_inputs == 2 and matches(autograd_gradients(*case, loss="half")):
+        fail(f"{what}: every gradient is half of the MSE's: m counts every entry of X (X.numel() = 2m here), or "
+             "the lesson's 1/2, which nn.MSELoss has not: m is the number of examples, X.shape[0]")
+    if every_entry:
+        fail(f"{what}: m counts every entry of X (X.numel() = {n_inputs * n_examples}), so every gradient is "
+             f"1/{n_inputs} of the MSE's: m is the number of examples, X.shape[0] = {n_examples}")
     if matches(autograd_gradients(*case, loss="half")):
         fail(f"{what}: every gradient is half of the MSE's: nn.MSELoss has no 1/2 (the lesson's loss has "
              "1/(2m)), so dL/dy_hat = 2 (y_hat - y) / m")
@@ -371,6 +391,13 @@ def name_backprop_mistakes(got, case, what):
     if matches(autograd_gradients(*case, relu_derivative=False)):
         fail(f"{what}: dW1 and db1 are those of a network whose ReLU passes every gradient: the ReLU's derivative "
              "is 0 where its input Z1 is not positive, so those entries of the gradient stop there")
+    W1, b1, W2, b2, X, Y = case
+    Z1 = X @ W1.T + b1
+    dY_hat = 2 * (torch.relu(Z1) @ W2.T + b2 - Y) / len(X)
+    if torch.allclose(got[2], dY_hat.T @ Z1, rtol=1e-4, atol=1e-5) and not torch.allclose(got[2], want[2], rtol=1e-4,
+                                                                                         atol=1e-5):
+        fail(f"{what}: dW2 is taken with the pre-activation Z1: the output layer's input is A1 = relu(Z1), so "
+             "dW2 = dL/dy_hat^T A1")
     for name, g, w in zip(BACKPROP_NAMES, got, want):
         if name.startswith("db") and g.shape == w.shape and torch.allclose(g * len(case[4]), w, rtol=1e-4, atol=1e-5) \
                 and not torch.allclose(g, w, rtol=1e-4, atol=1e-5):

@@ -71,6 +71,10 @@ class TestToDevice:
         x = (torch.arange(torch.Size(shape).numel()) - 3).reshape(shape).to(dtype)
         what = f"to_device(x, {target.type!r}) for x of shape {shape} and dtype {dtype}"
         result = student.call("to_device", x, target)
+        if target.type == "meta" and isinstance(result, torch.Tensor) and not result.is_meta and result.shape == x.shape \
+                and torch.equal(result.cpu(), x):
+            fail(f"x itself came back, still on {result.device.type}: x.to(device) returns a moved copy and leaves x "
+                 f"where it is; return that copy ({what})")
         expect_on(result, target, what, "return x.to(device)")
         expect_tensor(result, reference.to_device(x, target), what)
         if target.type == "meta":  # the meta device holds no values: the same x to the cpu shows them
@@ -169,6 +173,9 @@ class TestBiasColumn:
         what = f"with_bias_column(x) for x of shape {shape} and dtype {dtype}"
         result = call_with_bias_column(student, x, what)
         expected = reference.with_bias_column(x)
+        if isinstance(result, torch.Tensor) and not result.is_meta and tuple(result.shape) == (shape[0] + 1, shape[1]):
+            fail(f"the ones were joined below x, as a row (shape {tuple(result.shape)}): join them on the right as a "
+                 f"column, torch.cat(..., dim=1) ({what})")
         if isinstance(result, torch.Tensor) and not result.is_meta and tuple(result.shape) == tuple(expected.shape):
             if result.dtype != x.dtype:
                 fail(f"{what}: expected dtype {x.dtype}, got {result.dtype}: a tensor made from nothing is float32 "
