@@ -51,7 +51,7 @@ def line_data(seed, device, n=30):
     return x, -1.5 * x + 0.7 + seeded(n, seed=seed + 1, device=device, scale=0.2)
 
 
-ACTIVATION_INPUTS = [((7,), 1, 3.0), ((4, 5), 2, 5.0), ((2, 3, 4), 3, 1.0)]
+ACTIVATION_INPUTS = [((7,), 1, 3.0), ((4, 5), 2, 5.0), ((2, 1, 4), 3, 1.0)]  # (2, 1, 4): x's shape kept, size 1 too
 
 
 def in_a_graph(student, value):
