@@ -436,7 +436,12 @@ def entry_errors(a, b, denominator):
 
 def relative_diagnosis(got, a, b, want):
     """The likely mistake behind a number that is not the largest relative error."""
+    both_zero, scale = (a == 0) & (b == 0), torch.maximum(a.abs(), b.abs())
     mistakes = [
+        (float(torch.where(both_zero, torch.zeros_like(a), (a - b) / scale).max()),
+         "a signed difference a_i - b_i: take its absolute value |a_i - b_i| before dividing"),
+        (float(torch.where(both_zero, torch.zeros_like(a), (b - a) / scale).max()),
+         "a signed difference b_i - a_i: take its absolute value |a_i - b_i| before dividing"),
         (float(entry_errors(a, b, torch.maximum).mean()), "the mean of the entries' relative errors: return the largest"),
         (float(entry_errors(a, b, lambda p, q: p + q).max()), "divided by |a_i| + |b_i|: the task divides by "
                                                                  "max(|a_i|, |b_i|)"),
@@ -474,7 +479,8 @@ class TestRelativeError:
         expect_python_float(got, what)
         words = relative_diagnosis(got, a, b, want)
         if words:
-            fail(f"{what}: your result is {words}")
+            fail(f"relative_error(a, b) for {name}: your result is {words} (a = {a.flatten().tolist()}, "
+                 f"b = {b.flatten().tolist()})")
         expect_number(got, want, what, rtol=1e-9, atol=1e-12)
 
     @pytest.mark.side

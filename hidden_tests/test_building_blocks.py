@@ -176,6 +176,10 @@ class TestLoss:
             factor = constant_factor(got, want)
             if factor is not None and abs(factor - 2) < 1e-4:
                 fail(f"{what}: your loss is twice the expected value: is the 1/2 of 1/(2m) there?")
+            by_rows = ((y_hat - y) ** 2).sum() / (2 * len(y))
+            if len(y) != y.numel() and torch.isclose(got.detach().cpu().double(), by_rows.cpu().double(), rtol=1e-4):
+                fail(f"{what}: divided by len(y) = {len(y)}, the rows, where m counts every entry: "
+                     f"m = y.numel() = {y.numel()}")
         name_factor_of(got, want, what, "m", y.numel())
         expect_tensor(got, want, what)
 
@@ -192,10 +196,16 @@ class TestMae:
         got = student.call("mae", y_hat, y)
         what = f"mae(y_hat, y) for shape {shape}"
         if isinstance(got, torch.Tensor) and got.numel() == 1 and not got.is_meta:
-            for mistake, value in (("the sum instead of the mean", (y_hat - y).abs().sum()),
+            by_rows = (y_hat - y).abs().sum() / len(y) if len(y) != y.numel() else None
+            signed_mean = (y_hat - y).mean()
+            for mistake, value in (("the absolute value of the mean error: take each error's absolute value first, "
+                                    "then the mean", signed_mean.abs() if signed_mean < 0 else None),
+                                   (f"divided by len(y) = {len(y)}, the rows: the mean is over every entry, "
+                                    f"y.numel() = {y.numel()}", by_rows),
+                                   ("the sum instead of the mean", (y_hat - y).abs().sum()),
                                    ("the mean of the errors without their absolute value", (y_hat - y).mean()),
                                    ("the squared error (MSE), not the absolute error", ((y_hat - y) ** 2).mean())):
-                if torch.isclose(got.detach().cpu().double(), value.cpu().double(), rtol=1e-4) and \
+                if value is not None and torch.isclose(got.detach().cpu().double(), value.cpu().double(), rtol=1e-4) and \
                         not torch.isclose(value, reference.mae(y_hat, y), rtol=1e-4):
                     fail(f"{what}: your result is {mistake}")
         name_factor_of(got, reference.mae(y_hat, y), what, "m", y.numel())
@@ -294,6 +304,11 @@ class TestGradientStep:
         w_auto, b_auto = w_t.clone().requires_grad_(), b_t.clone().requires_grad_()
         reference.half_mse(w_auto * x + b_auto, y).backward()
         assert torch.isclose(want_w, w_t - lr * w_auto.grad, rtol=1e-4, atol=1e-6)
+        without_x = w_t - lr * (w_t * x + b_t - y).mean()
+        if isinstance(got[0], torch.Tensor) and got[0].numel() == 1 and not got[0].is_meta and not torch.isclose(
+                without_x, want_w, rtol=1e-4, atol=1e-6) and torch.isclose(
+                got[0].detach().cpu().reshape(()).double(), without_x.cpu().double(), rtol=1e-4, atol=1e-6):
+            fail(f"{what}: the step of w lacks x: dJ/dw = (1/m) sum of (w x_i + b - y_i) x_i, each error times its x_i")
         for name, new, old, want in (("w", got[0], w_t, want_w), ("b", got[1], b_t, want_b)):
             if isinstance(new, torch.Tensor) and new.numel() == 1 and not new.is_meta:
                 uphill = f"the opposite of the expected step: step against the gradient, {name} - lr * dJ/d{name}"

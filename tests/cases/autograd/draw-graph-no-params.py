@@ -2,6 +2,7 @@
 # base: reference
 # expect: draw-graph-check=0
 # says: draw-graph-check: params=params
+# says: draw-graph-check: leaf x is not named in the drawing
 # %% draw-graph-answer
 def draw_graph(output, params):
     return torchviz.make_dot(output)
