@@ -267,7 +267,7 @@ def call_from_numpy(student, values, dtype, *, keep):
 
 class TestFromNumpy:
     @pytest.mark.parametrize("shape, dtype, seed", [((3, 4), "float64", 81), ((6,), "int64", 82),
-                                                    ((2, 2, 3), "int32", 83)])
+                                                    ((2, 1, 3), "int32", 83)])  # size 1 too: the shape is kept
     def test_other_dtypes_become_float32(self, student, shape, dtype, seed):
         values = numpy_values(shape, dtype, seed)
         _, result = call_from_numpy(student, values, dtype, keep=False)
