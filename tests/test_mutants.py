@@ -52,6 +52,35 @@ def test_each_operator_the_issue_asks_for_makes_its_mutants():
     assert len(codes) == len(set(codes)) and task.original not in codes
 
 
+def test_issue_35s_operators_make_their_mutants():
+    """An asymmetric loss's arguments swapped, a dtype changed, a dimension squeezed, a new tensor made on
+    the default device instead of the input's."""
+    task = mutants.code_task(
+        "def f(loss_fn, y_hat, y, params):\n"
+        "    leaf = torch.tensor(1.0, dtype=torch.float32)\n"
+        "    step = torch.zeros_like(y_hat)\n"
+        "    ones = y.new_ones(3)\n"
+        "    for p in params:\n"
+        "        p.grad.zero_()\n"
+        "    return loss_fn(y_hat + step, y) * leaf.double() + ones.sum()\n")
+    made = {m.operator: [] for m in mutants.task_mutants(task, set())}
+    for m in mutants.task_mutants(task, set()):
+        made[m.operator].append(m.code)
+    expected = {
+        "argument-swap": "return loss_fn(y, y_hat + step) * leaf.double() + ones.sum()",
+        "dtype": "leaf = torch.tensor(1.0, dtype=torch.float64)",
+        "squeezed": "return (loss_fn(y_hat + step, y) * leaf.double() + ones.sum()).squeeze()",
+        "default-device": "p.grad = torch.zeros(p.grad.shape)",
+    }
+    for operator, line in expected.items():
+        assert any(line in code for code in made.get(operator, [])), (operator, made.get(operator))
+    assert any("leaf.float()" in code for code in made["dtype"])
+    assert any("step = torch.zeros(y_hat.shape)" in code for code in made["default-device"])
+    assert any("ones = torch.ones(3)" in code for code in made["default-device"])
+    # only a function the task passes in has its arguments swapped, not torch's own calls
+    assert not any("torch.tensor(dtype" in code for code in made["argument-swap"])
+
+
 def test_only_the_solution_region_is_mutated():
     # ann-answer's class line, docstring, method signatures and super().__init__() lie outside its regions
     ann = [m for m in mutants.mutants("ann", ROOT) if m.answer == "ann-answer"]

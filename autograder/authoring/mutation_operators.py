@@ -248,11 +248,98 @@ def op_keyword_dropped(site: Site):
             yield f"keyword {keyword.arg}={_src(keyword.value)} dropped from {_src(node.func)}(...)", edit
 
 
+def op_argument_swap(site: Site):
+    """The first two arguments of a call to a function the task passes in swapped: loss_fn(y, y_hat) for
+    loss_fn(y_hat, y), which only an asymmetric loss tells apart."""
+    node = site.node
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _params(site.function) \
+            and len(node.args) >= 2 and not any(isinstance(a, ast.Starred) for a in node.args[:2]):
+        def edit(n):
+            n.args[0], n.args[1] = n.args[1], n.args[0]
+            return n
+        yield f"arguments swapped: {_src(node.func)}({_src(node.args[1])}, {_src(node.args[0])}, ...)", edit
+
+
+DTYPE_SWAPS = {"float32": "float64", "float64": "float32", "float": "double", "double": "float"}
+
+
+def op_dtype(site: Site):
+    """A dtype changed: torch.float32 <-> torch.float64 (np likewise), .float() <-> .double()."""
+    node = site.node
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("torch", "np") \
+            and node.attr in ("float32", "float64"):
+        def edit(n):
+            n.attr = DTYPE_SWAPS[n.attr]
+            return n
+        yield f"dtype {_src(node)} -> {node.value.id}.{DTYPE_SWAPS[node.attr]}", edit
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("float", "double") \
+            and not node.args and not node.keywords:
+        def edit(n):
+            n.func.attr = DTYPE_SWAPS[n.func.attr]
+            return n
+        yield f"dtype .{node.func.attr}() -> .{DTYPE_SWAPS[node.func.attr]}() in {_src(node)}", edit
+
+
+def op_squeezed(site: Site):
+    """`.squeeze()` added to what is returned: the dimensions of size 1 dropped."""
+    node = site.node
+    if not isinstance(node, ast.Return) or node.value is None:
+        return
+    for i, part in enumerate(node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]):
+        if isinstance(part, (ast.Constant, ast.List, ast.ListComp)):
+            continue
+        def edit(r, i=i):
+            wrap = lambda e: ast.Call(ast.Attribute(e, "squeeze", ast.Load()), [], [])  # noqa: E731
+            if isinstance(r.value, ast.Tuple):
+                r.value.elts[i] = wrap(r.value.elts[i])
+            else:
+                r.value = wrap(r.value)
+            return r
+        yield f".squeeze() added to returned {_src(part)}", edit
+
+
+LIKE_FACTORIES = {"zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like"}
+NEW_FACTORIES = {"new_zeros": "zeros", "new_ones": "ones", "new_empty": "empty", "new_full": "full",
+                 "new_tensor": "tensor"}
+
+
+def _torch(name: str) -> ast.expr:
+    return ast.Attribute(ast.Name("torch", ast.Load()), name, ast.Load())
+
+
+def op_default_device(site: Site):
+    """A new tensor made on the default device (and dtype) instead of the input's: torch.zeros_like(x) ->
+    torch.zeros(x.shape), x.new_ones(...) -> torch.ones(...), p.grad.zero_() -> p.grad = torch.zeros(p.grad.shape)."""
+    node = site.node
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        attr = node.func.attr
+        if attr in LIKE_FACTORIES and isinstance(node.func.value, ast.Name) and node.func.value.id == "torch" \
+                and node.args and not isinstance(node.args[0], ast.Starred):
+            def edit(n, attr=attr):
+                shape = ast.Attribute(n.args[0], "shape", ast.Load())
+                return ast.Call(_torch(attr.removesuffix("_like")), [shape, *n.args[1:]], n.keywords)
+            yield f"new tensor on the default device: {_src(node)} -> torch.{attr.removesuffix('_like')}(... .shape)", edit
+        elif attr in NEW_FACTORIES:
+            yield (f"new tensor on the default device: {_src(node)} -> torch.{NEW_FACTORIES[attr]}(...)",
+                   lambda n, attr=attr: ast.Call(_torch(NEW_FACTORIES[attr]), n.args, n.keywords))
+    elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and _call_name(node.value) == "zero_" \
+            and not node.value.args and isinstance(node.value.func.value, (ast.Name, ast.Attribute)):
+        target = node.value.func.value
+
+        def edit(n):
+            store = copy.deepcopy(target)
+            store.ctx = ast.Store()
+            shape = ast.Attribute(copy.deepcopy(target), "shape", ast.Load())
+            return ast.Assign([store], ast.Call(_torch("zeros"), [shape], []), lineno=n.lineno)
+        yield f"new tensor on the default device: {_src(node)} -> {_src(target)} = torch.zeros({_src(target)}.shape)", edit
+
+
 # In this order: a mutant made twice keeps the first operator's name (zero_grad removed before statement dropped)
 OPERATORS: dict[str, Operator] = {
     "torch-habit": op_torch_habits, "random-reused": op_random_reused, "global-argument": op_global_argument,
     "return": op_return, "call-removed": op_call_removed, "call-added": op_call_added, "constant": op_constant,
     "operator": op_operator, "swap": op_swap, "keyword-dropped": op_keyword_dropped,
+    "argument-swap": op_argument_swap, "dtype": op_dtype, "squeezed": op_squeezed, "default-device": op_default_device,
     "statement-dropped": op_statement_dropped,
 }
 
