@@ -265,6 +265,10 @@ class TestDrawGraph:
         want = graph_structure(reference.draw_graph(local, dict(zip(names, local_leaves))).source)
         got = graph_structure(source)
         if got != want:
+            leaves_named = {label for edge in got for label in edge} & set(names)
+            if not leaves_named and {label for edge in want for label in edge} & set(names):
+                fail(f"draw_graph for {name}: the leaves are not named ({', '.join(names)} missing): pass "
+                     "params=params to torchviz.make_dot")
             missing = sorted(set(want) - set(got))[:3]
             fail(f"draw_graph for {name}: the drawing's nodes and edges differ from the graph's "
                  f"(missing edges such as {missing}); pass the output and params=params to torchviz.make_dot")
