@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from autograder.authoring import corpus
-from autograder.authoring.corpus import SOURCE_COPY, UNREADABLE, gradebook_scores
+from autograder.authoring.corpus import REFERENCE, SOURCE_COPY, UNREADABLE, gradebook_scores
 from autograder.classroom.grade_file import grade_file
 from conftest import ROOT
 
@@ -39,8 +39,18 @@ def graded(tmp_path_factory):
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_the_source_notebook_scores_full_marks(graded, assignment):
-    assert gradebook_scores(graded[0], assignment)[SOURCE_COPY] == FULL[assignment]
+def test_the_reference_solutions_score_full_marks(graded, assignment):
+    assert gradebook_scores(graded[0], assignment)[REFERENCE] == FULL[assignment]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_source_notebook_itself_is_a_course_file_not_a_submission(graded, assignment):
+    """A verbatim copy of the source notebook (solutions and hidden tests in it) is refused by its
+    bytes: 0 with the reason, however it reached the submission folder."""
+    course, _ = graded
+    assert gradebook_scores(course, assignment)[SOURCE_COPY] == dict.fromkeys(FULL[assignment], 0.0)
+    first_cell = next(iter(FULL[assignment]))
+    assert "a copy of a course file" in corpus.cell_feedback(course, SOURCE_COPY, assignment, first_cell)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

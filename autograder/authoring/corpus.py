@@ -27,7 +27,8 @@ from autograder.authoring.submissions import Case, build_notebook, read_case, ca
 
 COURSE_FILES = ["source", "release", "autograder", "hidden_tests", "solutions", "nbgrader_config.py"]
 UNREADABLE = ("dave", "tensors")  # tests/sample_class/dave/tensors holds a broken .ipynb, not a case file
-SOURCE_COPY = "source-notebook"  # the student who submits the source notebook itself
+SOURCE_COPY = "source-notebook"  # the student who submits the source notebook itself (a course file: refused)
+REFERENCE = "reference-solutions"  # the student who hands in the release notebook with the reference filled in
 
 
 @dataclass
@@ -200,12 +201,13 @@ def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
 
 
 def grade_corpus(course: Path, root: Path = ROOT, sets: list[str] | None = None) -> list[Entry]:
-    """Release every set in `course` (or those in `sets`), submit every case (and the source
-    notebooks), autograde each set."""
+    """Release every set in `course` (or those in `sets`), submit every case (and, per set, the
+    reference as a student hands it in and the source notebook itself), autograde each set."""
     sets = sets or assignments(root)
     graded = [entry for entry in entries(root) if entry.assignment in sets]
     for assignment in sets:
         shutil.copy(notebook_of(assignment, root=root), submit(course, SOURCE_COPY, assignment))
+        write_submission(course, Entry(assignment, REFERENCE, Case(Path("reference"), "reference", {})), root)
     student, assignment = UNREADABLE
     if assignment in sets:
         shutil.copy(root / "tests" / "sample_class" / student / assignment / f"{assignment}.ipynb",
