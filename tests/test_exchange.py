@@ -109,6 +109,21 @@ def hand_made(inbound: Path, name: str, files: dict[str, str | Path], owner: str
     return folder
 
 
+def released_exchange(tmp_path: Path):
+    """An exchange open to every user, a course copy with tensors released into it, and the
+    instructor's nbgrader command on both."""
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    course = released_copy(tmp_path / "course", "tensors")
+
+    def instructor(*args: str):
+        return nbgrader(course, *args, f"--Exchange.root={exchange}")
+
+    instructor("release_assignment", "tensors")
+    return exchange, course, instructor
+
+
 def published(exchange: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in (exchange / COURSE_ID / "feedback").iterdir()}
 
@@ -118,12 +133,7 @@ def test_a_hand_made_submission_of_links_scores_0_and_gets_only_its_feedback_pag
     collect copies the target, 17/17), an answers.html linking to it and to the gradebook (nbgrader's
     release_feedback publishes every .html under a name she computes from her own submission secret),
     data.csv a link to /dev/zero, a timestamp that is not a time. alice hands in honestly after her."""
-    exchange = tmp_path / "exchange"
-    exchange.mkdir()
-    exchange.chmod(0o777)
-    course = released_copy(tmp_path / "course", "tensors")
-    instructor = lambda *args: nbgrader(course, *args, f"--Exchange.root={exchange}")  # noqa: E731
-    instructor("release_assignment", "tensors")
+    exchange, course, instructor = released_exchange(tmp_path)
     source = course / "source" / "tensors" / "tensors.ipynb"
     secret = "c0ffee" * 20
     inbound = exchange / COURSE_ID / "inbound"
@@ -194,12 +204,7 @@ def test_collect_refuses_another_students_id_unsafe_ids_bad_names_and_links(tmp_
     that is a link. nbgrader's collect warns about the first, takes the rest and fails the whole run on
     the name; the kit's refuses each with a line in the log and collects kitxalice's own submission."""
     alice, bob = two_users
-    exchange = tmp_path / "exchange"
-    exchange.mkdir()
-    exchange.chmod(0o777)
-    course = released_copy(tmp_path / "course", "tensors")
-    instructor = lambda *args: nbgrader(course, *args, f"--Exchange.root={exchange}")  # noqa: E731
-    instructor("release_assignment", "tensors")
+    exchange, course, instructor = released_exchange(tmp_path)
     inbound = exchange / COURSE_ID / "inbound"
     honest = nbformat.writes(notebook_with("tensors", {}))
     mistakes = nbformat.writes(notebook_with("tensors", TWO_MISTAKES, base="release"))
@@ -229,12 +234,7 @@ def test_collect_refuses_another_students_id_unsafe_ids_bad_names_and_links(tmp_
 def test_release_feedback_publishes_no_link_and_no_extra_page(tmp_path):
     """The feedback folder of a student, as nbgrader's own steps could leave it: the notebook's page
     a link to the source notebook, an extra page, no secret for another: none is published."""
-    exchange = tmp_path / "exchange"
-    exchange.mkdir()
-    exchange.chmod(0o777)
-    course = released_copy(tmp_path / "course", "tensors")
-    instructor = lambda *args: nbgrader(course, *args, f"--Exchange.root={exchange}")  # noqa: E731
-    instructor("release_assignment", "tensors")
+    exchange, course, instructor = released_exchange(tmp_path)
     source = course / "source" / "tensors" / "tensors.ipynb"
     for student, page in (("dan", source), ("erin", None), ("fay", "<p>fay's page</p>")):
         folder = course / "feedback" / student / "tensors"
@@ -259,12 +259,7 @@ def test_a_hand_made_submission_cannot_claim_a_time_before_its_files_changed(tmp
     """A student who makes the inbound folder by hand writes any time into its name and timestamp.txt;
     collect records the time the files last changed (st_ctime, which no student sets) instead of a
     claim more than a minute older than it. An honest submit's claim stands (the first test)."""
-    exchange = tmp_path / "exchange"
-    exchange.mkdir()
-    exchange.chmod(0o777)
-    course = released_copy(tmp_path / "course", "tensors")
-    instructor = lambda *args: nbgrader(course, *args, f"--Exchange.root={exchange}")  # noqa: E731
-    instructor("release_assignment", "tensors")
+    exchange, course, instructor = released_exchange(tmp_path)
     two_days_ago = nbgrader_time(datetime.now(timezone.utc) - timedelta(days=2))
     hand_made(exchange / COURSE_ID / "inbound", f"carol+tensors+{two_days_ago}+handmade", {
         "tensors.ipynb": nbformat.writes(notebook_with("tensors", {})), "timestamp.txt": two_days_ago})
