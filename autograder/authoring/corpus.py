@@ -108,8 +108,10 @@ def nbgrader(course: Path, *args: str, check: bool = True, prefix: tuple[str, ..
 
 def _watch_peaks(process: subprocess.Popen, peaks: dict[str, float]) -> None:
     """Until `process` ends: the highest VmHWM (MiB) of the grader ("grader", nbgrader's process)
-    and of the sandbox's zygote ("zygote", the zygote.py process whose parent is not one too), each the
-    largest over its processes; student processes (the zygote's children) are not the grader's."""
+    and of the sandbox's zygote ("zygote", the first-started zygote.py process under a parent that is not
+    one too), each the largest over its processes; student processes (the zygote's children) are not
+    the grader's, orphans among them included: a student's child whose parent ended is reparented next
+    to the zygote, under the sandbox's init, and started after it."""
     while process.poll() is None:
         table = {}
         for name in filter(str.isdigit, os.listdir("/proc")):
@@ -118,21 +120,26 @@ def _watch_peaks(process: subprocess.Popen, peaks: dict[str, float]) -> None:
                     fields = dict(line.split(":", 1) for line in f if ":" in line)
                 with open(f"/proc/{name}/cmdline", "rb") as f:
                     argv = f.read().split(b"\0")
+                with open(f"/proc/{name}/stat") as f:
+                    started = int(f.read().rsplit(")", 1)[1].split()[19])
                 table[int(name)] = (int(fields["PPid"]), int(fields.get("VmHWM", "0 kB").split()[0]),
-                                    len(argv) > 1 and argv[1].endswith(b"zygote.py"))
-            except (OSError, KeyError, ValueError):
+                                    len(argv) > 1 and argv[1].endswith(b"zygote.py"), started)
+            except (OSError, KeyError, ValueError, IndexError):
                 continue
+        # per parent that is not a zygote.py process, its first-started zygote.py child: the zygote
+        first_worker: dict[int, tuple[int, int]] = {}
+        for pid, (parent, _, is_worker, started) in table.items():
+            if is_worker and parent in table and not table[parent][2]:
+                first_worker[parent] = min(first_worker.get(parent, (started, pid)), (started, pid))
         below, todo = set(), [process.pid]
         while todo:
             pid = todo.pop()
             below.add(pid)
-            todo += [child for child, (parent, _, _) in table.items() if parent == pid and child not in below]
+            todo += [child for child, (parent, *_) in table.items() if parent == pid and child not in below]
         for pid in below:
-            parent, hwm_kib, is_worker = table.get(pid, (0, 0, False))
-            # the zygote: a zygote.py process whose parent is seen and is not one (a student process
-            # whose parent ended between two reads of /proc is not the zygote)
+            parent, hwm_kib, _, _ = table.get(pid, (0, 0, False, 0))
             role = "grader" if pid == process.pid else \
-                "zygote" if is_worker and parent in table and not table[parent][2] else None
+                "zygote" if first_worker.get(parent, (0, None))[1] == pid else None
             if role:
                 peaks[role] = max(peaks.get(role, 0.0), hwm_kib / 1024)
         time.sleep(0.1)
