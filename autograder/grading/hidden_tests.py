@@ -15,7 +15,8 @@ notebook's tests.
 A long-lived grader (formgrader's autograde button runs inside the Jupyter server) may grade again
 after the course changed: when a file of the hidden tests, or of the course modules their
 collection imported (the solutions), has changed, the next notebook gets a new session, which
-imports them afresh.
+imports them afresh and computes the reference results anew (`reference_results`, the cache of
+checks.computed_once, is the session's own).
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from pathlib import Path
 import pytest
 
 from autograder.grading import cells
-from autograder.checks import CheckFailed
+from autograder.checks import REFERENCE_RESULTS, CheckFailed
 from autograder.grading.device import grading_device
 from autograder.grading.reference_code import ReferenceCode
 from autograder.grading.student_process import Student, StudentCodeError, StudentProcessGone
@@ -89,8 +90,11 @@ class _Request:
 class HiddenTests:
     """The hidden tests of one folder, collected once by a long-lived pytest session in a thread."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, reference_results: dict | None = None):
         self.folder = Path(folder).resolve()
+        # what checks.computed_once computed for this course as it is: a session that replaces one
+        # over the same files (a forked grader's, or after a timeout) is handed it; a changed course is not
+        self.reference_results = reference_results if reference_results is not None else {}
         self.pid = os.getpid()
         self.items: dict[tuple[str, str], list] = {}  # (test file, class) -> its items, in file order
         self.test_modules: set = set()  # the modules of the hidden tests, as collected
@@ -129,6 +133,7 @@ class HiddenTests:
             sys.modules.pop(name, None)
 
     def _main(self):
+        REFERENCE_RESULTS.set(self.reference_results)  # this thread's context: where the hidden tests run
         try:
             # rootdir: the course, so the modules are named hidden_tests.test_<set> and never clash
             # with a test module of the same name imported by whoever runs the grader
@@ -269,9 +274,13 @@ def hidden_tests(folder: str | os.PathLike) -> HiddenTests:
     folder = Path(folder).resolve()
     with _sessions_lock:
         session = _sessions.get(folder)
-        if session is not None and session.pid == os.getpid() and not session.abandoned and not session.current:
-            session.stop()  # the course changed since it collected: a new session imports it afresh
-            session = None
-        if session is None or session.pid != os.getpid() or session.abandoned:
+        if session is None:
             session = _sessions[folder] = HiddenTests(folder)
+        elif not session.current:
+            if session.pid == os.getpid() and not session.abandoned:
+                session.stop()
+            # the course changed since it collected: a new session imports it afresh, and computes anew
+            session = _sessions[folder] = HiddenTests(folder)
+        elif session.pid != os.getpid() or session.abandoned:
+            session = _sessions[folder] = HiddenTests(folder, session.reference_results)
         return session
