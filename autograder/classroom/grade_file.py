@@ -59,15 +59,16 @@ def restore_protected_cells(nb, source_nb) -> None:
 
 def grade_file(path: Path, source: Path | None = None, limits: Limits | None = None,
                course: Course | None = None) -> dict:
-    """Grade the notebook at `path` by the hidden tests of `course` (default: this repository);
-    per-cell results as plain data."""
+    """Grade the notebook at `path` by the hidden tests of `course` (default: the course in the current
+    folder), within `limits` (default: the course's, c.Limits); per-cell results as plain data."""
     course = course or Course()
+    limits = limits if limits is not None else course.limits
     path = Path(path).absolute()  # not resolved: a link is not followed
     source = Path(source) if source else find_source(path, course)
     release = course.release(source.parent.name, source.stem)
     # read once, never through a link; a copy of the source notebook is graded (instructors check the
     # reference this way), unlike in the course's collect, autograde and Gradescope runs
-    nb = read_submitted_file(path, str(release if release.exists() else source), (limits or Limits()).notebook_mb << 20)
+    nb = read_submitted_file(path, str(release if release.exists() else source), limits.notebook_mb << 20)
     restore_protected_cells(nb, nbformat.read(source, as_version=4))
     # the files beside the notebook are copied (within limits) into the sandbox's scratch folder
     graded = grade_notebook(nb, str(path.parent), course.hidden_tests, limits)

@@ -24,7 +24,6 @@ from autograder.nbgrader.course import Course
 from autograder.nbgrader.submission_guard import notebook_digests
 from autograder.results.model import read_graded_submission, ungraded_submission
 from autograder.results.writers import as_gradescope
-from autograder.sandbox import Limits
 
 STUDENT = "student"  # each container grades one submission; nbgrader needs a student id for it
 
@@ -50,7 +49,7 @@ def match_notebooks(course: Course, submission: Path, expected: list[str]) -> tu
     at the shallowest depth; a lone notebook is taken for a lone expected one whatever its name
     (Gradescope keeps the uploaded name, such as `tensors (1).ipynb`).
     """
-    taken = read_submission(submission, Limits().files_mb << 20, course_digests=notebook_digests(course.directory))
+    taken = read_submission(submission, course.limits.files_mb << 20, course_digests=notebook_digests(course.directory))
     files = taken.files
     found = sorted((PurePath(name) for name in files if name.endswith(".ipynb")),
                    key=lambda path: (len(path.parts), str(path)))

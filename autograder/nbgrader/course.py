@@ -1,29 +1,56 @@
-"""A course: its root folder as nbgrader lays it out, its hidden tests and its gradebook.
+"""A course: its root folder as nbgrader lays it out, its settings, its hidden tests and its gradebook.
 
-Every path to a course's notebooks comes from here, through nbgrader's own `CourseDirectory`
-(`format_path`), so the kit reads and writes where nbgrader does. The gradebook is read through
-`autograder.nbgrader.gradebook`, with the URL held here.
+A `Course` is built from the course's loaded nbgrader configuration (its nbgrader_config.py, or
+the configuration of the nbgrader app that is running), and every setting the kit reads from a
+course comes from here: the paths to its notebooks through nbgrader's own `CourseDirectory`
+(`format_path`), so the kit reads and writes where nbgrader does; the hidden tests' folder
+(`c.GradeWithHiddenTests.hidden_tests`); the limits (`c.Limits`); the gradebook's URL, which
+`autograder.nbgrader.gradebook` reads.
 """
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
 
 from autograder.grading.cells import HIDDEN_TESTS
+from autograder.sandbox import Limits
 
-# The course this repository is: its root holds nbgrader_config.py.
-HERE = Path(__file__).resolve().parents[2]
+CONFIG_FILE = "nbgrader_config.py"
+
+
+def load_config(root: str | os.PathLike) -> Config:
+    """The configuration in `root`'s nbgrader_config.py (empty without one), with `root` as the course root."""
+    config, path = Config(), list(sys.path)
+    if os.path.isfile(os.path.join(root, CONFIG_FILE)):
+        try:
+            config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+        finally:  # the settings only: the course's folder on sys.path is for the nbgrader run it configures
+            sys.path[:] = path
+    config.CourseDirectory.root = str(root)
+    return config
 
 
 class Course:
-    """The course rooted at `root` (default: this repository); `db_url` defaults to its gradebook.db."""
+    """The course rooted at `root` (default: the current folder, as for nbgrader), with the settings of its
+    nbgrader_config.py; `db_url` defaults to the configured gradebook. Inside a running nbgrader app,
+    `Course(directory=app.coursedir)` is that app's course, with its configuration."""
 
-    def __init__(self, root: str | os.PathLike = HERE, db_url: str | None = None):
-        self.root = Path(root).resolve()
-        self.directory = CourseDirectory(root=str(self.root))
-        self.db_url = db_url or self.directory.db_url
+    def __init__(self, root: str | os.PathLike | None = None, db_url: str | None = None, *,
+                 directory: CourseDirectory | None = None):
+        if directory is None:
+            config = load_config(Path(root if root is not None else os.getcwd()).resolve())
+            if db_url:
+                config.CourseDirectory.db_url = db_url
+            directory = CourseDirectory(config=config)
+        self.directory = directory
+        self.config = directory.config
+        self.root = Path(directory.root).resolve()
+        self.db_url = db_url or directory.db_url
 
     def __repr__(self) -> str:
         return f"Course({str(self.root)!r})"
@@ -37,11 +64,11 @@ class Course:
         return sorted(path.name for path in source.iterdir() if path.is_dir()) if source.is_dir() else []
 
     def source(self, assignment: str, notebook: str | None = None) -> Path:
-        folder = self.root / self.directory.source_directory / assignment
+        folder = self._folder(self.directory.source_directory, ".", assignment)
         return folder / f"{notebook}.ipynb" if notebook else folder
 
     def release(self, assignment: str, notebook: str | None = None) -> Path:
-        folder = self.root / self.directory.release_directory / assignment
+        folder = self._folder(self.directory.release_directory, ".", assignment)
         return folder / f"{notebook}.ipynb" if notebook else folder
 
     def submitted(self, student: str, assignment: str, notebook: str | None = None) -> Path:
@@ -61,4 +88,11 @@ class Course:
 
     @property
     def hidden_tests(self) -> Path:
-        return self.root / HIDDEN_TESTS
+        """The hidden tests' folder: c.GradeWithHiddenTests.hidden_tests, relative to the root unless absolute."""
+        configured = self.config.GradeWithHiddenTests.get("hidden_tests") if "GradeWithHiddenTests" in self.config else None
+        return self.root / (configured or HIDDEN_TESTS)
+
+    @property
+    def limits(self) -> Limits:
+        """What one notebook may use, as configured (c.Limits)."""
+        return Limits(config=self.config)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 from nbconvert.exporters import NotebookExporter
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
@@ -26,6 +27,7 @@ from autograder import sandbox
 from autograder.grading import cells
 from autograder.grading.cells import HIDDEN_TESTS, UNREADABLE_KEY
 from autograder.grading.submitted_notebook import read_submitted_file, read_submitted_notebook
+from autograder.nbgrader.course import Course
 from autograder.nbgrader.submission_guard import notebook_digests
 from autograder.sandbox import Limits
 from autograder.grading.text import escape_log, printable
@@ -38,6 +40,7 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
     student's feedback.
     """
 
+    # declared here, for nbgrader's configuration and its help; read through Course.hidden_tests
     hidden_tests = Unicode(HIDDEN_TESTS, help="Folder of the course's hidden tests (test_<set>.py, pytest.ini), "
                                               "relative to the course root unless absolute.").tag(config=True)
 
@@ -46,21 +49,13 @@ class GradeWithHiddenTests(NbGraderPreprocessor):
         self.limits = Limits(parent=self)  # c.Limits in nbgrader_config.py
         sandbox.start(self.limits)  # starts now; its imports overlap nbgrader's first steps
 
-    def hidden_tests_folder(self) -> str:
-        """The hidden tests' folder, a relative one taken from the course root (CourseDirectory.root)."""
-        if os.path.isabs(self.hidden_tests):
-            return self.hidden_tests
-        owner = self.parent  # nbconvert's exporter, whose parent is nbgrader's converter
-        while owner is not None and getattr(owner, "coursedir", None) is None:
-            owner = getattr(owner, "parent", None)
-        root = owner.coursedir.root if owner is not None else os.getcwd()
-        return os.path.join(root, self.hidden_tests)
-
     def preprocess(self, nb, resources):
         from autograder.grading.engine import grade_notebook  # torch and pytest: after the zygote started
         workdir = resources.get("metadata", {}).get("path") or "."
         usage = {}
-        grades = grade_notebook(nb, workdir, self.hidden_tests_folder(), self.limits, usage)
+        # outside an nbgrader converter (used on its own): the course its configuration names
+        course = converter_course(self) or Course(directory=CourseDirectory(config=self.config))
+        grades = grade_notebook(nb, workdir, course.hidden_tests, self.limits, usage)
         if usage.get("peak_mib"):
             self.log.info("student's process: peak memory %.0f MiB, CPU %.2f s", usage["peak_mib"],
                           usage.get("cpu_seconds") or 0)
@@ -79,10 +74,9 @@ def start_sandbox_early(config) -> None:
     autograde button, NbGraderAPI) the zygote starts with the first GradeWithHiddenTests.
     """
     if Path(sys.argv[0]).name in ("nbgrader", "__main__.py") and sys.argv[1:2] == ["autograde"]:
-        sandbox.start(Limits(config=config))
-        folder = config.GradeWithHiddenTests.get("hidden_tests", HIDDEN_TESTS)
-        root = config.CourseDirectory.get("root") or os.getcwd()
-        threading.Thread(target=_prepare_grader, args=(os.path.join(root, folder),), daemon=True).start()
+        course = Course(directory=CourseDirectory(config=config))
+        sandbox.start(course.limits)
+        threading.Thread(target=_prepare_grader, args=(course.hidden_tests,), daemon=True).start()
 
 
 def escape_student_text_in_log() -> None:
@@ -93,7 +87,7 @@ def escape_student_text_in_log() -> None:
         escape_log(Application.instance().log)
 
 
-def _prepare_grader(hidden_tests_folder: str) -> None:
+def _prepare_grader(hidden_tests_folder: Path) -> None:
     """Import torch and collect the hidden tests while nbgrader opens the gradebook and sanitizes
     the first submission; the first notebook finds them ready (or waits for them)."""
     try:
@@ -180,17 +174,22 @@ def _keep_safe_content(cell) -> None:
         del cell["attachments"]
 
 
-def release_notebook(owner, resources) -> str | None:
-    """The release notebook of the submission in `resources` (release/<assignment>/<notebook>.ipynb),
-    found through the nbgrader converter above `owner` (a preprocessor or the exporter)."""
-    info = (resources or {}).get("nbgrader", {})
+def converter_course(owner) -> Course | None:
+    """The course of the nbgrader converter above `owner` (a preprocessor or the exporter), with its app's
+    configuration; None outside one."""
     while owner is not None and getattr(owner, "coursedir", None) is None:
         owner = getattr(owner, "parent", None)
-    if owner is None or "assignment" not in info or "notebook" not in info:
+    return Course(directory=owner.coursedir) if owner is not None else None
+
+
+def release_notebook(owner, resources) -> str | None:
+    """The release notebook of the submission in `resources` (release/<assignment>/<notebook>.ipynb)
+    in the course of the nbgrader converter above `owner` (a preprocessor or the exporter)."""
+    info = (resources or {}).get("nbgrader", {})
+    course = converter_course(owner)
+    if course is None or "assignment" not in info or "notebook" not in info:
         return None
-    coursedir = owner.coursedir
-    folder = coursedir.format_path(coursedir.release_directory, ".", info["assignment"])
-    return os.path.join(folder, info["notebook"] + ".ipynb")
+    return str(course.release(info["assignment"], info["notebook"]))
 
 
 class TolerantNotebookExporter(NotebookExporter):
@@ -224,10 +223,8 @@ class TolerantNotebookExporter(NotebookExporter):
         return self.from_notebook_node(nb, resources, **kw)
 
     def _course_digests(self) -> dict[str, str]:
-        owner = self.parent
-        while owner is not None and getattr(owner, "coursedir", None) is None:
-            owner = getattr(owner, "parent", None)
-        return notebook_digests(owner.coursedir) if owner is not None else {}
+        course = converter_course(self)
+        return notebook_digests(course.directory) if course is not None else {}
 
     def from_file(self, file_stream, resources=None, **kw):
         # the bytes under nbconvert's UTF-8 text stream: a file that is not UTF-8 is still read
