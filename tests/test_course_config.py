@@ -16,6 +16,7 @@ from autograder.authoring.corpus import copy_course, full_points, notebook_of
 from autograder.authoring.submissions import Case, build_notebook
 from autograder.classroom.gradescope import match_notebooks
 from autograder.nbgrader.course import Course
+from autograder.nbgrader.submission_guard import course_digests
 from conftest import ROOT
 
 ASSIGNMENT = "tensors"
@@ -57,6 +58,13 @@ def test_the_default_course_is_the_current_folder_as_for_nbgrader(tmp_path, monk
     monkeypatch.chdir(tmp_path)
     configure(tmp_path, "c.Limits.cell_seconds = 7")
     assert Course().root == tmp_path.resolve() and Course().limits.cell_seconds == 7
+
+
+def test_a_copy_of_a_file_of_the_configured_hidden_tests_is_a_course_file(tmp_path):
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "test_x.py").write_text("class TestX:\n    pass\n")
+    configure(tmp_path, "c.GradeWithHiddenTests.hidden_tests = 'checks'")
+    assert "checks/test_x.py" in course_digests(Course(tmp_path).directory).values()
 
 
 def test_gradescope_reads_the_submission_within_the_configured_limits(tmp_path):

@@ -28,6 +28,7 @@ from autograder.grading.submission_files import (
     NotARegularFile, course_file_digests, read_regular_file, read_submission,
 )
 from autograder.nbgrader import gradebook
+from autograder.nbgrader.course import Course
 from autograder.sandbox import Limits
 
 REFUSED_SUFFIX = ".kit-refused"
@@ -51,8 +52,8 @@ _digests: dict[tuple, dict[str, str]] = {}
 def course_digests(coursedir: CourseDirectory, config=None) -> dict[str, str]:
     """{sha256: course file} of the course's own files, read once per run (renewed when one changes)."""
     config = config or coursedir.config
-    hidden_tests = config.GradeWithHiddenTests.get("hidden_tests") if "GradeWithHiddenTests" in config else None
-    paths = [os.path.join(coursedir.root, path) for path in [*CourseFiles(config=config).paths, *filter(None, [hidden_tests])]]
+    paths = list(dict.fromkeys([*(os.path.join(coursedir.root, path) for path in CourseFiles(config=config).paths),
+                                str(Course(directory=coursedir).hidden_tests)]))
     key = tuple((path, _mtime(path)) for path in paths)
     if key not in _digests:
         _digests.clear()
