@@ -153,10 +153,10 @@ def cmd_mutants(args) -> int:
 
 
 def cmd_grade_class(args) -> int:
-    from autograder.authoring.solutions import ROOT
     from autograder.classroom.grade_class import grade_class, parse_shard
+    from autograder.nbgrader.course import Course
 
-    result = grade_class(ROOT, args.assignment, workers=args.workers, shard=parse_shard(args.shard),
+    result = grade_class(Course().root, args.assignment, workers=args.workers, shard=parse_shard(args.shard),
                          db_url=args.db, force=not args.keep_graded, logs=args.logs)
     print(f"{args.assignment}: graded {result.submissions - len(result.failed)} of {result.submissions} "
           f"submissions in {result.seconds:.1f} s into {result.db_url}")
@@ -199,11 +199,12 @@ def cmd_summary(args) -> int:
 
 
 def cmd_similarity(args) -> int:
-    from autograder.authoring.solutions import ROOT
     from autograder.classroom.similarity import format_pairs, plot_scores, similar_pairs
+    from autograder.nbgrader.course import Course
 
-    out = Path(args.out or ROOT / "reports" / "similarity" / args.assignment)
-    pairs, unreadable = similar_pairs(ROOT, args.assignment, out / "report.html", args.top)
+    root = Course().root
+    out = Path(args.out or root / "reports" / "similarity" / args.assignment)
+    pairs, unreadable = similar_pairs(root, args.assignment, out / "report.html", args.top)
     print(format_pairs(pairs, args.top))
     plot_scores(args.assignment, pairs, out / "scores.png")
     if unreadable:
