@@ -12,12 +12,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
-    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, GetGrades, IgnorePattern,
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, IgnorePattern,
     LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
 )
 
 from autograder.grading.startup import prepare_grading_process  # noqa: E402
+from autograder.nbgrader import pages  # noqa: E402
 from autograder.nbgrader import gradebook  # noqa: E402
+from autograder.results.feedback import GradesWithSummary  # noqa: E402
 from autograder.nbgrader.plugin import (  # noqa: E402
     GradeWithHiddenTests, RestoreReleaseMetadata, escape_student_text_in_log, start_sandbox_early,
 )
@@ -76,8 +78,14 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties,
 ]
 
-# Feedback shows the student-facing messages, never the hidden regions of test cells.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback shows the student-facing messages, never the hidden regions of test cells. The page starts
+# with a summary, one line per exercise (its name, points and first message), and leaves a written
+# answer that awaits its instructor out of the total until it is graded (autograder/results/feedback.py:
+# GradesWithSummary is nbgrader's GetGrades with the summary; its template extends nbgrader's).
+c.GenerateFeedback.preprocessors = [GradesWithSummary, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+c.FeedbackPage.template_name = pages.FEEDBACK_TEMPLATE
+c.FeedbackPage.template_file = pages.FEEDBACK_TEMPLATE_FILE
+c.FeedbackPage.extra_template_basedirs = pages.FEEDBACK_TEMPLATE_FOLDERS
 
 # Nothing a student wrote runs in a reader's browser (autograder/nbgrader/pages.py): the feedback page
 # and formgrader's view of a submission (same exporter config) render markdown and outputs through

@@ -10,8 +10,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.grading import cells
-from autograder.authoring.corpus import first_message, gradebook_scores
+from nbgrader.api import Gradebook
+
+from autograder.grading import cell_result, cells
+from autograder.grading.exercises import exercises
+from autograder.authoring.corpus import cell_outputs, first_message, gradebook_scores, nbgrader
+from autograder.nbgrader.course import Course
+from autograder.results import feedback as feedback_summary
 from course_steps import graded_feedback
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,3 +81,78 @@ def test_no_paths_of_the_grading_machine(graded):
     course, page = graded
     for path in {str(course), str(course.parent), "/work/", "/root", "site-packages", sys.prefix, str(ROOT)}:
         assert path not in page, f"the feedback names {path!r} of the grading machine"
+
+
+# The summary at the top of the page (autograder/results/feedback.py, on the autograd set: it has a
+# written answer). A student hands in the release notebook with the first task's answer raising an
+# error whose text is markup: the summary names every exercise, and shows that text escaped.
+MARKUP = '<img src=x onerror="alert(1)"><b>bold</b>'
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    release = nbformat.read(ROOT / "release" / "autograd" / "autograd.ipynb", as_version=4)
+    found = exercises(release)
+    answer = next(e for e in found if not e.written).answer
+    function = re.search(r"^def (\w+)", answer.source, flags=re.M).group(1)
+    course, feedback = graded_feedback(
+        tmp_path_factory.mktemp("written") / "course", student="fay", assignment="autograd",
+        replace={cells.nbgrader_meta(answer)["grade_id"]: f"def {function}(*args, **kwargs):\n"
+                                                         f"    raise ValueError({MARKUP!r})\n"})
+    return course, feedback, found
+
+
+def summary_rows(page: str) -> list[list[str]]:
+    table = re.search(r'<table[^>]*id="summary".*?</table>', page, flags=re.S)
+    assert table, "the page has no summary table"
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(0), flags=re.S)
+    return [[visible_text(cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+            for row in rows if "<td" in row]
+
+
+def test_summary_names_each_exercise_with_its_points_and_first_message(written):
+    course, feedback, found = written
+    page = feedback.read_text()
+    assert page.index('id="summary"') < page.index('id="notebook"'), "the summary is not at the top"
+    rows = summary_rows(page)
+    assert [row[0] for row in rows] == [f"{e.number}. {e.name.replace('`', '')}" for e in found]
+    recorded = gradebook_scores(course, "autograd")["fay"]
+    for exercise, (_, points, message) in zip(found, rows):
+        grade_id = cells.nbgrader_meta(exercise.graded[0])["grade_id"]
+        if exercise.written:
+            assert points == f"awaiting your instructor ({exercise.points:.1f} points)" and message == ""
+            continue
+        assert points == f"{recorded[grade_id]:.1f} / {exercise.points:.1f}", grade_id
+        first = cell_result.messages_in(cell_outputs(course, "fay", "autograd", grade_id))
+        shown = first[0].split("\n")[0] if first else ""
+        assert message.rstrip(" …") == shown[:len(message.rstrip(" …"))] and (message or not first), \
+            f"{grade_id}: the summary says {message!r}, the cell's first message is {shown!r}"
+        assert len(message) <= feedback_summary.MAX_MESSAGE + 2
+
+
+def test_student_text_in_the_summary_is_escaped(written):
+    _, feedback, _ = written
+    page = feedback.read_text()
+    assert any("<b>bold</b>" in message for _, _, message in summary_rows(page)), "the error's text is not shown"
+    assert "<b>bold</b>" not in page and "<img src=x" not in page, "the student's markup is in the page unescaped"
+
+
+def test_a_written_answer_awaits_its_instructor_outside_the_total(written):
+    course, feedback, found = written
+    text = visible_text(feedback.read_text())
+    auto = sum(e.points for e in found if not e.written)
+    waiting = sum(e.points for e in found if e.written)
+    assert waiting > 0, "the autograd set has no written answer to look at"
+    assert re.search(rf"autograd \(Score: [\d.]+ / {auto:.1f}\)", text), "the total counts the written answer"
+    assert f"{waiting:.1f} more points awaiting your instructor" in text
+    assert "Awaiting your instructor" in text, "the written answer's own cell does not say it awaits its instructor"
+
+    written_id = cells.nbgrader_meta(next(e for e in found if e.written).graded[0])["grade_id"]
+    with Gradebook(Course(course).db_url) as book:
+        book.find_grade(written_id, "autograd", "autograd", "fay").manual_score = 1.0
+        book.db.commit()
+    nbgrader(course, "generate_feedback", "autograd", "--force")
+    text = visible_text(feedback.read_text())
+    assert re.search(rf"autograd \(Score: [\d.]+ / {auto + waiting:.1f}\)", text), "the graded answer is not counted"
+    assert "awaiting your instructor" not in text.lower()
+    assert f"1.0 / {waiting:.1f}" in text

@@ -13,7 +13,8 @@ HTMLExporter and nbgrader's templates. nbgrader_config.py configures that export
   switch, so the filter itself sanitizes.
 - `SafeOutputs`, a preprocessor: each output keeps its standard fields and the mimetypes that
   render as text or images (text/html and text/markdown go through `clean_html` as well); its metadata
-  keeps numeric width and height only (nbconvert writes them unquoted into the img tag).
+  keeps numeric width and height only (nbconvert writes them unquoted into the img tag), and a test
+  cell's result record, which no template renders (the feedback page's summary reads its messages).
 
 The feedback page gets a Content-Security-Policy as well (`FeedbackPage`): scripts only from
 MathJax's folder on the CDN the template loads it from, no inline script or handler, images only
@@ -22,16 +23,20 @@ its own, so there the sanitizing is the protection (docs/threat-model.md).
 """
 from __future__ import annotations
 
+import os
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
 import bleach
+import nbgrader
 from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters import markdown2html as plain_markdown2html
 from nbconvert.preprocessors import Preprocessor
 from pygments.token import STANDARD_TYPES
 from traitlets.config import LoggingConfigurable
+
+from autograder.grading.cell_result import RESULT_KEY, recorded
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
@@ -139,7 +144,10 @@ class SafeOutputs(Preprocessor):
             if "data" in output:
                 output["data"] = {kind: (clean_html(value) if kind in CLEANED_TYPES else value)
                                   for kind, value in output["data"].items() if kind in SHOWN_TYPES}
+                record = recorded(output)
                 output["metadata"] = _sizes(output.get("metadata", {}))
+                if record is not None:
+                    output["metadata"][RESULT_KEY] = {"messages": [m for m in record["messages"] if type(m) is str]}
             outputs.append(output)
         cell.outputs = outputs
         return cell, resources
@@ -170,6 +178,14 @@ POLICY = "; ".join([
     "form-action 'none'",
 ])
 HEAD = "<head>"
+# The feedback page's template (nbgrader_config.py sets it on FeedbackPage): kit_feedback/summary.html.j2
+# extends nbgrader's feedback template (its base_template, index.html.j2) with a summary of the exercises
+# (autograder/results/feedback.py).
+FEEDBACK_TEMPLATE, FEEDBACK_TEMPLATE_FILE = "kit_feedback", "summary.html.j2"
+FEEDBACK_TEMPLATE_FOLDERS = [
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates"),
+    os.path.join(os.path.dirname(os.path.abspath(nbgrader.__file__)), "server_extensions", "formgrader", "templates"),
+]
 
 
 class FeedbackPage(HTMLExporter):
