@@ -118,3 +118,32 @@ def test_gradescope_grades_by_the_configured_hidden_tests(course, tmp_path):
     scores = {test["name"]: test["score"] for test in json.loads(results.read_text())["tests"]}
     assert scores == full_points(ASSIGNMENT), run.stderr[-3000:]
     assert (course / "autograded" / "student" / ASSIGNMENT).is_dir()  # graded in the course it ran in
+
+
+@pytest.mark.slow  # a wheel is built, then a sandbox and the hidden tests start in a new process
+def test_an_installed_engine_grades_in_a_folder_that_holds_only_a_course(tmp_path):
+    """After a plain (non-editable) `pip install .`, as the JupyterHub set-up installs the engine, the
+    course is the folder the command runs in: nothing is looked up beside the installed package."""
+    kit = tmp_path / "kit"  # built from a copy: setuptools leaves build/ in the tree it builds
+    shutil.copytree(ROOT, kit, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "build", "*.egg-info",
+                                                             "submitted", "autograded", "feedback", "*.db"))
+    installed = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-compile", "-q",
+                    "--target", str(installed), str(kit)], check=True, capture_output=True, timeout=300)
+    course = tmp_path / "course"
+    for name in ("source", "release", "hidden_tests", "solutions"):
+        shutil.copytree(ROOT / name, course / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    env = dict(os.environ, PYTHONPATH=str(installed), PYTHONWARNINGS="ignore")
+    where = subprocess.run([sys.executable, "-c", "import autograder; print(autograder.__file__)"], cwd=course,
+                           env=env, capture_output=True, text=True, check=True).stdout
+    assert Path(where.strip()).is_relative_to(installed), where
+    notebook = tmp_path / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    notebook.parent.mkdir()
+    notebook.write_bytes((ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes())  # the reference
+    out = tmp_path / "out.json"
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", str(notebook), "--json", str(out)],
+                         cwd=course, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    graded = json.loads(out.read_text())
+    assert {c["grade_id"]: c["score"] for c in graded["cells"]} == full_points(ASSIGNMENT), graded
