@@ -6,10 +6,12 @@ Tolerances fit float32 on CPU and GPU: kernels differ in summation order, not in
 They fail closed: NaN, inf, None, an opaque object, a wrong type, shape, dtype or device fail
 with a message, so that a comparison that is False for NaN never passes an answer. A hidden
 test compares through these helpers only, and checks a side property (two calls agree, two
-seeds differ) only after the answer itself has passed.
+seeds differ) only after the answer itself has passed. A check on hidden inputs runs inside
+`on_input(...)`, so that its failure says, after the cause, on what input it failed.
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import math
@@ -54,8 +56,55 @@ class CheckFailed(AssertionError):
     """A hidden test's verdict; its text is shown to the student as is."""
 
 
+# The hidden inputs a check is running on (`on_input`): every failure inside names them after its cause.
+FAILING_INPUT: contextvars.ContextVar[str | None] = contextvars.ContextVar("failing_input", default=None)
+MAX_INPUT_CHARS = 200  # of the input's description in a failure line; a large input is summarised
+
+
 def fail(message: str):
-    raise CheckFailed(message)
+    given = FAILING_INPUT.get()
+    raise CheckFailed(f"{message} (input: {given})" if given else message)
+
+
+@contextlib.contextmanager
+def on_input(**inputs):
+    """Failures inside name the input they failed on, after their cause, shortened where it is large:
+    `with on_input(x=x, upstream=g): expect_tensor(...)` fails with "...: <cause> (input: x = ...)"."""
+    described = ", ".join(f"{name} = {shown_value(value)}" for name, value in inputs.items())
+    if len(described) > MAX_INPUT_CHARS:
+        described = described[:MAX_INPUT_CHARS - 1] + "…"
+    token = FAILING_INPUT.set(described)
+    try:
+        yield
+    finally:
+        FAILING_INPUT.reset(token)
+
+
+def shown_value(value, small: int = 6) -> str:
+    """An input as a failure line shows it: a tensor of up to `small` values whole (4 significant
+    digits), a larger one by its shape and range; other values by their repr, cut at 60 characters."""
+    if isinstance(value, torch.Tensor):
+        kind = "" if value.dtype == torch.float32 else f", dtype={value.dtype}"
+        kind += "" if value.device.type == "cpu" else f", device='{value.device.type}'"
+        if value.is_meta or value.numel() == 0:
+            return f"a tensor of shape {tuple(value.shape)}{kind}"
+        data = value.detach().to("cpu")
+        if value.numel() <= small:
+            return f"tensor({_rounded(data.tolist())}{kind})"
+        numbers = data.double()
+        return (f"a tensor of shape {tuple(value.shape)}{kind}, values from {numbers.min().item():.4g} to "
+                f"{numbers.max().item():.4g}")
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _rounded(values) -> str:
+    if isinstance(values, list):
+        return "[" + ", ".join(_rounded(v) for v in values) + "]"
+    if not isinstance(values, float):
+        return repr(values)
+    text = f"{values:.4g}"
+    return text if any(mark in text for mark in ".ein") else text + "."  # 1. as torch shows a float
 
 
 def kind_of(value) -> str:

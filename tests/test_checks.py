@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from autograder.checks import CheckFailed, expect_number, expect_tensor
+from autograder.checks import CheckFailed, expect_number, expect_tensor, on_input
 from autograder.sandbox.inside.wire import Opaque
 
 
@@ -114,3 +114,17 @@ def test_torchs_own_not_implemented_error_is_not_called_a_stub():
                                                     "where": "line 2: return a + b.to(device)"})
     assert "not implemented yet" not in str(torch_error)
     assert "raised NotImplementedError: Could not run 'aten::add'" in str(torch_error)
+
+
+def test_a_failure_names_the_input_it_failed_on_after_its_cause():
+    x, batch = torch.tensor([[1.0, 2.0], [3.0, 4.5]]), torch.arange(50.0).reshape(25, 2)
+    with on_input(x=x, batch=batch, lr=0.1):
+        text = message(expect_tensor, torch.tensor([1.0, 2.0]), torch.tensor([1.0, 3.0]), "f(x)")
+    assert text.startswith("f(x): 1 of 2 values are wrong"), "the cause comes first"
+    assert text.endswith("(input: x = tensor([[1., 2.], [3., 4.5]]), batch = a tensor of shape (25, 2), "
+                         "values from 0 to 49, lr = 0.1)"), text
+    assert "input" not in message(expect_number, 2.0, 3.0, "f(x)"), "outside on_input nothing is added"
+    with on_input(x=torch.zeros(3, device="meta"), text="a" * 500):
+        text = message(expect_number, float("nan"), 3.0, "f(x)")
+    assert text.startswith("f(x): expected a finite number, got nan (input: x = a tensor of shape (3,), device='meta'")
+    assert len(text) < 300 and text.endswith("…)"), "a large input is shortened"
