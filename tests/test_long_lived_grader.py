@@ -82,6 +82,30 @@ def test_a_reference_result_is_computed_once_per_session_and_anew_when_the_solut
     assert calls.read_text().count("call") == 2
 
 
+def test_a_forked_grader_imports_a_solution_changed_since_its_parent_collected(tmp_path):
+    """A grader forked from one that collected the hidden tests starts its own session; when the course
+    changed in between, that session imports the solution as it is now, not the parent's import of it."""
+    course = tmp_path / "course"
+    folder = course / "hidden_tests"
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "hidden_tests" / "pytest.ini", folder)
+    reference = course / "forked_reference.py"
+    reference.write_text("FACTOR = 2\n")
+    (folder / "test_forked.py").write_text("import forked_reference as reference\n\n\nclass TestFactor:\n"
+                                           "    def test_now(self):\n        assert reference.FACTOR == 5\n")
+    hidden_tests.hidden_tests(folder)
+    reference.write_text("FACTOR = 5\n")
+    _bump(reference)
+    child = os.fork()
+    if child == 0:  # the forked grader: exit 0 when its session passed the test against the solution as it is now
+        try:
+            outcomes = hidden_tests.hidden_tests(folder).run(["forked.factor"], None, time.monotonic() + 60)
+            os._exit(0 if [t.passed for t in outcomes] == [True] else 1)
+        finally:
+            os._exit(2)
+    assert os.waitpid(child, 0)[1] == 0
+
+
 @pytest.mark.slow  # nbgrader runs
 def test_formgrader_grades_with_the_solution_as_changed_since_its_last_run(tmp_path):
     course = tmp_path / "course"

@@ -127,8 +127,10 @@ class HiddenTests:
         return self._fingerprint() == self.fingerprint
 
     def stop(self) -> None:
-        """End the session's thread and forget the course modules it imported."""
-        self._queue.put(None)
+        """End the session's thread (a forked grader has none of its parent's) and forget the course modules
+        it imported, so that a new session imports them afresh."""
+        if self.pid == os.getpid():
+            self._queue.put(None)  # an abandoned session's thread ends once it is done with the notebook it ran past
         for name in self.modules:
             sys.modules.pop(name, None)
 
@@ -277,9 +279,7 @@ def hidden_tests(folder: str | os.PathLike) -> HiddenTests:
         if session is None:
             session = _sessions[folder] = HiddenTests(folder)
         elif not session.current:
-            if session.pid == os.getpid() and not session.abandoned:
-                session.stop()
-            # the course changed since it collected: a new session imports it afresh, and computes anew
+            session.stop()  # the course changed since it collected: a new session imports it afresh, and computes anew
             session = _sessions[folder] = HiddenTests(folder)
         elif session.pid != os.getpid() or session.abandoned:
             session = _sessions[folder] = HiddenTests(folder, session.reference_results)
