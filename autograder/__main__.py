@@ -18,6 +18,9 @@
   gradescope ASSIGNMENT --out DIR             a Gradescope results.json per submission
   gradescope-run ASSIGNMENT                   Gradescope's run_autograder: grade /autograder/submission
   similarity ASSIGNMENT [--out DIR] [--top N] pairs of students whose answers look alike (copydetect)
+  new-set NAME [--task TASK]                  a new set of one example task, ready to fill in (docs/authoring.md)
+  new-task SET NAME                           a new example task at the end of a set, ready to fill in
+  check-course [SET ...] [--mutants]          is the course ready to hand out: every rule, every case graded
 """
 from __future__ import annotations
 
@@ -214,6 +217,38 @@ def cmd_similarity(args) -> int:
     return 0
 
 
+def cmd_new_set(args) -> int:
+    from autograder.authoring.scaffold import new_set
+
+    return _scaffolded(new_set(args.name, Path(args.course).resolve(), task=args.task), args.name)
+
+
+def cmd_new_task(args) -> int:
+    from autograder.authoring.scaffold import new_task
+
+    return _scaffolded(new_task(args.set, args.name, Path(args.course).resolve()), args.set)
+
+
+def _scaffolded(paths: list[Path], assignment: str) -> int:
+    for path in dict.fromkeys(paths):
+        print(f"wrote {path}")
+    print(f"next: fill them in (docs/authoring.md), then python -m autograder solutions {assignment}, "
+          f"nbgrader generate_assignment {assignment} --force, python -m autograder check-course {assignment}")
+    return 0
+
+
+def cmd_check_course(args) -> int:
+    from autograder.authoring.course_check import check_course
+
+    problems = check_course(args.sets or None, Path(args.course).resolve(), with_mutants=args.mutants,
+                            say=lambda text: print(text, file=sys.stderr, flush=True))
+    for problem in problems:
+        print(problem)
+    print(f"{len(problems)} problem(s)" if problems else "the course is ready: every check passed"
+          + ("" if args.mutants else " (the mutation score too: --mutants)"))
+    return 1 if problems else 0
+
+
 def cmd_gradescope(args) -> int:
     from autograder.nbgrader.course import Course
     from autograder.results.model import read_graded_assignment, read_graded_submission
@@ -306,6 +341,22 @@ def main(argv=None) -> int:
     gradescope.add_argument("--db", help=db_help)
     gradescope.set_defaults(run=cmd_gradescope)
 
+    course_help = "the course's root folder (default: the current folder)"
+    new_set = commands.add_parser("new-set", help="a new set of one example task, ready to fill in")
+    new_set.add_argument("name")
+    new_set.add_argument("--task", help="the example task's function name (default: NAME_example)")
+    new_task = commands.add_parser("new-task", help="a new example task at the end of a set, ready to fill in")
+    new_task.add_argument("set")
+    new_task.add_argument("name", help="the task's function name")
+    check = commands.add_parser("check-course", help="check a course's sets: rules, release, cases, visible checks")
+    check.add_argument("sets", nargs="*", metavar="SET", help="the sets (default: every set)")
+    check.add_argument("--mutants", action="store_true", help="also the mutation score (minutes more)")
+    for command in (new_set, new_task, check):
+        command.add_argument("--course", default=".", help=course_help)
+    new_set.set_defaults(run=cmd_new_set)
+    new_task.set_defaults(run=cmd_new_task)
+    check.set_defaults(run=cmd_check_course)
+
     gradescope_run = commands.add_parser("gradescope-run", help="grade one submission as Gradescope's run_autograder")
     gradescope_run.add_argument("assignment")
     gradescope_run.add_argument("--submission", default="/autograder/submission",
@@ -319,9 +370,10 @@ def main(argv=None) -> int:
     # What the commands print quotes students (messages, names): control characters are escaped.
     from autograder.grading.text import PrintableStream
     sys.stdout = PrintableStream(sys.stdout)
+    from autograder.grading.cells import AuthoringError
     try:
         return args.run(args)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, AuthoringError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -94,7 +94,8 @@ def test_headings_contents_and_points_are_written_once_from_the_metadata(source)
 
 
 def test_the_tables_of_points_follow_the_metadata():
-    """README's demo table ('out of') and the instructors' table of sets give each set's total as the metadata does."""
+    """README's demo table ('out of') and the instructors' table of sets give each set's total as the metadata does
+    (this lesson's documents: check-course does not apply it to a course)."""
     totals = {source.parent.name: sum(p for _, p, written in exercises.graded_cells(nbformat.read(source, as_version=4))
                                       if not written) for source in SOURCES}
     readme = (ROOT / "README.md").read_text()

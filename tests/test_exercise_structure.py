@@ -5,23 +5,15 @@ tests/test_authoring.py), holds one task, states its expected output, folds its 
 visible check prints one line when it passes. tests/test_notebooks.py runs the solutions and
 compares that line with the expected output.
 """
-import ast
-import re
-
 import nbformat
 import pytest
 
-from autograder.authoring import exercises
+from autograder.authoring import course_check, exercises
 from autograder.authoring.solutions import source_notebooks
 from autograder.grading import cells
 from conftest import ROOT
 
 SOURCES = source_notebooks(ROOT)
-HINT = re.compile(r"<details><summary>Hint</summary>\n\n.+?\n</details>", re.DOTALL)
-
-
-def code_exercises(source):
-    return [e for e in exercises.exercises(nbformat.read(source, as_version=4)) if not e.written]
 
 
 def expected_line(exercise) -> str:
@@ -32,40 +24,27 @@ def expected_line(exercise) -> str:
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.parent.name)
 def test_every_set_has_exercises_numbered_from_one(source):
+    """At least 4 exercises a set: this lesson's own rule, which check-course does not apply to a course."""
     found = exercises.exercises(nbformat.read(source, as_version=4))
     assert [e.number for e in found] == list(range(1, len(found) + 1)) and len(found) >= 4
     assert "**Contents**" in nbformat.read(source, as_version=4).cells[0].source
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.parent.name)
-def test_every_task_states_its_expected_output_and_folds_its_hint(source):
-    for exercise in code_exercises(source):
-        expected_line(exercise)
-        text = exercise.heading.source
-        assert HINT.search(text), f"exercise {exercise.number} ({exercise.name}): no folded hint (<details>)"
-        unfolded = HINT.sub("", text)
-        assert "Hint" not in unfolded, f"exercise {exercise.number} ({exercise.name}): a hint outside <details>"
+def test_every_exercise_keeps_the_rules_of_any_course(source):
+    """Each task states its expected output, folds its hint and its check ends by printing one line;
+    a written answer's heading holds its question: what check-course asks of any course."""
+    problems = [f"exercise {e.number} ({e.name}): {problem}" for e in exercises.exercises(nbformat.read(source, as_version=4))
+                for problem in course_check.exercise_problems(e)]
+    assert problems == []
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.parent.name)
-def test_every_visible_check_ends_by_printing_one_line(source):
-    for exercise in code_exercises(source):
-        visible, _ = cells.split_hidden(exercise.check.source)
-        tree = ast.parse(visible)
-        prints = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
-                  and isinstance(node.func, ast.Name) and node.func.id == "print"]
-        last = tree.body[-1] if tree.body else None
-        assert len(prints) == 1 and isinstance(last, ast.Expr) and last.value is prints[0], \
-            f"exercise {exercise.number} ({exercise.name}): its check should end with one print, its success line"
-
-
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.parent.name)
-def test_written_answers_follow_their_own_question(source):
-    for exercise in exercises.exercises(nbformat.read(source, as_version=4)):
-        if exercise.written:
-            question = exercise.heading.source.split("\n", 1)[1:]
-            assert question and question[0].strip(), \
-                f"exercise {exercise.number} ({exercise.name}): the heading cell should hold the question"
+def test_the_rules_fail_a_task_that_breaks_them():
+    nb = nbformat.read(SOURCES[0], as_version=4)
+    task = next(e for e in exercises.exercises(nb) if not e.written)
+    task.heading.source = task.heading.source.replace("<details><summary>Hint</summary>", "Hint:")
+    task.check.source = task.check.source.replace("print(", "str(")
+    assert [p.split(":")[0] for p in course_check.exercise_problems(task)] == ["no folded hint", "its check should end with one print, the line it prints when it passes"]
 
 
 def test_the_expected_output_pattern_tells_lines_apart():

@@ -67,7 +67,7 @@ def gpu_check() -> int:
             nbformat.write(nb, path)
             result = grade_file(path, source)
             full = {c["grade_id"]: c["max_score"] if case.base == "reference" else 0.0 for c in result["cells"]}
-            expected = {**full, **case.expect}
+            expected = {**full, **case.expected_points({c["grade_id"]: c["max_score"] for c in result["cells"]})}
             got = {c["grade_id"]: c["score"] for c in result["cells"]}
             same = all(abs(got[k] - expected[k]) < 0.01 for k in got)
             wrong += not same

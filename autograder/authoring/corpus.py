@@ -84,13 +84,16 @@ def full_points(assignment: str, root: Path = ROOT) -> dict[str, float]:
 def expected_scores(entry: Entry, root: Path = ROOT) -> dict[str, float]:
     full = full_points(entry.assignment, root)
     default = full if entry.case.base == "reference" else dict.fromkeys(full, 0.0)
-    return {**default, **entry.case.expect}
+    return {**default, **entry.case.expected_points(full)}
 
 
 def copy_course(target: Path, root: Path = ROOT) -> Path:
-    """A course root with the kit's own files and no submissions or gradebook."""
+    """A course root with the kit's own files and no submissions or gradebook (a course without
+    its own autograder/ runs the installed engine)."""
     target.mkdir(parents=True, exist_ok=True)
     for name in COURSE_FILES:
+        if not (root / name).exists():
+            continue
         if (root / name).is_dir():
             shutil.copytree(root / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:

@@ -77,7 +77,11 @@ def write_solutions(root: Path = ROOT, sets: list[str] | None = None) -> list[Pa
         if sets and nb_path.parent.name not in sets:
             continue
         nb = nbformat.read(nb_path, as_version=4)
-        if exercises.with_structure(nb):
+        try:
+            changed = exercises.with_structure(nb)
+        except cells.AuthoringError as error:  # which notebook, so that the author knows what to open
+            raise cells.AuthoringError(f"{nb_path.relative_to(root)}: {error}") from None
+        if changed:
             nbformat.write(nb, nb_path)
             written.append(nb_path)
         target = solution_path(nb_path, root)

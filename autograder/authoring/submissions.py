@@ -10,8 +10,10 @@ A case file is Python with a header and cell sections:
 
 `base: release` starts from the unedited release notebook instead. `# %% <grade_id>`
 replaces that cell's code; `# %% after <grade_id>` inserts a new code cell after it.
-`expect` lists the points each named autograded cell should earn; cells not named
-should earn full points on a `reference` base and 0 on a `release` base. Each
+`expect` lists what each named autograded cell should earn: points (`matmul-check=1.5`), or a
+share of the cell's points that survives a change of them: `zero` (or `lost`), `full`, a fraction
+(`1/2`) or a percentage (`50%`). Cells not named should earn full points on a `reference` base and
+0 on a `release` base. Each
 `# says: <grade_id>: <text>` line names text that cell's feedback must contain, and each
 `# never-says: <grade_id>: <text>` line text it must not contain (reference code that reached the student's process).
 A case holds on every grading device: device behaviour is graded on the meta device, which
@@ -43,6 +45,24 @@ from autograder.grading import cells
 from autograder.authoring.solutions import MARKER, ROOT
 
 SECTION = re.compile(r"^# %% (after )?([\w-]+)[ \t]*$", re.MULTILINE)
+SHARES = {"zero": 0.0, "lost": 0.0, "full": 1.0}
+
+
+class Share(float):
+    """An expected score stated as a share of the cell's points (`zero`, `full`, `1/2`, `50%`)."""
+
+
+def expected_value(text: str) -> float:
+    """Points (`1.5`), or a Share of the cell's points; ValueError for anything else."""
+    if text in SHARES:
+        return Share(SHARES[text])
+    if re.fullmatch(r"\d+/\d+", text) and int(text.split("/")[1]):
+        return Share(int(text.split("/")[0]) / int(text.split("/")[1]))
+    if re.fullmatch(r"\d+(\.\d+)?%", text):
+        return Share(float(text[:-1]) / 100)
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    raise ValueError(f"{text!r} is no expected score: points (1.5), zero, lost, full, a fraction (1/2) or a percentage")
 
 
 @dataclass
@@ -63,12 +83,24 @@ class Case:
     fifos: list[str] = field(default_factory=list)
     honest_after: int = 1
 
+    def expected_points(self, full: dict[str, float]) -> dict[str, float]:
+        """`expect` in points, a Share turned into points of the cell's `full` points."""
+        return {grade_id: value * full.get(grade_id, float("nan")) if isinstance(value, Share) else value
+                for grade_id, value in self.expect.items()}
+
 
 def read_case(path: Path) -> Case:
     text = Path(path).read_text()
     header, *_ = SECTION.split(text, maxsplit=1)
     fields = dict(re.findall(r"^# (\w+): ?(.*)$", header, re.MULTILINE))
-    expect = {k: float(v) for k, v in re.findall(r"([\w-]+)=([\d.]+)", fields.get("expect", ""))}
+    expect = {}
+    for word in fields.get("expect", "").split():
+        grade_id, _, value = word.partition("=")
+        try:
+            expect[grade_id] = expected_value(value)
+        except ValueError as error:
+            line = 1 + next((n for n, text in enumerate(header.splitlines()) if text.startswith("# expect:")), 0)
+            raise ValueError(f"{path}:{line}: {word!r} in '# expect:': {error}") from None
     base = fields.get("base", "reference")
     if "device" in fields:
         raise ValueError(f"{path}: a case must hold on every grading device; grade device behaviour on the meta device")
