@@ -224,3 +224,27 @@ def test_feedback_page_shows_scores_and_messages(page, lab_files):
     assert "Grade cell: zeros-check" in text and "the entries are all 1.0 (torch.ones?)" in text
     assert "matrix_product(" in text and "Hidden tests:" in text
     browser_steps.shoot(page, "feedback", full_page=True)
+
+
+def test_feedback_page_leads_with_a_summary_as_a_student_reads_it(page, tmp_path_factory):
+    """building_blocks: its written answer not yet graded, and a loss without its 1/2. The page's top names
+    every exercise, says the written answer awaits the instructor, and the failure names its input."""
+    release = nbformat.read(ROOT / "release" / "building_blocks" / "building_blocks.ipynb", as_version=4)
+    found = exercises.exercises(release)
+    answer = next(e.answer for e in found if e.answer is not None and "def half_mse" in e.answer.source)
+    wrong = "def half_mse(y_hat, y):\n    return ((y_hat - y) ** 2).mean()\n"
+    _, feedback = graded_feedback(tmp_path_factory.mktemp("summary") / "course", student="gus",
+                                  assignment="building_blocks",
+                                  replace={answer.metadata["nbgrader"]["grade_id"]: wrong})
+    page.goto(feedback.as_uri())
+    summary = page.locator("#summary")
+    assert summary.is_visible() and summary.bounding_box()["y"] < 400, "the summary is not at the top of the page"
+    text = summary.inner_text()
+    for exercise in found:
+        assert f"{exercise.number}. {exercise.name.replace('`', '')}" in text, f"exercise {exercise.number} unnamed"
+    assert "awaiting your instructor" in text
+    body = page.inner_text("body")
+    failed = re.search(r"half_mse\(y_hat, y\)[^\n]*: your loss is twice the expected value[^\n]*", body)
+    assert failed, "the hidden tests' message for the missing 1/2 is not on the page"
+    assert re.search(r"\(input: y_hat = .+, y = .+\)$", failed.group(0)), f"no input named: {failed.group(0)!r}"
+    browser_steps.shoot(page, "feedback-summary", full_page=True)
