@@ -4,7 +4,7 @@ import torch
 
 from autograder.checks import (constant_factor, expect_equal, expect_finite, expect_number, expect_property,
                                expect_python_float, expect_sequence, expect_tensor, expect_tensor_like, fail, kind_of,
-                               loss_has_grown)
+                               loss_has_grown, on_input)
 from autograder.grading.student_process import StudentCodeError
 from autograder.grading.rules import AUTOGRAD, Rule
 from solutions import building_blocks as reference
@@ -167,21 +167,22 @@ class TestLoss:
     @pytest.mark.parametrize("shape, seed", [((10,), 11), ((6, 1), 12), ((3, 4), 13)])
     def test_half_mse(self, student, device, shape, seed):
         y_hat, y = seeded(*shape, seed=seed, device=device), seeded(*shape, seed=seed + 50, device=device)
-        got = student.call("half_mse", y_hat, y)
-        want = reference.half_mse(y_hat, y)
-        what = f"half_mse(y_hat, y) for shape {shape} (m = {y.numel()})"
-        if isinstance(got, torch.Tensor) and got.numel() == 1 and got.shape != want.shape:
-            fail(f"{what}: expected a scalar tensor (shape ()), got shape {tuple(got.shape)}: sum over every element")
-        if isinstance(got, torch.Tensor) and got.shape == want.shape and not got.is_meta:
-            factor = constant_factor(got, want)
-            if factor is not None and abs(factor - 2) < 1e-4:
-                fail(f"{what}: your loss is twice the expected value: is the 1/2 of 1/(2m) there?")
-            by_rows = ((y_hat - y) ** 2).sum() / (2 * len(y))
-            if len(y) != y.numel() and torch.isclose(got.detach().cpu().double(), by_rows.cpu().double(), rtol=1e-4):
-                fail(f"{what}: divided by len(y) = {len(y)}, the rows, where m counts every entry: "
-                     f"m = y.numel() = {y.numel()}")
-        name_factor_of(got, want, what, "m", y.numel())
-        expect_tensor(got, want, what)
+        with on_input(y_hat=y_hat, y=y):
+            got = student.call("half_mse", y_hat, y)
+            want = reference.half_mse(y_hat, y)
+            what = f"half_mse(y_hat, y) for shape {shape} (m = {y.numel()})"
+            if isinstance(got, torch.Tensor) and got.numel() == 1 and got.shape != want.shape:
+                fail(f"{what}: expected a scalar tensor (shape ()), got shape {tuple(got.shape)}: sum over every element")
+            if isinstance(got, torch.Tensor) and got.shape == want.shape and not got.is_meta:
+                factor = constant_factor(got, want)
+                if factor is not None and abs(factor - 2) < 1e-4:
+                    fail(f"{what}: your loss is twice the expected value: is the 1/2 of 1/(2m) there?")
+                by_rows = ((y_hat - y) ** 2).sum() / (2 * len(y))
+                if len(y) != y.numel() and torch.isclose(got.detach().cpu().double(), by_rows.cpu().double(), rtol=1e-4):
+                    fail(f"{what}: divided by len(y) = {len(y)}, the rows, where m counts every entry: "
+                         f"m = y.numel() = {y.numel()}")
+            name_factor_of(got, want, what, "m", y.numel())
+            expect_tensor(got, want, what)
 
     @pytest.mark.side
     def test_backpropagation_starts_here(self, student, device):
@@ -193,23 +194,24 @@ class TestMae:
     @pytest.mark.parametrize("shape, seed", [((10,), 14), ((6, 1), 15), ((3, 4), 16)])
     def test_mae(self, student, device, shape, seed):
         y_hat, y = seeded(*shape, seed=seed, device=device), seeded(*shape, seed=seed + 50, device=device)
-        got = student.call("mae", y_hat, y)
-        what = f"mae(y_hat, y) for shape {shape}"
-        if isinstance(got, torch.Tensor) and got.numel() == 1 and not got.is_meta:
-            by_rows = (y_hat - y).abs().sum() / len(y) if len(y) != y.numel() else None
-            signed_mean = (y_hat - y).mean()
-            for mistake, value in (("the absolute value of the mean error: take each error's absolute value first, "
-                                    "then the mean", signed_mean.abs() if signed_mean < 0 else None),
-                                   (f"divided by len(y) = {len(y)}, the rows: the mean is over every entry, "
-                                    f"y.numel() = {y.numel()}", by_rows),
-                                   ("the sum instead of the mean", (y_hat - y).abs().sum()),
-                                   ("the mean of the errors without their absolute value", (y_hat - y).mean()),
-                                   ("the squared error (MSE), not the absolute error", ((y_hat - y) ** 2).mean())):
-                if value is not None and torch.isclose(got.detach().cpu().double(), value.cpu().double(), rtol=1e-4) and \
-                        not torch.isclose(value, reference.mae(y_hat, y), rtol=1e-4):
-                    fail(f"{what}: your result is {mistake}")
-        name_factor_of(got, reference.mae(y_hat, y), what, "m", y.numel())
-        expect_tensor(got, reference.mae(y_hat, y), what)
+        with on_input(y_hat=y_hat, y=y):
+            got = student.call("mae", y_hat, y)
+            what = f"mae(y_hat, y) for shape {shape}"
+            if isinstance(got, torch.Tensor) and got.numel() == 1 and not got.is_meta:
+                by_rows = (y_hat - y).abs().sum() / len(y) if len(y) != y.numel() else None
+                signed_mean = (y_hat - y).mean()
+                for mistake, value in (("the absolute value of the mean error: take each error's absolute value first, "
+                                        "then the mean", signed_mean.abs() if signed_mean < 0 else None),
+                                       (f"divided by len(y) = {len(y)}, the rows: the mean is over every entry, "
+                                        f"y.numel() = {y.numel()}", by_rows),
+                                       ("the sum instead of the mean", (y_hat - y).abs().sum()),
+                                       ("the mean of the errors without their absolute value", (y_hat - y).mean()),
+                                       ("the squared error (MSE), not the absolute error", ((y_hat - y) ** 2).mean())):
+                    if value is not None and torch.isclose(got.detach().cpu().double(), value.cpu().double(), rtol=1e-4) and \
+                            not torch.isclose(value, reference.mae(y_hat, y), rtol=1e-4):
+                        fail(f"{what}: your result is {mistake}")
+            name_factor_of(got, reference.mae(y_hat, y), what, "m", y.numel())
+            expect_tensor(got, reference.mae(y_hat, y), what)
 
     @pytest.mark.side
     def test_backpropagation_starts_here(self, student, device):
@@ -244,20 +246,21 @@ class TestLossGradient:
     def test_gradient(self, student, device, loss, shape, seed):
         y_hat, y = seeded(*shape, seed=seed, device=device), seeded(*shape, seed=seed + 50, device=device)
         remote_loss, local_loss = student.define(GRADER_LOSSES[loss], loss), local_loss_of(loss)
-        got = student.call("loss_gradient", remote_loss, y_hat, y)
-        what = f"loss_gradient({loss}, y_hat, y) for shape {shape}"
-        want = autograd_gradient(local_loss, y_hat, y)
-        if isinstance(got, torch.Tensor) and got.shape == want.shape and not got.is_meta:
-            # an asymmetric loss (pinball_loss) tells loss_fn(y_hat, y) from loss_fn(y, y_hat)
-            swapped = autograd_gradient(lambda t, p: local_loss(p, t), y_hat, y)
-            if torch.allclose(got.detach().cpu(), swapped.cpu(), atol=1e-5) and not torch.allclose(want, swapped, atol=1e-5):
-                fail(f"your gradient is that of loss_fn(y, y_hat), the arguments swapped: call loss_fn(copy, y), "
-                     f"the predictions first; {what}")
-            against_y = -autograd_gradient(lambda t, p: local_loss(p, t), y, y_hat)
-            if torch.allclose(got.detach().cpu(), -want.cpu(), atol=1e-5) or (
-                    torch.allclose(got.detach().cpu(), -against_y.cpu(), atol=1e-5) and not torch.allclose(want, -against_y)):
-                fail(f"{what}: your gradient has the wrong sign (with respect to y, not y_hat?)")
-        expect_tensor(got, want, what)
+        with on_input(y_hat=y_hat, y=y):
+            got = student.call("loss_gradient", remote_loss, y_hat, y)
+            what = f"loss_gradient({loss}, y_hat, y) for shape {shape}"
+            want = autograd_gradient(local_loss, y_hat, y)
+            if isinstance(got, torch.Tensor) and got.shape == want.shape and not got.is_meta:
+                # an asymmetric loss (pinball_loss) tells loss_fn(y_hat, y) from loss_fn(y, y_hat)
+                swapped = autograd_gradient(lambda t, p: local_loss(p, t), y_hat, y)
+                if torch.allclose(got.detach().cpu(), swapped.cpu(), atol=1e-5) and not torch.allclose(want, swapped, atol=1e-5):
+                    fail(f"your gradient is that of loss_fn(y, y_hat), the arguments swapped: call loss_fn(copy, y), "
+                         f"the predictions first; {what}")
+                against_y = -autograd_gradient(lambda t, p: local_loss(p, t), y, y_hat)
+                if torch.allclose(got.detach().cpu(), -want.cpu(), atol=1e-5) or (
+                        torch.allclose(got.detach().cpu(), -against_y.cpu(), atol=1e-5) and not torch.allclose(want, -against_y)):
+                    fail(f"{what}: your gradient has the wrong sign (with respect to y, not y_hat?)")
+            expect_tensor(got, want, what)
 
     @pytest.mark.side
     def test_leaves_the_callers_tensor_alone(self, student, device):
@@ -297,26 +300,27 @@ class TestGradientStep:
         alone = student.alone(STEP_RULE, inference_copy=INFERENCE_COPY)
         inference_copy = alone.defined["inference_copy"]
         what = f"gradient_step(w={w}, b={b}, x, y, lr={lr})"
-        got = alone.call("gradient_step", w_t, b_t, alone.keep(inference_copy, x), alone.keep(inference_copy, y), lr)
-        got = expect_sequence(got, 2, what, "a pair (new_w, new_b)")
-        want_w, want_b = reference.gradient_step(w_t, b_t, x, y, lr)
-        # The oracle's step equals autograd's, so a correct hand derivation matches both.
-        w_auto, b_auto = w_t.clone().requires_grad_(), b_t.clone().requires_grad_()
-        reference.half_mse(w_auto * x + b_auto, y).backward()
-        assert torch.isclose(want_w, w_t - lr * w_auto.grad, rtol=1e-4, atol=1e-6)
-        without_x = w_t - lr * (w_t * x + b_t - y).mean()
-        if isinstance(got[0], torch.Tensor) and got[0].numel() == 1 and not got[0].is_meta and not torch.isclose(
-                without_x, want_w, rtol=1e-4, atol=1e-6) and torch.isclose(
-                got[0].detach().cpu().reshape(()).double(), without_x.cpu().double(), rtol=1e-4, atol=1e-6):
-            fail(f"{what}: the step of w lacks x: dJ/dw = (1/m) sum of (w x_i + b - y_i) x_i, each error times its x_i")
-        for name, new, old, want in (("w", got[0], w_t, want_w), ("b", got[1], b_t, want_b)):
-            if isinstance(new, torch.Tensor) and new.numel() == 1 and not new.is_meta:
-                uphill = f"the opposite of the expected step: step against the gradient, {name} - lr * dJ/d{name}"
-                words = divided_by(constant_factor(new.detach().cpu().reshape(()) - old.cpu(), want.cpu() - old.cpu()),
-                                   "m", len(x), flipped=uphill)
-                if words:
-                    fail(f"{what}: new {name}: your step (new {name} - {name}) is {words}")
-            expect_number(new, want.item(), f"{what}: new {name}")
+        with on_input(x=x, y=y):
+            got = alone.call("gradient_step", w_t, b_t, alone.keep(inference_copy, x), alone.keep(inference_copy, y), lr)
+            got = expect_sequence(got, 2, what, "a pair (new_w, new_b)")
+            want_w, want_b = reference.gradient_step(w_t, b_t, x, y, lr)
+            # The oracle's step equals autograd's, so a correct hand derivation matches both.
+            w_auto, b_auto = w_t.clone().requires_grad_(), b_t.clone().requires_grad_()
+            reference.half_mse(w_auto * x + b_auto, y).backward()
+            assert torch.isclose(want_w, w_t - lr * w_auto.grad, rtol=1e-4, atol=1e-6)
+            without_x = w_t - lr * (w_t * x + b_t - y).mean()
+            if isinstance(got[0], torch.Tensor) and got[0].numel() == 1 and not got[0].is_meta and not torch.isclose(
+                    without_x, want_w, rtol=1e-4, atol=1e-6) and torch.isclose(
+                    got[0].detach().cpu().reshape(()).double(), without_x.cpu().double(), rtol=1e-4, atol=1e-6):
+                fail(f"{what}: the step of w lacks x: dJ/dw = (1/m) sum of (w x_i + b - y_i) x_i, each error times its x_i")
+            for name, new, old, want in (("w", got[0], w_t, want_w), ("b", got[1], b_t, want_b)):
+                if isinstance(new, torch.Tensor) and new.numel() == 1 and not new.is_meta:
+                    uphill = f"the opposite of the expected step: step against the gradient, {name} - lr * dJ/d{name}"
+                    words = divided_by(constant_factor(new.detach().cpu().reshape(()) - old.cpu(), want.cpu() - old.cpu()),
+                                       "m", len(x), flipped=uphill)
+                    if words:
+                        fail(f"{what}: new {name}: your step (new {name} - {name}) is {words}")
+                expect_number(new, want.item(), f"{what}: new {name}")
 
     @pytest.mark.side
     def test_returns_tensors(self, student, device):
@@ -415,13 +419,14 @@ class TestFit:
         want_w, want_b, want_losses = reference.fit_line(x, y, lr, steps, local.loss, local.step)
         losses = expect_sequence(got[2], steps, f"{what}: the losses", f"{steps} losses")
         numbers = [expect_finite(loss, f"{what}: loss before step {step + 1}") for step, loss in enumerate(losses)]
-        diagnosis = fit_diagnosis(student, numbers, x, y, lr, steps, list(want_losses))
-        if diagnosis:
-            fail(f"{diagnosis}; in {what}")
-        for step, (loss, want) in enumerate(zip(numbers, want_losses)):
-            expect_number(loss, want, f"{what}: loss before step {step + 1}")
-        expect_number(got[0], want_w.item(), f"{what}: final w")
-        expect_number(got[1], want_b.item(), f"{what}: final b")
+        with on_input(x=x, y=y):
+            diagnosis = fit_diagnosis(student, numbers, x, y, lr, steps, list(want_losses))
+            if diagnosis:
+                fail(f"{diagnosis}; in {what}")
+            for step, (loss, want) in enumerate(zip(numbers, want_losses)):
+                expect_number(loss, want, f"{what}: loss before step {step + 1}")
+            expect_number(got[0], want_w.item(), f"{what}: final w")
+            expect_number(got[1], want_b.item(), f"{what}: final b")
 
     @pytest.mark.side
     def test_returns_w_and_b_as_tensors(self, student, device):
