@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from autograder.checks import (expect_distinct, expect_equal, expect_list, expect_number, expect_python_float,
-                               expect_sequence, expect_tensor, expect_text, fail)
+                               expect_sequence, expect_tensor, expect_text, fail, on_input)
 from autograder.grading.student_process import StudentCodeError
 from solutions import autograd as reference
 
@@ -363,19 +363,20 @@ class TestNumericalGradient:
         x = float64_point(shape, seed)
         f = local_function(SCALAR_FUNCTIONS[name])
         what = f"numerical_gradient(f, x, h={h:g}) for f = {name} and a float64 x of shape {shape}"
-        got = student.call("numerical_gradient", student.define(SCALAR_FUNCTIONS[name], "f"), x, h)
-        want = reference.numerical_gradient(f, x, h)
-        # the oracle is the centred difference, close to autograd's gradient
-        leaf = x.clone().requires_grad_()
-        f(leaf).backward()
-        assert torch.allclose(want, leaf.grad, rtol=1e-2, atol=1e-3)
-        if isinstance(got, torch.Tensor) and got.shape == want.shape and got.dtype != want.dtype:
-            fail(f"{what}: expected a float64 tensor, as x is, got {got.dtype} (torch.zeros(shape) makes float32; "
-                 "torch.zeros_like(x) keeps x's dtype)")
-        words = numerical_diagnosis(got, f, x, h, want)
-        if words:
-            fail(f"{what}: your result is {words}")
-        expect_tensor(got, want, what)
+        with on_input(x=x):
+            got = student.call("numerical_gradient", student.define(SCALAR_FUNCTIONS[name], "f"), x, h)
+            want = reference.numerical_gradient(f, x, h)
+            # the oracle is the centred difference, close to autograd's gradient
+            leaf = x.clone().requires_grad_()
+            f(leaf).backward()
+            assert torch.allclose(want, leaf.grad, rtol=1e-2, atol=1e-3)
+            if isinstance(got, torch.Tensor) and got.shape == want.shape and got.dtype != want.dtype:
+                fail(f"{what}: expected a float64 tensor, as x is, got {got.dtype} (torch.zeros(shape) makes float32; "
+                     "torch.zeros_like(x) keeps x's dtype)")
+            words = numerical_diagnosis(got, f, x, h, want)
+            if words:
+                fail(f"{what}: your result is {words}")
+            expect_tensor(got, want, what)
 
     @pytest.mark.parametrize("name, shape, h, seed", [("sum(x ** 3) + sum(x) ** 2", (4,), 0.03, 66),
                                                       ("trace(x @ x.T) ** 2 / 10 + sum(x[0] * x[-1])", (1, 3), 0.013, 67)])
@@ -385,19 +386,20 @@ class TestNumericalGradient:
         x = float64_point(shape, seed)
         f = local_function(SCALAR_FUNCTIONS[name])
         what = f"numerical_gradient(f, x, h={h:g}) for f = {name} and a float64 x of shape {shape}"
-        got = student.call("numerical_gradient", student.define(SCALAR_FUNCTIONS[name], "f"), x, h)
-        want = reference.numerical_gradient(f, x, h)
-        close = dict(rtol=1e-10, atol=1e-10 * float(want.abs().max()))
-        if isinstance(got, torch.Tensor) and got.shape == want.shape and got.dtype == want.dtype and not got.is_meta:
-            rounded = float(torch.tensor(h, dtype=torch.float32))
-            in_float32 = reference.numerical_gradient(f, x, rounded) * (rounded / h)  # x moved by h in float32
-            if torch.allclose(got, in_float32, **close) and not torch.allclose(got, want, **close):
-                fail(f"x moved by h rounded to float32 ({rounded!r}), not by h = {h!r}: make the step in x's dtype "
-                     f"(torch.zeros_like(x); torch.zeros(x.shape) is float32); {what}")
-        words = numerical_diagnosis(got, f, x, h, want)
-        if words:
-            fail(f"{what}: your result is {words}")
-        expect_tensor(got, want, what, **close)
+        with on_input(x=x):
+            got = student.call("numerical_gradient", student.define(SCALAR_FUNCTIONS[name], "f"), x, h)
+            want = reference.numerical_gradient(f, x, h)
+            close = dict(rtol=1e-10, atol=1e-10 * float(want.abs().max()))
+            if isinstance(got, torch.Tensor) and got.shape == want.shape and got.dtype == want.dtype and not got.is_meta:
+                rounded = float(torch.tensor(h, dtype=torch.float32))
+                in_float32 = reference.numerical_gradient(f, x, rounded) * (rounded / h)  # x moved by h in float32
+                if torch.allclose(got, in_float32, **close) and not torch.allclose(got, want, **close):
+                    fail(f"x moved by h rounded to float32 ({rounded!r}), not by h = {h!r}: make the step in x's dtype "
+                         f"(torch.zeros_like(x); torch.zeros(x.shape) is float32); {what}")
+            words = numerical_diagnosis(got, f, x, h, want)
+            if words:
+                fail(f"{what}: your result is {words}")
+            expect_tensor(got, want, what, **close)
 
     @pytest.mark.side
     def test_leaves_x_unchanged(self, student):
