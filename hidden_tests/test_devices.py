@@ -9,7 +9,7 @@ or names "cuda" itself, earns the same on a grader with a GPU and on one without
 import pytest
 import torch
 
-from autograder.checks import expect_tensor, fail, kind_of
+from autograder.checks import expect_tensor, fail, kind_of, on_input
 from autograder.grading.student_process import StudentCodeError
 from solutions import devices as reference
 
@@ -171,21 +171,22 @@ class TestBiasColumn:
         generator = torch.Generator().manual_seed(shape[0] * 10 + shape[1])
         x = (torch.randn(shape, generator=generator) * 4).to(dtype).to(device)
         what = f"with_bias_column(x) for x of shape {shape} and dtype {dtype}"
-        result = call_with_bias_column(student, x, what)
-        expected = reference.with_bias_column(x)
-        if isinstance(result, torch.Tensor) and not result.is_meta and tuple(result.shape) == (shape[0] + 1, shape[1]):
-            fail(f"the ones were joined below x, as a row (shape {tuple(result.shape)}): join them on the right as a "
-                 f"column, torch.cat(..., dim=1) ({what})")
-        if isinstance(result, torch.Tensor) and not result.is_meta and tuple(result.shape) == tuple(expected.shape):
-            if result.dtype != x.dtype:
-                fail(f"{what}: expected dtype {x.dtype}, got {result.dtype}: a tensor made from nothing is float32 "
-                     "unless told, and it changed the result's dtype; make the ones with x's dtype")
-            if bool(torch.equal(result[:, 0], torch.ones_like(result[:, 0]))) and bool(
-                    torch.equal(result[:, 1:].to(x.device), x)):
-                fail(f"{what}: the ones are the first column; append them on the right, as the last column")
-            if not bool((result[:, -1] == 1).all()):
-                fail(f"{what}: the last column should be all 1.0, got {result[:, -1].tolist()}")
-        expect_tensor(result, expected, what)
+        with on_input(x=x):
+            result = call_with_bias_column(student, x, what)
+            expected = reference.with_bias_column(x)
+            if isinstance(result, torch.Tensor) and not result.is_meta and tuple(result.shape) == (shape[0] + 1, shape[1]):
+                fail(f"the ones were joined below x, as a row (shape {tuple(result.shape)}): join them on the right as a "
+                     f"column, torch.cat(..., dim=1) ({what})")
+            if isinstance(result, torch.Tensor) and not result.is_meta and tuple(result.shape) == tuple(expected.shape):
+                if result.dtype != x.dtype:
+                    fail(f"{what}: expected dtype {x.dtype}, got {result.dtype}: a tensor made from nothing is float32 "
+                         "unless told, and it changed the result's dtype; make the ones with x's dtype")
+                if bool(torch.equal(result[:, 0], torch.ones_like(result[:, 0]))) and bool(
+                        torch.equal(result[:, 1:].to(x.device), x)):
+                    fail(f"{what}: the ones are the first column; append them on the right, as the last column")
+                if not bool((result[:, -1] == 1).all()):
+                    fail(f"{what}: the last column should be all 1.0, got {result[:, -1].tolist()}")
+            expect_tensor(result, expected, what)
 
     @pytest.mark.gate
     def test_runs_where_x_is(self, student):
