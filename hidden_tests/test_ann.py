@@ -1,8 +1,9 @@
 """Hidden tests of source/ann/ann.ipynb; the oracle is solutions/ann.py.
 
 The forward pass is graded by loading the oracle's weights into the student's model (by name
-when the student's layers have the task's names, whatever order they were declared in; else by
-parameter order) and comparing outputs on hidden inputs.
+when the student's layers have the task's names, whatever they are called inside; else by
+parameter order) and comparing outputs on hidden inputs, for depths 1 to 3, widths that differ,
+and a slope other than the default.
 """
 import pytest
 import torch
@@ -12,7 +13,11 @@ from autograder.grading.student_process import StudentCodeError
 from autograder.grading.rules import AUTOGRAD, Rule
 from solutions import ann as reference
 
-LINEAR_RELU_LINEAR = [(3, 1), (3,), (1, 3), (1,)]
+# (sizes, negative_slope; None: the default) of the hidden networks: the lesson's shape with the default
+# slope, depth 1 (no activation at all), depth 3 with widths that differ and a slope far from the default.
+NETWORKS = [([1, 3, 1], None), ([3, 2], 0.3), ([2, 5, 4, 3], 0.2), ([1, 4, 4, 4, 1], 0.5)]
+NETWORK_IDS = ["lesson-default-slope", "depth-1", "depth-3", "depth-4"]
+DEFAULT_SLOPE = 0.01  # the task's words: negative_slope=0.01
 
 
 # Grader code run in the worker: the gradients backward() left on a model's parameters, by name.
@@ -20,76 +25,116 @@ PARAMETER_GRADIENTS = ("def parameter_gradients(model):\n"
                        "    return [(name, p.grad) for name, p in model.named_parameters()]\n")
 
 
-def seeded_model(factory, seed, device):
+def args_of(sizes, slope):
+    return (sizes,) if slope is None else (sizes, slope)
+
+
+def described(factory, sizes, slope):
+    return f"{factory}({sizes})" if slope is None else f"{factory}({sizes}, negative_slope={slope})"
+
+
+def seeded_model(factory, seed, device, sizes, slope):
     torch.manual_seed(seed)
-    return factory().to(device)
+    return factory(*args_of(sizes, slope)).to(device)
 
 
-def hidden_batch(seed, device, n=25):
+def hidden_batch(seed, device, n_in, n=25):
     generator = torch.Generator().manual_seed(seed)
-    return (torch.randn(n, 1, generator=generator) * 2).to(device)
+    return (torch.randn(n, n_in, generator=generator) * 2).to(device)
 
 
-def load_reference_weights(student, remote, model, what):
+def linear_shapes(sizes):
+    return [shape for n_in, n_out in zip(sizes[:-1], sizes[1:]) for shape in [(n_out, n_in), (n_out,)]]
+
+
+def load_reference_weights(student, remote, model, sizes, what):
     """Give the student's model the oracle model's weights, matched by name (the task names the
     layers), else by order; their shapes must agree."""
     state = student.call(remote.attr("state_dict"))
     if type(state) is not dict or not all(isinstance(t, torch.Tensor) for t in state.values()):
         fail(f"{what}: expected an nn.Module, got {remote.type_name}")
-    wanted = model.state_dict()
-    if set(state) == set(wanted):  # the task's layer names, in any order
-        shapes, weights = {k: tuple(t.shape) for k, t in state.items()}, wanted
-        if shapes != {k: tuple(t.shape) for k, t in wanted.items()}:
-            fail(f"{what}: expected hidden_layer = Linear(1, 3) and output_layer = Linear(3, 1), got parameters "
-                 f"of shapes {shapes}")
-    else:
-        shapes = [tuple(t.shape) for t in state.values()]
-        if shapes == [LINEAR_RELU_LINEAR[0], LINEAR_RELU_LINEAR[2]]:
-            fail(f"{what}: your layers have weights but no biases (shapes {shapes}): nn.Linear(n_in, n_out) keeps its "
-                 "bias unless bias=False is passed")
-        if shapes != LINEAR_RELU_LINEAR:
-            fail(f"{what}: expected parameters of shapes {LINEAR_RELU_LINEAR} (Linear(1, 3) then Linear(3, 1)), "
-                 f"got {shapes}")
+    wanted, want_shapes = model.state_dict(), linear_shapes(sizes)
+    shapes = [tuple(t.shape) for t in state.values()]
+    if not shapes:
+        fail(f"{what}: the model has no parameters: layers kept in a plain Python list are not registered; "
+             "keep them in an nn.ModuleList")
+    if shapes == [s for s in want_shapes if len(s) == 2]:
+        fail(f"{what}: your layers have weights but no biases (shapes {shapes}): nn.Linear(n_in, n_out) keeps its "
+             "bias unless bias=False is passed")
+    if set(state) == set(wanted) and {k: tuple(t.shape) for k, t in state.items()} == {
+            k: tuple(t.shape) for k, t in wanted.items()}:
+        weights = wanted  # the task's names
+    elif shapes == want_shapes:
         weights = dict(zip(state, wanted.values()))
+    else:
+        fail(f"{what}: expected the layers " + ", ".join(f"Linear({a}, {b})" for a, b in zip(sizes[:-1], sizes[1:]))
+             + f", parameters of shapes {want_shapes}, got {shapes}")
     student.call(remote.attr("load_state_dict"), weights)
 
 
-def check_forward(student, remote, model, device, seed, what):
-    load_reference_weights(student, remote, model, what)
-    student.call(remote.attr("to"), device)
-    x = hidden_batch(seed, device)
-    got = student.call(remote, x)
+def linear_layers(model):
+    return [m for m in model.modules() if isinstance(m, torch.nn.Linear)]
+
+
+def variant(model, x, slope, last=False):
+    """The oracle network's output with another activation between the layers (slope None: none at all), and
+    after the last layer too when `last`."""
+    layers = linear_layers(model)
+    for i, layer in enumerate(layers):
+        x = layer(x)
+        if slope is not None and (last or i + 1 < len(layers)):
+            x = torch.nn.functional.leaky_relu(x, slope)
+    return x.detach()
+
+
+def name_forward_mistakes(got, model, x, sizes, slope, what):
+    """The usual mistakes, named before the comparison that grades (it fails on them anyway)."""
     want = model(x).detach()
-    if isinstance(got, torch.Tensor) and got.shape == want.shape:
-        hidden = model[0] if isinstance(model, torch.nn.Sequential) else model.hidden_layer
-        output = model[2] if isinstance(model, torch.nn.Sequential) else model.output_layer
-        linear_only = output(hidden(x)).detach()
-        if torch.allclose(got.detach().cpu(), linear_only.cpu(), atol=1e-5) and not torch.allclose(want, linear_only):
-            fail(f"{what}: the outputs are those of the two layers without an activation: apply ReLU to "
-                 "the hidden layer's output")
-        on_input = output(hidden(torch.relu(x))).detach()
-        if torch.allclose(got.detach().cpu(), on_input.cpu(), atol=1e-5) and not torch.allclose(want, on_input):
-            fail(f"{what}: ReLU is applied to the input x: it belongs between the layers, on the hidden layer's "
-                 "output")
-    expect_tensor(got, want, f"{what}: outputs for a batch of shape {tuple(x.shape)} with the reference weights")
+    if not (isinstance(got, torch.Tensor) and got.shape == want.shape and not got.is_meta):
+        return
+    got, slope = got.detach().cpu(), DEFAULT_SLOPE if slope is None else slope
+    candidates = [(variant(model, x, None), "the outputs are those of the layers without an activation: apply a "
+                   "leaky ReLU to the output of every layer but the last"),
+                  (variant(model, x, slope, last=True), "a leaky ReLU follows the last layer too: the output layer "
+                   "has no activation"),
+                  (variant(model, x, 0.0), "a ReLU where the task has a leaky ReLU: negative values pass times "
+                   f"negative_slope = {slope:g}, not as 0"),
+                  (variant(model, x, DEFAULT_SLOPE), f"the slope is 0.01 where negative_slope = {slope:g} was "
+                   "passed: use the negative_slope given")]
+    for candidate, words in candidates:
+        if torch.allclose(got, candidate.cpu(), atol=1e-5) and not torch.allclose(want.cpu(), candidate.cpu(), atol=1e-5):
+            fail(f"{what}: {words}")
+
+
+def check_forward(student, remote, model, device, seed, sizes, slope, what):
+    load_reference_weights(student, remote, model, sizes, what)
+    student.call(remote.attr("to"), device)
+    x = hidden_batch(seed, device, sizes[0])
+    got = student.call(remote, x)
+    name_forward_mistakes(got, model, x, sizes, slope, what)
+    expect_tensor(got, model(x).detach(), f"{what}: outputs for a batch of shape {tuple(x.shape)} with the "
+                  "reference weights", atol=1e-5)
 
 
 class TestModule:
-    @pytest.mark.parametrize("seed", [1, 2, 3])
-    def test_forward_with_reference_weights(self, student, device, seed):
-        remote = student.keep("ANN")
-        check_forward(student, remote, seeded_model(reference.ANN, seed, device), device, seed + 10, "ANN()")
+    @pytest.mark.parametrize("sizes, slope", NETWORKS, ids=NETWORK_IDS)
+    def test_forward_with_reference_weights(self, student, device, sizes, slope):
+        what = described("MLP", sizes, slope)
+        remote = student.keep("MLP", *args_of(sizes, slope))
+        model = seeded_model(reference.MLP, len(sizes) + 10, device, sizes, slope)
+        check_forward(student, remote, model, device, len(sizes), sizes, slope, what)
 
     @pytest.mark.side
     def test_gradients_reach_the_parameters(self, student, device):
         """The network is trained by backpropagation: backward() from its output must reach every
         layer's weight and bias, with the gradients of the reference network."""
-        model = seeded_model(reference.ANN, 6, device)
-        remote = student.keep("ANN")
-        what = "ANN()"
-        load_reference_weights(student, remote, model, what)
+        sizes, slope = [2, 3, 2], 0.1
+        model = seeded_model(reference.MLP, 6, device, sizes, slope)
+        what = described("MLP", sizes, slope)
+        remote = student.keep("MLP", sizes, slope)
+        load_reference_weights(student, remote, model, sizes, what)
         student.call(remote.attr("to"), device)
-        x, upstream = hidden_batch(16, device), hidden_batch(17, device)
+        x, upstream = hidden_batch(16, device, 2), hidden_batch(17, device, 2)
         output = student.keep(remote, x)
         if output.type_name != "torch.Tensor":
             fail(f"{what}: the output should be a torch.Tensor, got {output.type_name}")
@@ -114,34 +159,57 @@ class TestModule:
             expect_tensor(grad, wanted[want_name].grad.detach(), f"{what}: the gradient backpropagation gives {name}")
 
     @pytest.mark.side
-    def test_is_a_module_with_the_lesson_layers(self, student):
-        remote = student.keep("ANN")
-        for name, (n_in, n_out) in (("hidden_layer", (1, 3)), ("output_layer", (3, 1))):
-            layer = student.keep(remote.attr("__getattr__"), name)
+    def test_layers_in_a_module_list(self, student):
+        """"store the layers ... as an nn.ModuleList named self.layers", Linear(sizes[i], sizes[i + 1]) in order."""
+        sizes = [3, 5, 2, 4]
+        what = f"MLP({sizes}).layers"
+        layers = student.keep(student.keep("MLP", sizes).attr("__getattr__"), "layers")
+        if layers.type_name != "torch.nn.modules.container.ModuleList":
+            fail(f"{what} should be an nn.ModuleList, got {layers.type_name}")
+        count = student.call(layers.attr("__len__"))
+        expect_property(count == len(sizes) - 1, what, f"expected {len(sizes) - 1} layers, got {count}")
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            layer = student.keep(layers.attr("__getitem__"), i)
             if layer.type_name != "torch.nn.modules.linear.Linear":
-                fail(f"ANN().{name} should be an nn.Linear, got {layer.type_name}")
+                fail(f"{what}[{i}] should be an nn.Linear, got {layer.type_name}")
             got = (student.get(layer.attr("in_features")), student.get(layer.attr("out_features")))
-            if got != (n_in, n_out):
-                fail(f"ANN().{name} should be nn.Linear({n_in}, {n_out}), got nn.Linear{got}")
+            expect_property(got == (n_in, n_out), f"{what}[{i}]", f"expected nn.Linear({n_in}, {n_out}), got "
+                            f"nn.Linear{got}")
 
 
 class TestSequential:
-    @pytest.mark.parametrize("seed", [4, 5])
-    def test_forward_with_reference_weights(self, student, device, seed):
-        remote = student.keep("make_sequential")
+    @pytest.mark.parametrize("sizes, slope", NETWORKS, ids=NETWORK_IDS)
+    def test_forward_with_reference_weights(self, student, device, sizes, slope):
+        what = described("make_sequential", sizes, slope)
+        remote = student.keep("make_sequential", *args_of(sizes, slope))
         if remote.type_name != "torch.nn.modules.container.Sequential":
-            fail(f"make_sequential() should return an nn.Sequential, got {remote.type_name}")
-        model = seeded_model(reference.make_sequential, seed, device)
-        check_forward(student, remote, model, device, seed + 10, "make_sequential()")
+            fail(f"{what} should return an nn.Sequential, got {remote.type_name}")
+        model = seeded_model(reference.make_sequential, len(sizes) + 20, device, sizes, slope)
+        check_forward(student, remote, model, device, len(sizes) + 30, sizes, slope, what)
 
-    @pytest.mark.side
-    def test_layers(self, student):
-        remote = student.keep("make_sequential")
+    @pytest.mark.parametrize("sizes, slope", [([2, 5, 4, 3], 0.2), ([4, 1], None), ([1, 3, 1], None)],
+                             ids=["depth-3", "depth-1", "lesson-default-slope"])
+    def test_layers(self, student, sizes, slope):
+        """The layers, in order: Linear(sizes[i], sizes[i + 1]), with nn.LeakyReLU(negative_slope) between two."""
+        what = described("make_sequential", sizes, slope)
+        remote = student.keep("make_sequential", *args_of(sizes, slope))
         count = student.call(remote.attr("__len__"))
-        kinds = [student.keep(remote.attr("__getitem__"), i).type_name.rsplit(".", 1)[-1]
-                 for i in range(count if type(count) is int else 0)]
-        if kinds != ["Linear", "ReLU", "Linear"]:
-            fail(f"make_sequential() should hold the layers Linear, ReLU, Linear, got {kinds or 'none'}")
+        layers = [student.keep(remote.attr("__getitem__"), i) for i in range(count if type(count) is int else 0)]
+        kinds = [layer.type_name.rsplit(".", 1)[-1] for layer in layers]
+        want = ["Linear", "LeakyReLU"] * (len(sizes) - 2) + ["Linear"]
+        if kinds == want + ["LeakyReLU"]:
+            fail(f"{what}: a LeakyReLU follows the last Linear: the output layer has no activation")
+        if kinds != want:
+            fail(f"{what} should hold the layers {', '.join(want)}, got {', '.join(kinds) or 'none'}")
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            got = (student.get(layers[2 * i].attr("in_features")), student.get(layers[2 * i].attr("out_features")))
+            expect_property(got == (n_in, n_out), f"{what}[{2 * i}]", f"expected nn.Linear({n_in}, {n_out}), got "
+                            f"nn.Linear{got}")
+        slopes = [student.get(layer.attr("negative_slope")) for layer in layers[1::2]]
+        want_slope = DEFAULT_SLOPE if slope is None else slope
+        expect_property(all(s == want_slope for s in slopes), what,
+                        f"the LeakyReLU layers have the slopes {slopes}, expected {want_slope:g} each: "
+                        + ("the default negative_slope is 0.01" if slope is None else "pass negative_slope on"))
 
 
 # A network class for count_parameters: submodules and a parameter of its own, no buffers.

@@ -8,26 +8,26 @@ import torch
 import torch.nn as nn
 
 
-class ANN(nn.Module):
-    """Linear(1, 3) -> ReLU -> Linear(3, 1)."""
+class MLP(nn.Module):
+    """Linear layers of widths sizes[0] -> sizes[1] -> ... -> sizes[-1], a leaky ReLU between two layers."""
 
-    def __init__(self):
+    def __init__(self, sizes, negative_slope=0.01):
         super().__init__()
-        self.hidden_layer = nn.Linear(1, 3)
-        self.output_layer = nn.Linear(3, 1)
+        self.negative_slope = negative_slope
+        self.layers = nn.ModuleList(nn.Linear(n_in, n_out) for n_in, n_out in zip(sizes[:-1], sizes[1:]))
 
     def forward(self, x):
-        x = torch.relu(self.hidden_layer(x))
-        return self.output_layer(x)
+        for layer in self.layers[:-1]:
+            x = torch.nn.functional.leaky_relu(layer(x), self.negative_slope)
+        return self.layers[-1](x)
 
 
-def make_sequential():
-    """nn.Sequential(Linear(1, 3), ReLU(), Linear(3, 1))."""
-    return nn.Sequential(
-        nn.Linear(1, 3),
-        nn.ReLU(),
-        nn.Linear(3, 1),
-    )
+def make_sequential(sizes, negative_slope=0.01):
+    """nn.Sequential(Linear, LeakyReLU, Linear, ..., Linear) of the widths in sizes."""
+    layers = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        layers += [nn.Linear(n_in, n_out), nn.LeakyReLU(negative_slope)]
+    return nn.Sequential(*layers[:-1])
 
 
 def count_parameters(model):

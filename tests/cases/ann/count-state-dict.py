@@ -1,6 +1,6 @@
 # case: mistake: counts the entries of the state_dict, buffers included
 # base: reference
-# expect: count-check=1.67
+# expect: count-check=0.83
 # says: count-check: BatchNorm1d
 # %% count-answer
 def count_parameters(model):

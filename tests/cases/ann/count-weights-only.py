@@ -1,6 +1,6 @@
 # case: mistake: counts the weight matrices' entries and forgets the biases
 # base: reference
-# expect: count-check=0.33
+# expect: count-check=0.17
 # says: count-check: count_parameters of
 # %% count-answer
 def count_parameters(model):

@@ -1,4 +1,4 @@
 # case: a blank submission (the release notebook, unedited)
 # base: release
 # expect:
-# says: ann-check: ANN is not implemented yet
+# says: ann-check: MLP is not implemented yet
