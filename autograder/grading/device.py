@@ -1,7 +1,9 @@
 """The one place that chooses the grading device: cuda, else mps, else cpu.
 
 `KIT_DEVICE=cpu` (or cuda, mps) overrides the choice, for example to grade on the CPU
-of a GPU machine.
+of a GPU machine. `KIT_SIMULATED_DEVICE=meta`, for the kit's own tests, grades as a GPU grader
+would on any machine: tensors that student code makes without a device, in a call on the grader's
+tensors, land on `meta` (autograder/sandbox/inside/other_device.py).
 """
 import os
 
@@ -26,3 +28,11 @@ def grading_device() -> torch.device:
         if available(kind):
             return torch.device(kind)
     return torch.device("cpu")
+
+
+def simulated_device() -> str | None:
+    """The device that KIT_SIMULATED_DEVICE names (only `meta`, which every machine has), or None."""
+    wanted = os.environ.get("KIT_SIMULATED_DEVICE")
+    if wanted and wanted != "meta":
+        raise RuntimeError(f"KIT_SIMULATED_DEVICE={wanted}: only meta is simulated")
+    return wanted or None

@@ -16,7 +16,7 @@ import torch
 from autograder import sandbox
 from autograder.sandbox.inside import wire
 from autograder.grading.cells import AuthoringError
-from autograder.grading.device import grading_device
+from autograder.grading.device import grading_device, simulated_device
 from autograder.grading.reference_code import ReferenceCode
 from autograder.grading.submission_files import scratch_files
 from autograder.sandbox import Limits
@@ -238,7 +238,7 @@ class Student:
     def _call(self, target, args, kwargs, *, call: bool, keep: bool, what: str):
         request = {"op": "call", "target": _target(target), "args": _encode(list(args)),
                    "kwargs": _encode(dict(kwargs)), "call": call, "keep": keep, "seed": self.seed,
-                   "fake_devices": self.fake_devices}
+                   "fake_devices": self.fake_devices, "simulated_device": simulated_device()}
         reply = self.process.request(request, self.process.limits.call_seconds, f"while running {what}")
         if not reply["ok"]:
             error = reply.get("error")

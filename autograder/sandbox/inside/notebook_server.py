@@ -6,8 +6,8 @@ and the grader checks those answers in its own process. The zygote (zygote.py) f
 process and hands it to `serve` on the pipes the grader passed for it.
 
 Requests (dicts): {"op": "run_cell", "code"}, {"op": "call", "target", "args", "kwargs",
-"call", "keep", "seed", "fake_devices"}, {"op": "put", "value"}, {"op": "define", "code", "name"},
-{"op": "exit"}.
+"call", "keep", "seed", "fake_devices", "simulated_device"}, {"op": "put", "value"},
+{"op": "define", "code", "name"}, {"op": "exit"}.
 Replies: {"ok": True, ...} or {"ok": False, "error": {"ename", "evalue", "where"}}.
 
 A cell's outputs are captured by an IPython shell whose display hook, display publisher and
@@ -26,7 +26,8 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 import torch
 
-import wire  # a sibling file: only this folder is bound into the sandbox
+import other_device  # sibling files: only this folder is bound into the sandbox
+import wire
 
 MAX_OUTPUT_CHARS = 1_000_000
 
@@ -122,7 +123,7 @@ LIBRARY_DIRS = tuple({os.path.dirname(os.__file__), os.path.dirname(os.path.dirn
 def _error(exc):
     """The exception for the grader, located at the last line of the student's own code."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if f.filename != __file__ and not f.filename.startswith(LIBRARY_DIRS)]
+              if f.filename not in (__file__, other_device.__file__) and not f.filename.startswith(LIBRARY_DIRS)]
     where = f"line {frames[-1].lineno}: {frames[-1].line}" if frames else ""
     return {"ename": type(exc).__name__, "evalue": str(exc)[:2000], "where": where[:500]}
 
@@ -203,7 +204,8 @@ class NotebookServer:
             real = sys.stdout, sys.stderr
             sys.stdout, sys.stderr = CellStream(self.shell, "stdout"), CellStream(self.shell, "stderr")
             try:
-                with faked_devices(request.get("fake_devices")):
+                with faked_devices(request.get("fake_devices")), \
+                        other_device.simulated(request.get("simulated_device"), target, args, kwargs):
                     value = target(*args, **kwargs)
             finally:
                 sys.stdout, sys.stderr = real

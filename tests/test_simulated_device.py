@@ -1,0 +1,62 @@
+"""The simulated other device (autograder/sandbox/inside/other_device.py), in a real student process.
+
+`KIT_SIMULATED_DEVICE=meta` makes a cpu grader grade as a GPU one: while a call on the grader's
+tensors runs, tensors that student code makes without a device land on `meta`, apart from them.
+"""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from autograder.grading.device import simulated_device
+from autograder.grading.student_process import Student, StudentCodeError, StudentProcess
+MAKER = '''
+import numpy
+def make(*inputs):
+    x = torch.ones(2, 3)
+    return {"zeros": torch.zeros(2, 3), "scalar": torch.tensor(2.0), "like": torch.zeros_like(inputs[0]) if inputs else x,
+            "placed": torch.zeros(2, device="cpu"), "numpy": torch.as_tensor(numpy.ones(2)),
+            "layer": nn.Linear(3, 2).weight.detach()}
+def reset(p):
+    p.grad = torch.zeros(p.shape)
+'''
+
+
+@pytest.fixture(scope="module")
+def maker(tmp_path_factory):
+    process = StudentProcess(tmp_path_factory.mktemp("maker"))
+    assert process.run_cell(f"import torch\nfrom torch import nn\n{MAKER}", "cell 1")["error"] is None
+    yield Student(process)
+    process.close()
+
+
+def devices(made: dict) -> dict:
+    return {name: tensor.device.type for name, tensor in made.items()}
+
+
+def test_without_the_variable_a_call_makes_its_tensors_on_the_cpu(maker, monkeypatch):
+    monkeypatch.delenv("KIT_SIMULATED_DEVICE", raising=False)
+    assert set(devices(maker.call("make", torch.ones(2, 3))).values()) == {"cpu"}
+
+
+def test_a_call_on_the_graders_tensors_makes_new_tensors_on_meta(maker, monkeypatch):
+    monkeypatch.setenv("KIT_SIMULATED_DEVICE", "meta")
+    assert devices(maker.call("make", torch.ones(2, 3))) == {
+        "zeros": "meta", "scalar": "cpu", "like": "cpu", "placed": "cpu", "numpy": "meta", "layer": "meta"}
+    with pytest.raises(StudentCodeError, match=r"device type .meta.* at line \d+: p\.grad = torch\.zeros\(p\.shape\)"):
+        p = maker.put(torch.ones(2, requires_grad=True))
+        maker.call("reset", p)
+
+
+def test_a_call_without_the_graders_tensors_or_on_meta_only_makes_them_on_the_cpu(maker, monkeypatch):
+    """A GPU grader makes them on the cpu too: apart from meta inputs (a meta gate), beside none."""
+    monkeypatch.setenv("KIT_SIMULATED_DEVICE", "meta")
+    assert set(devices(maker.call("make")).values()) == {"cpu"}
+    made = devices(maker.call("make", torch.ones(2, 3, device="meta")))
+    assert made.pop("like") == "meta" and set(made.values()) == {"cpu"}
+
+
+def test_only_meta_is_simulated(monkeypatch):
+    monkeypatch.setenv("KIT_SIMULATED_DEVICE", "cuda")
+    with pytest.raises(RuntimeError, match="only meta"):
+        simulated_device()
