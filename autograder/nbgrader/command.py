@@ -47,10 +47,10 @@ def api(course: Path, db_url: str | None = None):
     the kit's sandbox and the hidden tests start once."""
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
 
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
-    config.CourseDirectory.root = str(course)
+    from autograder.nbgrader.course import load_config
+
+    config = load_config(course, for_nbgrader=True)
     if db_url:
         config.CourseDirectory.db_url = db_url
     return NbGraderAPI(CourseDirectory(config=config), config=config)

@@ -23,14 +23,18 @@ from autograder.sandbox import Limits
 CONFIG_FILE = "nbgrader_config.py"
 
 
-def load_config(root: str | os.PathLike) -> Config:
-    """The configuration in `root`'s nbgrader_config.py (empty without one), with `root` as the course root."""
+def load_config(root: str | os.PathLike, *, for_nbgrader: bool = False) -> Config:
+    """The configuration in `root`'s nbgrader_config.py (empty without one), with `root` as the course root.
+
+    Read `for_nbgrader` (to run nbgrader in this process), the course's folder stays on sys.path, where
+    the file puts it so that the hidden tests import the solutions; otherwise only the settings are kept."""
     config, path = Config(), list(sys.path)
     if os.path.isfile(os.path.join(root, CONFIG_FILE)):
         try:
             config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
-        finally:  # the settings only: the course's folder on sys.path is for the nbgrader run it configures
-            sys.path[:] = path
+        finally:
+            if not for_nbgrader:
+                sys.path[:] = path
     config.CourseDirectory.root = str(root)
     return config
 
