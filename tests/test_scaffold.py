@@ -40,7 +40,8 @@ def test_a_scaffolded_set_keeps_every_rule_a_course_keeps(tmp_path):
     assert (root / "solutions" / f"{SET}.py").read_text().count("return x * 2") == 2
     tests = (root / "hidden_tests" / f"test_{SET}.py").read_text()
     assert "class TestNormalizationExample:" in tests and "class TestScaled:" in tests
-    for kind in ("checks.expect_tensor(", "checks.expect_number(", "@pytest.mark.gate", "@pytest.mark.side"):
+    for kind in ("checks.expect_tensor(", "checks.expect_number(", "checks.expect_equal(", "@pytest.mark.gate",
+                 "@pytest.mark.side"):
         assert tests.count(kind) >= 2, kind
     assert {p.name for p in (root / "tests" / "cases" / SET).iterdir()} == {
         "blank.py", "normalization_example-right.py", "scaled-right.py", "scaled-blank.py"}

@@ -42,7 +42,8 @@ HEADING = """## Exercise {number}: {title}
 (Teach what the task needs here. This example task doubles a tensor: replace it with yours, then
 the check below, the hidden tests in hidden_tests/test_{set}.py and the cases in tests/cases/{set}/.)
 
-**Task.** Complete `{item}(x)`: return `x` times two, a tensor of `x`'s shape and dtype, on `x`'s device.
+**Task.** Complete `{item}(x)`: return `x` times two, a tensor of `x`'s shape and dtype, on `x`'s device,
+that requires grad when `x` does.
 
 **Expected output**
 
@@ -57,7 +58,7 @@ itself, keeps its shape, dtype and device?
 </details>"""
 
 ANSWER = '''def {item}(x):
-    """x times two: a tensor of x's shape and dtype, on x's device."""
+    """x times two: a tensor of x's shape and dtype, on x's device, that requires grad when x does."""
     ### BEGIN SOLUTION
     return x * 2
     ### END SOLUTION'''
@@ -87,8 +88,9 @@ from solutions import {set} as reference
 TEST_CLASS = '''
 
 class Test{cls}:
-    """{item}(x): x times two, of x's shape and dtype, on x's device. One test per kind of check:
-    replace them with the clauses of your task's words, each with inputs that tell a mistake apart."""
+    """{item}(x): x times two, of x's shape and dtype, on x's device, requiring grad when x does. One
+    test per kind of check: replace them with the clauses of your task's words, each with inputs that
+    tell a mistake apart."""
 
     @pytest.mark.parametrize("shape, dtype", [((5,), torch.float32), ((2, 1, 3), torch.float64)])
     def test_values(self, student, shape, dtype):  # a tensor: shape, dtype, device and values
@@ -98,6 +100,11 @@ class Test{cls}:
 
     def test_one_value(self, student):  # a number: a finite int or float, or a one-element tensor
         checks.expect_number(student.call("{item}", torch.tensor(-1.25)), -2.5, "{item}(tensor(-1.25))")
+
+    def test_keeps_the_graph(self, student):  # an exact value, read in the student's process (keep, get)
+        result = student.keep("{item}", torch.tensor([1.0, -2.0], requires_grad=True))
+        checks.expect_equal(student.get(result.attr("requires_grad")), True, "{item}(x).requires_grad for x that "
+                            "requires grad (keep autograd's graph: no .detach())")
 
     @pytest.mark.gate
     def test_on_the_meta_device(self, student):  # device behaviour, on meta: the same grade on any machine
