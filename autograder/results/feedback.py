@@ -27,7 +27,7 @@ from nbgrader.preprocessors import GetGrades
 from autograder.grading.cell_result import CellResult, read_outputs
 from autograder.grading.cells import AuthoringError, is_test_cell, nbgrader_meta
 from autograder.grading.exercises import exercises
-from autograder.nbgrader.plugin import release_notebook
+from autograder.nbgrader.plugin import converter_course, release_notebook
 
 MAX_MESSAGE = 160  # characters of a failure's first message in the summary; the cell shows it whole
 CODE_SPAN = re.compile(r"`([^`]+)`")
@@ -86,13 +86,9 @@ class GradesWithSummary(GetGrades):
         score, points = float(meta.get("score") or 0.0), float(meta.get("points") or 0.0)
         message = ""
         if is_test_cell(cell) and score < points:
-            result = read_outputs(CellResult(grade_id, score, points), cell.get("outputs", []), self._course_root())
+            course = converter_course(self)
+            result = read_outputs(CellResult(grade_id, score, points), cell.get("outputs", []),
+                                  course.root if course is not None else None)
             message = first_line(result.messages[0]) if result.messages else ""
         return {"number": number, "name_html": name_html(name), "grade_id": grade_id, "score": score,
                 "points": points, "awaiting": bool(meta.get("awaiting")), "message": message}
-
-    def _course_root(self) -> str | None:
-        owner = self
-        while owner is not None and getattr(owner, "coursedir", None) is None:
-            owner = getattr(owner, "parent", None)
-        return owner.coursedir.root if owner is not None else None
