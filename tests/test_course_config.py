@@ -138,6 +138,8 @@ def test_an_installed_engine_grades_in_a_folder_that_holds_only_a_course(tmp_pat
     where = subprocess.run([sys.executable, "-c", "import autograder; print(autograder.__file__)"], cwd=course,
                            env=env, capture_output=True, text=True, check=True).stdout
     assert Path(where.strip()).is_relative_to(installed), where
+    # package data the engine reads at run time travels with it (the feedback page's template)
+    assert (installed / "autograder" / "nbgrader" / "templates" / "kit_feedback" / "summary.html.j2").is_file()
     notebook = tmp_path / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     notebook.parent.mkdir()
     notebook.write_bytes((ROOT / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_bytes())  # the reference
