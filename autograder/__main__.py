@@ -66,25 +66,10 @@ def cmd_sample_class(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from autograder.nbgrader import gradebook
     from autograder.nbgrader.course import Course
+    from autograder.results.writers import gradebook_table
 
-    db_url = Course().db_url
-    found = gradebook.assignment_cells(db_url, args.assignment)
-    if found is None:
-        raise ValueError(f"no assignment {args.assignment!r} in the gradebook {db_url}")
-    keys = [(cell.notebook, cell.grade_id) for cell in found]
-    print(f"{'student':<12}" + "".join(f"{c.grade_id[:18]:>20}" for c in found) + f"{'total':>10}")
-    for student, grades in sorted(gradebook.recorded_grades(db_url, args.assignment).items()):
-        # a written answer waits for the instructor in formgrader: shown as such, not as 0
-        shown = ["manual grade" if key in grades and grades[key].needs_manual_grade
-                 else f"{grades[key].score if key in grades else 0:g}" for key in keys]
-        waiting = sum(cell.max_score for cell, key in zip(found, keys)
-                      if key in grades and grades[key].needs_manual_grade)
-        total = sum(grades[key].score for key in keys if key in grades)
-        print(f"{student:<12}" + "".join(f"{text:>20}" for text in shown) + f"{total:>10g}"
-              + (f"  (+ up to {waiting:g} awaiting a manual grade)" if waiting else ""))
-    print(f"{'max':<12}" + "".join(f"{c.max_score:>20g}" for c in found) + f"{sum(c.max_score for c in found):>10g}")
+    print(gradebook_table(Course(), args.assignment))
     return 0
 
 
@@ -164,7 +149,8 @@ def cmd_grade_class(args) -> int:
     print(f"{args.assignment}: graded {result.submissions - len(result.failed)} of {result.submissions} "
           f"submissions in {result.seconds:.1f} s into {result.db_url}")
     for submission in result.failed:
-        print(f"FAILED: {submission} (see nbgrader's log{' in ' + args.logs if args.logs else ', --logs DIR keeps it'})")
+        print(f"FAILED: {submission}: {result.reasons.get(submission) or 'no reason given'} "
+              f"(nbgrader's log{' is in ' + args.logs if args.logs else ': --logs DIR keeps it'})")
     return 1 if result.failed else 0
 
 

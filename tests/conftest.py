@@ -1,23 +1,45 @@
-"""Shared fixtures: throw-away copies of the course (the helpers live in autograder.authoring.corpus)."""
+"""Shared fixtures, built once a session: the released course and the sample class graded on it.
+
+Tests read them as they are; a test that changes a course works on `helpers.copy_of` one. The
+helpers of the course copies live in autograder.authoring.corpus, the tests' own in tests/helpers.py.
+"""
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
 from autograder.authoring.corpus import assignments, copy_course, nbgrader
+from autograder.classroom.grade_class import Result, grade_class
+from helpers import ROOT, SAMPLE_ASSIGNMENT, copy_of, hand_in_sample_class  # noqa: F401 (ROOT: for tests)
 
-ROOT = Path(__file__).resolve().parent.parent
 # nbgrader runs its helpers (alembic) from PATH: make this interpreter's scripts win.
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
-
 @pytest.fixture(scope="session")
 def released_course(tmp_path_factory) -> Path:
-    """A course copy in which `nbgrader generate_assignment` ran for every assignment."""
+    """A course copy in which `nbgrader generate_assignment` ran for every assignment (read-only)."""
     course = copy_course(tmp_path_factory.mktemp("course"))
     for assignment in assignments(course):
         nbgrader(course, "generate_assignment", assignment, "--force")
     return course
+
+
+class GradedClass(NamedTuple):
+    course: Path
+    result: Result  # grade_class's
+    progress: str  # what its progress bar wrote
+
+
+@pytest.fixture(scope="session")
+def graded_class(released_course, tmp_path_factory) -> GradedClass:
+    """The released course with the sample class's submissions of `tensors` (eve's included), graded
+    by grade_class across 2 workers into the course's gradebook (read-only)."""
+    course = hand_in_sample_class(copy_of(released_course, tmp_path_factory.mktemp("graded-class")))
+    stream = io.StringIO()
+    result = grade_class(course, SAMPLE_ASSIGNMENT, workers=2, stream=stream)
+    return GradedClass(course, result, stream.getvalue())

@@ -5,61 +5,39 @@ the autograded notebooks, never against numbers written here.
 """
 from __future__ import annotations
 
-import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from autograder.classroom.grade_class import grade_class
-from autograder.authoring.corpus import cell_feedback, copy_course, first_message, gradebook_scores, nbgrader
+from autograder.authoring.corpus import cell_feedback, first_message, gradebook_scores
 from autograder.grading.cell_result import CellResult
 from autograder.nbgrader.course import Course
 from autograder.nbgrader.gradebook import AssignmentCell
 from autograder.results.model import read_cell, read_graded_submission
 from autograder.results.writers import as_gradescope, assignment_summary as class_summary, format_summary, plot_summary
+from helpers import cli, max_points
+
+pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
+
+ASSIGNMENT = "tensors"  # the set conftest's graded_class is graded on
+
+
+@pytest.fixture(scope="module")
+def graded(graded_class) -> Path:
+    """The sample class graded on tensors (conftest's session fixture, shared with test_classroom)."""
+    assert graded_class.result.failed == [] and len(graded_class.result.students) >= 3
+    return graded_class.course
 
 
 def gradescope_results(course, assignment, student):
     return as_gradescope(read_graded_submission(Course(course), assignment, student))
-from autograder.authoring.submissions import build_sample_class
-
-pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
-
-ROOT = Path(__file__).resolve().parent.parent
-ASSIGNMENT = "tensors"
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> Path:
-    course = copy_course(tmp_path_factory.mktemp("reports"))
-    nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
-    build_sample_class(ASSIGNMENT, ROOT, course / "submitted")
-    result = grade_class(course, ASSIGNMENT, workers=2, stream=io.StringIO())
-    assert result.failed == [] and len(result.students) >= 3
-    return course
-
-
-def max_points(course: Path) -> dict[str, float]:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        return {cell.name: cell.max_score for nb in gradebook.find_assignment(ASSIGNMENT).notebooks
-                for cell in nb.grade_cells}
-
-
-def cli(course: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=course, capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONWARNINGS="ignore"), timeout=300)
 
 
 def test_summary_figures_come_from_the_gradebook(graded):
-    truth, points = gradebook_scores(graded, ASSIGNMENT), max_points(graded)
+    truth, points = gradebook_scores(graded, ASSIGNMENT), max_points(graded, ASSIGNMENT)
     rows = class_summary(Course(graded), ASSIGNMENT)
     assert [row.cell.grade_id for row in rows] == list(points)  # every autograded cell, in notebook order
     assert any(0 < row.mean < row.cell.max_score for row in rows), "the sample class should be mixed"
@@ -99,7 +77,7 @@ def test_summary_prints_and_plots(graded, tmp_path):
 
 
 def test_gradescope_results_match_the_gradebook(graded):
-    truth, points = gradebook_scores(graded, ASSIGNMENT), max_points(graded)
+    truth, points = gradebook_scores(graded, ASSIGNMENT), max_points(graded, ASSIGNMENT)
     for student, cell_scores in truth.items():
         results = gradescope_results(graded, ASSIGNMENT, student)
         assert [t["name"] for t in results["tests"]] == list(points)

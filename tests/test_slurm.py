@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.authoring import corpus
-from conftest import ROOT
+from helpers import ROOT, copy_of
 
 pytestmark = pytest.mark.slow
 RECIPE = ROOT / "docs" / "slurm"
@@ -54,10 +54,9 @@ def _wait_for(job: str, course: Path, timeout: float = 1800) -> None:
         time.sleep(2)
 
 
-def _class(folder: Path) -> Path:
-    """A course with the assignment released and a class of the sample students and the corpus's cases."""
-    course = corpus.copy_course(folder)
-    corpus.nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+def _class(released: Path, folder: Path) -> Path:
+    """A copy of the released course with a class of the sample students and the corpus's cases."""
+    course = copy_of(released, folder)
     entries = [e for e in corpus.entries() if e.assignment == ASSIGNMENT and (e.student, e.assignment) != corpus.UNREADABLE]
     for entry in entries:
         corpus.write_submission(course, entry)
@@ -65,16 +64,16 @@ def _class(folder: Path) -> Path:
     return course
 
 
-def test_the_sbatch_recipe_and_its_merge_grade_as_nbgrader_does(tmp_path):
+def test_the_sbatch_recipe_and_its_merge_grade_as_nbgrader_does(released_course, tmp_path):
     why = _cluster_answers()
     if why:
         pytest.skip(why)
-    plain = _class(tmp_path / "plain")
+    plain = _class(released_course, tmp_path / "plain")
     corpus.nbgrader(plain, "autograde", ASSIGNMENT, "--force")
     expected = corpus.gradebook_scores(plain, ASSIGNMENT)
     assert len(expected) >= 10  # more students than the recipe's ten shards hold one each
 
-    course = _class(tmp_path / "slurm")
+    course = _class(released_course, tmp_path / "slurm")
     array = _sbatch(course, str(RECIPE / "grade.sbatch"))
     merge = _sbatch(course, f"--dependency=afterany:{array}", str(RECIPE / "merge.sbatch"))
     _wait_for(merge, course)

@@ -14,7 +14,7 @@ import pytest
 
 from autograder.authoring import corpus
 from autograder.authoring.submissions import Case
-from conftest import ROOT
+from helpers import ROOT, cli, copy_of
 
 pytestmark = pytest.mark.slow  # nbgrader runs
 
@@ -30,14 +30,13 @@ class FailOnPlantedMetadata(NbGraderPreprocessor):
 '''
 
 
-def test_a_submission_that_a_sanitizing_step_fails_on_scores_0_and_the_class_goes_on(tmp_path):
-    course = corpus.copy_course(tmp_path / "course")
+def test_a_submission_that_a_sanitizing_step_fails_on_scores_0_and_the_class_goes_on(released_course, tmp_path):
+    course = copy_of(released_course, tmp_path / "course")
     (course / "failing_step.py").write_text(FAILING_STEP)
     with open(course / "nbgrader_config.py", "a") as config:
         config.write("\nc.Autograde.sanitize_preprocessors = [*c.Autograde.sanitize_preprocessors, "
                      "'failing_step.FailOnPlantedMetadata']\n")
     reference = Case(Path("reference"), "reference", {})
-    corpus.nbgrader(course, "generate_assignment", "tensors", "--force")
     for student in ("ana", "ben"):
         corpus.write_submission(course, corpus.Entry("tensors", student, reference))
     corpus.nbgrader(course, "autograde", "tensors", "--force")
@@ -72,12 +71,11 @@ def guard_then_block_the_copy(notebooks=(), **kwargs):
 '''
 
 
-def test_a_submission_that_nbgrader_fails_on_before_grading_scores_0_not_the_earlier_grade(tmp_path):
+def test_a_submission_that_nbgrader_fails_on_before_grading_scores_0_not_the_earlier_grade(released_course, tmp_path):
     """nbgrader logs a submission it fails on and goes on; the gradebook must not keep the grade of
     the previous submission (the kit's pre-convert hook scores it 0 before nbgrader's steps)."""
-    course = corpus.copy_course(tmp_path / "course")
+    course = copy_of(released_course, tmp_path / "course")
     reference = Case(Path("reference"), "reference", {})
-    corpus.nbgrader(course, "generate_assignment", "tensors", "--force")
     for student in ("ana", "ben"):
         corpus.write_submission(course, corpus.Entry("tensors", student, reference))
     corpus.nbgrader(course, "autograde", "tensors", "--force")
@@ -94,3 +92,20 @@ def test_a_submission_that_nbgrader_fails_on_before_grading_scores_0_not_the_ear
     scores = corpus.gradebook_scores(course, "tensors")
     assert scores["ana"] == dict.fromkeys(full, 0.0)  # not the earlier full marks
     assert scores["ben"] == full
+
+
+def test_grade_class_prints_why_each_submission_failed(released_course, tmp_path):
+    """A submission nbgrader still fails on is named by `grade-class` with nbgrader's reason, without --logs."""
+    course = copy_of(released_course, tmp_path / "course")
+    reference = Case(Path("reference"), "reference", {})
+    for student in ("ana", "ben"):
+        corpus.write_submission(course, corpus.Entry("tensors", student, reference))
+    (course / "planting_hook.py").write_text(PLANTING_HOOK)
+    with open(course / "nbgrader_config.py", "a") as config:
+        config.write("\nc.Autograde.pre_convert_hook = 'planting_hook.guard_then_block_the_copy'\n")
+    (corpus.submit(course, "ana", "tensors").parent / "notes.txt").write_text("mine")
+    run = cli(course, "grade-class", "tensors", "--workers", "1", timeout=600)
+    assert run.returncode == 1, run.stdout + run.stderr[-3000:]
+    failed = [line for line in run.stdout.splitlines() if line.startswith("FAILED")]
+    assert len(failed) == 1 and failed[0].startswith("FAILED: ana: "), run.stdout
+    assert "IsADirectoryError" in failed[0] and "notes.txt" in failed[0], failed[0]

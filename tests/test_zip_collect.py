@@ -9,19 +9,19 @@ import zipfile
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
 from autograder.authoring import corpus
 from autograder.authoring.corpus import nbgrader
-from course_steps import notebook_with, released_copy
+from course_steps import notebook_with
+from helpers import copy_of, gradebook
 
 pytestmark = pytest.mark.slow
 DUE = "2030-01-10 17:00:00 UTC"
 
 
 @pytest.fixture(scope="module")
-def collected(tmp_path_factory):
-    course = released_copy(tmp_path_factory.mktemp("lms") / "course", "tensors")
+def collected(released_course, tmp_path_factory):
+    course = copy_of(released_course, tmp_path_factory.mktemp("lms") / "course")
     nbgrader(course, "db", "assignment", "add", "tensors", f"--duedate={DUE}")
     solved = nbformat.writes(notebook_with("tensors", {}))
     download = course / "downloaded" / "tensors"
@@ -49,9 +49,9 @@ def test_every_file_gets_an_outcome(collected):
 
 def test_late_submission_loses_the_stated_points(collected):
     course, _, graded = collected
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+    with gradebook(course) as book:
         result = {s.student.id: (s.total_seconds_late, s.late_submission_penalty, s.score)
-                  for s in gradebook.find_assignment("tensors").submissions}
+                  for s in book.find_assignment("tensors").submissions}
     full = sum(corpus.full_points("tensors").values())  # the reference solutions: every point
     assert result["smithalice"] == (0, 0, full)
     assert result["leecarol"] == (0, 0, full)  # no time given: collected on time

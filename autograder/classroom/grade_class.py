@@ -175,6 +175,7 @@ class AutogradeProcess:
     log: Path
     returncode: int | None = None
     finished: dict[tuple[str, str], bool] = field(default_factory=dict)  # graded without an nbgrader error
+    reasons: dict[tuple[str, str], str] = field(default_factory=dict)  # why each failed one failed
 
 
 class _Counter:
@@ -210,11 +211,14 @@ def run_worker(course: Path, worker: AutogradeProcess, counter: _Counter, force:
             key = (result["student"], result["assignment"])
             if key in worker.submissions and key not in worker.finished:
                 worker.finished[key] = result["success"] is True
+                if not worker.finished[key]:
+                    worker.reasons[key] = str(result.get("reason") or "nbgrader gave no reason")
                 counter.finish_one(worker.submissions[key], worker.finished[key])
         worker.returncode = process.wait()
     for key, label in worker.submissions.items():  # the worker ended before reporting them (a crash, say)
         if key not in worker.finished:
             worker.finished[key] = False
+            worker.reasons[key] = f"its worker ended (exit {worker.returncode}) before grading it"
             counter.finish_one(label, False)
     return worker
 
@@ -227,6 +231,7 @@ class Result:
     seconds: float
     db_url: str
     submissions: int = 0
+    reasons: dict[str, str] = field(default_factory=dict)  # failed submission -> why, in a line
 
 
 def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[int, int] = (0, 1),
@@ -286,5 +291,5 @@ def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[in
                               f"{worker.returncode}; the end of its log:\n  " + "\n  ".join(tail), file=stream)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    failed = sorted(w.submissions[key] for w in pool for key, ok in w.finished.items() if not ok)
-    return Result(assignment, mine, failed, time.monotonic() - start, db_url, len(pairs))
+    reasons = {w.submissions[key]: w.reasons.get(key, "") for w in pool for key, ok in w.finished.items() if not ok}
+    return Result(assignment, mine, sorted(reasons), time.monotonic() - start, db_url, len(pairs), reasons)

@@ -16,7 +16,7 @@ import shutil
 import sys
 from pathlib import Path, PurePath
 
-from autograder.grading.submission_files import read_submission
+from autograder.grading.submission_files import read_submission, stand_in_notebook
 from autograder.grading.text import printable
 from autograder.nbgrader import gradebook
 from autograder.nbgrader.command import api as nbgrader_api, nbgrader
@@ -56,11 +56,12 @@ def match_notebooks(course: Course, submission: Path, expected: list[str]) -> tu
     matched = {}
     notes = [f"{printable(refused.name)} was not read: {refused.reason}." for refused in taken.refused
              if refused.name.endswith(".ipynb")]
+    stand_in = stand_in_notebook(expected, [path.name for path in found])
     for name in expected:
         exact = [path for path in found if path.name == f"{name}.ipynb"]
         if exact:
             matched[name] = files[str(exact[0])]
-        elif len(expected) == 1 and len(found) == 1:
+        elif stand_in:
             matched[name] = files[str(found[0])]
             notes.append(f"Graded {found[0].name} as {name}.ipynb.")
         else:

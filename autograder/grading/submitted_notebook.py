@@ -14,6 +14,7 @@ import nbformat
 
 from autograder.grading.cells import UNREADABLE_KEY
 from autograder.grading.submission_files import FileTooLarge, NotARegularFile, digest, read_regular_file
+from autograder.grading.text import printable
 from autograder.sandbox import Limits
 
 
@@ -49,7 +50,9 @@ def read_submitted_file(path: str | os.PathLike, fallback_path: str | None,
                         course_digests: dict[str, str] | None = None):
     """`read_submitted_notebook` of the file at `path`, opened once without following a link: a link
     (to the source notebook, say), a FIFO or a device, or a copy of a course file, is not the
-    student's notebook and reads as the release notebook with the reason."""
+    student's notebook and reads as the release notebook with the reason; so does a missing file."""
+    if not os.path.lexists(path):
+        return unreadable_notebook(fallback_path, missing_notebook(path))
     try:
         data = read_regular_file(path, max_bytes)
     except FileTooLarge as exc:
@@ -60,6 +63,16 @@ def read_submitted_file(path: str | os.PathLike, fallback_path: str | None,
     if course_file:
         return unreadable_notebook(fallback_path, "the notebook file is a copy of a course file, not your work")
     return read_submitted_notebook(data, fallback_path, max_bytes)
+
+
+def missing_notebook(path: str | os.PathLike) -> str:
+    """Why a notebook the assignment has is not graded: it is not in the submission, and what is."""
+    folder, name = os.path.split(os.fspath(path))
+    try:
+        others = sorted(printable(other) for other in os.listdir(folder) if other.endswith(".ipynb"))
+    except OSError:
+        others = []
+    return f"{name} is not in your submission (it has {', '.join(others) or 'no notebook at all'})"
 
 
 def _too_large(size: int, max_bytes: int) -> str:

@@ -10,6 +10,12 @@ course file, too large) and a `timestamp.txt` that is not a small regular file h
 renamed `<name>.kit-refused`, a name nbgrader ignores (`c.CourseDirectory.ignore`), and logged.
 Nothing is deleted, and the submission is graded on what is left. The notebooks themselves are
 read by the kit's exporter, which refuses links the same way (plugin.TolerantNotebookExporter).
+
+nbgrader grades only notebooks named as the assignment's and fails a submission that has none
+("No notebooks found"). The hook renames a lone notebook under another name (`ANN (1).ipynb`) to
+the assignment's one notebook, as the LMS collectors do (nbgrader/lms.py), and says so; when no
+notebook has an assignment notebook's name, those names are graded as missing: 0 with the reason
+(the exporter's), and the run goes on. Other notebooks are skipped by nbgrader, with its warning.
 """
 from __future__ import annotations
 
@@ -25,7 +31,7 @@ from traitlets.config import Application, LoggingConfigurable
 
 from autograder.grading.text import printable
 from autograder.grading.submission_files import (
-    NotARegularFile, course_file_digests, read_regular_file, read_submission,
+    NotARegularFile, course_file_digests, read_regular_file, read_submission, stand_in_notebook,
 )
 from autograder.nbgrader import gradebook
 from autograder.nbgrader.course import Course
@@ -89,16 +95,52 @@ def refuse_unsafe_files(assignment=None, student=None, notebooks=(), **_) -> Non
     for folder in folders:
         set_aside_unsafe_files(folder, limit, digests)
         forget_earlier_grade(coursedir, folder)
+        grade_under_released_names(coursedir, folder, notebooks, limit)
+
+
+def _submission_of(coursedir: CourseDirectory, folder: str) -> re.Match | None:
+    """The student and assignment whose submission folder `folder` is."""
+    pattern = coursedir.format_path(coursedir.submitted_directory, "(?P<student>[^/]+)", "(?P<assignment>[^/]+)",
+                                    escape=True)
+    return re.fullmatch(pattern, os.path.normpath(folder))
 
 
 def forget_earlier_grade(coursedir: CourseDirectory, folder: str) -> None:
     """The submission in `folder` scores 0 until its grading ends: a step of nbgrader's that still
     fails on it (nbgrader then logs it and goes on with the next student) leaves 0, not the old grade."""
-    pattern = coursedir.format_path(coursedir.submitted_directory, "(?P<student>[^/]+)", "(?P<assignment>[^/]+)",
-                                    escape=True)
-    found = re.fullmatch(pattern, os.path.normpath(folder))
+    found = _submission_of(coursedir, folder)
     if found:
         gradebook.forget_autograded_scores(coursedir.db_url, coursedir.course_id, found["assignment"], found["student"])
+
+
+def grade_under_released_names(coursedir: CourseDirectory, folder: str, notebooks: list[str], max_bytes: int) -> None:
+    """Make nbgrader grade `folder` under the assignment's notebook names (`notebooks` is nbgrader's
+    list of the submission's notebooks, changed in place): a lone notebook under another name is
+    renamed to the one released name; with no released name present, the released names are graded
+    as missing files (0 with the reason) instead of nbgrader failing the submission."""
+    found = _submission_of(coursedir, folder)
+    expected = gradebook.notebook_names(coursedir.db_url, found["assignment"]) if found else None
+    here = sorted(os.path.basename(path) for path in notebooks if os.path.dirname(path) == folder)
+    if not expected or any(f"{name}.ipynb" in here for name in expected):
+        return
+    lone = stand_in_notebook(expected, here)
+    if lone:
+        source, target = os.path.join(folder, lone), os.path.join(folder, f"{expected[0]}.ipynb")
+        try:
+            read_regular_file(source, max_bytes)  # a regular file, not a link: the one nbgrader would read
+            if os.path.lexists(target):
+                raise FileExistsError(f"{printable(target)} is in the way")
+            os.rename(source, target)
+        except OSError as exc:  # NotARegularFile included: graded as missing, with the exporter's reason
+            _app_log().warning("%s is not graded as %s.ipynb: %s", printable(source), expected[0], exc)
+        else:
+            _app_log().warning("%s handed in %r: graded as %s.ipynb", found["student"], printable(lone), expected[0])
+            notebooks[notebooks.index(source)] = target
+            return
+    for name in expected:
+        _app_log().warning("%s handed in no %s.ipynb (%s): graded as missing", found["student"], name,
+                           ", ".join(map(printable, here)) or "no notebook")
+        notebooks.append(os.path.join(folder, f"{name}.ipynb"))
 
 
 def _calling_coursedir(frame) -> CourseDirectory:

@@ -36,6 +36,15 @@ class SubmissionResult:
     def max_score(self) -> float:
         return sum(cell.max_score for cell in self.cells)
 
+    @property
+    def reason(self) -> str | None:
+        """Why the submission as a whole scored 0 (an unreadable or missing notebook): the first
+        message, when every cell scored 0 and says the same first thing; None otherwise."""
+        firsts = {cell.messages[0] if cell.messages else None for cell in self.cells}
+        if self.cells and self.score == 0 and len(firsts) == 1 and None not in firsts:
+            return firsts.pop()
+        return None
+
 
 def autograded_cells(course: Course, assignment: str) -> list[AssignmentCell]:
     """The assignment's autograded cells, in the order of the source notebooks."""

@@ -7,6 +7,7 @@ the graded notebook are the cell result's own: autograder/grading/cell_result.py
   its output what the student sees in that cell.
 - `class_summary`: per autograded cell the mean score, how many got full marks and the most common
   failure messages; `format_summary` prints it, `plot_summary` draws it as a PNG.
+- `gradebook_table`: the gradebook's scores per student and cell (`python -m autograder report`).
 """
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ from pathlib import Path
 
 from autograder.grading.cell_result import CellResult
 from autograder.grading.text import printable
+from autograder.nbgrader import gradebook
 from autograder.nbgrader.course import Course
 from autograder.nbgrader.gradebook import AssignmentCell
-from autograder.results.model import SubmissionResult, read_graded_assignment
+from autograder.results.model import SubmissionResult, read_graded_assignment, read_graded_submission
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
@@ -145,3 +147,45 @@ def plot_summary(assignment: str, rows: list[CellSummary], path: Path) -> Path:
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
+
+
+# ----------------------------------------------------------------------------- the gradebook
+
+MANUAL, NOT_GRADED = "manual grade", "not graded"
+
+
+def gradebook_table(course: Course, assignment: str) -> str:
+    """The gradebook's scores, a row per student and a column per graded cell (names whole), the
+    last row what each is out of. A written answer that waits for the instructor reads "manual
+    grade"; an autograded cell nbgrader never graded (it failed on the submission) "not graded";
+    a submission scored 0 as a whole (a notebook missing or unreadable) has the reason under it."""
+    found = gradebook.assignment_cells(course.db_url, assignment)
+    if found is None:
+        raise ValueError(f"no assignment {assignment!r} in the gradebook {course.db_url}")
+    recorded = gradebook.recorded_grades(course.db_url, assignment)
+    keys = [(cell.notebook, cell.grade_id) for cell in found]
+    first = max([len("student"), len("out of"), *map(len, recorded)]) + 2
+    widths = [max(len(cell.grade_id), len(MANUAL)) + 2 for cell in found]
+    lines = [f"{'student':<{first}}" + "".join(f"{c.grade_id:>{w}}" for c, w in zip(found, widths)) + f"{'total':>10}"]
+    for student, grades in sorted(recorded.items()):
+        shown = [(NOT_GRADED if cell.autograded else MANUAL) if key in grades and grades[key].needs_manual_grade
+                 else f"{grades[key].score if key in grades else 0:g}" for cell, key in zip(found, keys)]
+        ungraded = NOT_GRADED in shown
+        waiting = sum(cell.max_score for cell, key, text in zip(found, keys, shown) if text == MANUAL)
+        total = sum(grades[key].score for key in keys if key in grades)
+        lines.append(f"{printable(student, newlines=False):<{first}}" + "".join(f"{t:>{w}}" for t, w in zip(shown, widths))
+                     + f"{total:>10g}" + (f"  (+ up to {waiting:g} awaiting a manual grade)" if waiting else ""))
+        reason = (f"{NOT_GRADED}: nbgrader failed on this submission (its log says why)" if ungraded
+                  else _reason(course, assignment, student))
+        if reason:
+            lines.append(" " * first + printable(reason, newlines=False))
+    lines.append(f"{'out of':<{first}}" + "".join(f"{c.max_score:>{w}g}" for c, w in zip(found, widths))
+                 + f"{sum(c.max_score for c in found):>10g}")
+    return "\n".join(lines)
+
+
+def _reason(course: Course, assignment: str, student: str) -> str | None:
+    try:
+        return read_graded_submission(course, assignment, student).reason
+    except ValueError:
+        return None
