@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from autograder.grading.device import simulated_device
+from autograder.grading.device import on_the_grading_device, simulated_device
 from autograder.grading.student_process import Student, StudentCodeError, StudentProcess
 MAKER = '''
 import numpy
@@ -39,8 +39,15 @@ def test_without_the_variable_a_call_makes_its_tensors_on_the_cpu(maker, monkeyp
     assert set(devices(maker.call("make", torch.ones(2, 3))).values()) == {"cpu"}
 
 
-def test_a_call_on_the_graders_tensors_makes_new_tensors_on_meta(maker, monkeypatch):
+@pytest.fixture()
+def simulating(monkeypatch):
+    """The variable set, in a hidden test that takes the grading device (the `device` fixture)."""
     monkeypatch.setenv("KIT_SIMULATED_DEVICE", "meta")
+    with on_the_grading_device():
+        yield
+
+
+def test_a_call_on_the_graders_tensors_makes_new_tensors_on_meta(maker, simulating):
     assert devices(maker.call("make", torch.ones(2, 3))) == {
         "zeros": "meta", "scalar": "cpu", "like": "cpu", "placed": "cpu", "numpy": "meta", "layer": "meta"}
     with pytest.raises(StudentCodeError, match=r"device type .meta.* at line \d+: p\.grad = torch\.zeros\(p\.shape\)"):
@@ -48,9 +55,14 @@ def test_a_call_on_the_graders_tensors_makes_new_tensors_on_meta(maker, monkeypa
         maker.call("reset", p)
 
 
-def test_a_call_without_the_graders_tensors_or_on_meta_only_makes_them_on_the_cpu(maker, monkeypatch):
-    """A GPU grader makes them on the cpu too: apart from meta inputs (a meta gate), beside none."""
+def test_a_test_off_the_grading_device_is_not_simulated(maker, monkeypatch):
+    """A hidden test without the `device` fixture has its inputs on the cpu on every machine."""
     monkeypatch.setenv("KIT_SIMULATED_DEVICE", "meta")
+    assert set(devices(maker.call("make", torch.ones(2, 3))).values()) == {"cpu"}
+
+
+def test_a_call_without_the_graders_tensors_or_on_meta_only_makes_them_on_the_cpu(maker, simulating):
+    """A GPU grader makes them on the cpu too: apart from meta inputs (a meta gate), beside none."""
     assert set(devices(maker.call("make")).values()) == {"cpu"}
     made = devices(maker.call("make", torch.ones(2, 3, device="meta")))
     assert made.pop("like") == "meta" and set(made.values()) == {"cpu"}
@@ -60,3 +72,4 @@ def test_only_meta_is_simulated(monkeypatch):
     monkeypatch.setenv("KIT_SIMULATED_DEVICE", "cuda")
     with pytest.raises(RuntimeError, match="only meta"):
         simulated_device()
+

@@ -36,7 +36,7 @@ import pytest
 
 from autograder.grading import cells
 from autograder.checks import REFERENCE_RESULTS, CheckFailed
-from autograder.grading.device import grading_device
+from autograder.grading.device import grading_device, on_the_grading_device
 from autograder.grading.reference_code import ReferenceCode
 from autograder.grading.student_process import Student, StudentCodeError, StudentProcessGone
 
@@ -207,7 +207,8 @@ class HiddenTests:
 
     @pytest.fixture(name="device")
     def device_fixture(self):
-        return grading_device()
+        with on_the_grading_device():  # for KIT_SIMULATED_DEVICE (device.py)
+            yield grading_device()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
