@@ -13,13 +13,14 @@ from autograder.checks import expect_tensor, fail, kind_of, on_input
 from autograder.grading.student_process import StudentCodeError
 from solutions import devices as reference
 
+META = torch.device("meta")
 BRANCHES = [(True, False, "cuda"), (True, True, "cuda"), (False, True, "mps"), (False, False, "cpu")]
 
 
-def reference_choice(monkeypatch, cuda, mps):
+def reference_choice(monkeypatch, preference, cuda, mps):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
-    return reference.pick_device()
+    return reference.pick_device(preference)
 
 
 # The core of a move is landing on the meta device; the same call to the cpu, where the inputs
@@ -39,28 +40,39 @@ def remote_model(student, device_free_layers):
     return layers[0] if len(layers) == 1 else student.keep("torch.nn.Sequential", *layers)
 
 
+PREFERENCES = [("cuda", "mps", "cpu"), ("mps", "cuda", "cpu"), ("mps", "cpu"), ("cuda",), ("cpu", "cuda"), ("mps", "cuda")]
+
+
 def asks_each_time(student):
     """A choice made once (at import) returns the grading machine's device on every branch: that
     would earn a machine-dependent share of the branches, so it fails each of them, on any machine."""
-    chosen = [student.with_devices(cuda=cuda, mps=mps).call("pick_device") for cuda, mps, _ in BRANCHES]
+    chosen = [student.with_devices(cuda=cuda, mps=mps).call("pick_device", ("cuda", "mps", "cpu"))
+              for cuda, mps, _ in BRANCHES]
     if all(isinstance(c, torch.device) for c in chosen) and len({c.type for c in chosen}) == 1:
-        fail(f"pick_device() returned {chosen[0].type} whatever torch.cuda.is_available() and "
+        fail(f"pick_device(('cuda', 'mps', 'cpu')) returned {chosen[0].type} whatever torch.cuda.is_available() and "
              "torch.backends.mps.is_available() answered: ask both inside the function, each time it runs, and "
              "return the device they point to (a device chosen once, or named outright, does not follow the machine)")
 
 
 class TestPickDevice:
-    @pytest.mark.parametrize("cuda, mps, expected", BRANCHES)
-    def test_branch(self, student, monkeypatch, cuda, mps, expected):
-        what = f"pick_device() when cuda is {'' if cuda else 'not '}available and mps is {'' if mps else 'not '}available"
+    @pytest.mark.parametrize("preference", PREFERENCES, ids=str)
+    @pytest.mark.parametrize("cuda, mps, _", BRANCHES)
+    def test_branch(self, student, monkeypatch, preference, cuda, mps, _):
+        what = (f"pick_device({preference}) when cuda is {'' if cuda else 'not '}available and mps is "
+                f"{'' if mps else 'not '}available")
         asks_each_time(student)
-        result = student.with_devices(cuda=cuda, mps=mps).call("pick_device")
+        result = student.with_devices(cuda=cuda, mps=mps).call("pick_device", preference)
         if not isinstance(result, torch.device):
-            fail(f"{what}: expected a torch.device, got {kind_of(result)}")
-        wanted = reference_choice(monkeypatch, cuda, mps)
+            fail(f"{what}: expected a torch.device, got {kind_of(result)}"
+                 + (": when no name of preference is available, return the cpu" if result is None else ""))
+        wanted = reference_choice(monkeypatch, preference, cuda, mps)
         if result.type != wanted.type:
-            hint = {"mps": " (is the mps branch there?)", "cpu": " (is cpu the last resort?)",
-                    "cuda": " (is cuda tried first?)"}[wanted.type]
+            if wanted.type not in preference:
+                hint = ": when no name of preference is available, return the cpu"
+            elif result.type in preference and preference.index(result.type) > preference.index(wanted.type):
+                hint = f": {wanted.type} comes first in preference and is available; follow preference's order"
+            else:
+                hint = f": {result.type} is not the first available name of preference"
             fail(f"{what}: expected {wanted.type}, got {result.type}{hint}")
 
 
@@ -82,76 +94,67 @@ class TestToDevice:
                           f"to_device(x, 'cpu') for x of shape {shape} and dtype {dtype}: x's values must come along")
 
 
-class TestModelToDevice:
-    @pytest.mark.parametrize("target", TARGETS, ids=str)
-    @pytest.mark.parametrize("layers", [[("Linear", 4, 2)], [("Linear", 3, 5), ("ReLU",), ("Linear", 5, 1)],
-                                        [("Linear", 3, 4), ("BatchNorm1d", 4)]],
-                             ids=["linear", "sequential", "with-buffers"])
-    def test_every_parameter_and_buffer_moves(self, student, target, layers):
-        device = target
+MODELS = {"linear": [("Linear", 3, 2)], "sequential": [("Linear", 4, 5), ("ReLU",), ("Linear", 5, 1)],
+          "with-buffers": [("Linear", 3, 4), ("BatchNorm1d", 4)]}
+
+
+def local_model(layers, state):
+    """The grader's copy of a model the student's process built: the same layers and state."""
+    built = [getattr(torch.nn, name)(*args) for name, *args in layers]
+    model = built[0] if len(built) == 1 else torch.nn.Sequential(*built)
+    model.load_state_dict(state)
+    return model
+
+
+class TestPredictOn:
+    @pytest.mark.parametrize("rows", [5, 1])  # one row too: the output keeps its shape
+    @pytest.mark.parametrize("kind", MODELS)
+    def test_output_on_the_cpu_without_a_graph(self, student, kind, rows):
+        layers = MODELS[kind]
         model = remote_model(student, layers)
-        before = student.call(model.attr("state_dict"))
-        moved = student.keep("model_to_device", model, device)
-        if moved.type_name == "NoneType":
-            fail(f"model_to_device(model, {device.type!r}) returned None: return the model")
-        after = student.call(moved.attr("state_dict"))
-        if type(after) is not dict or set(after) != set(before):
-            fail(f"model_to_device(model, {device.type!r}) should return the model, got {moved.type_name}")
-        for name, tensor in after.items():
-            what = f"{name} after model_to_device(model, {device.type!r})"
-            expect_on(tensor, device, what, "model.to(device) moves every parameter and buffer")
-            expect_tensor(tensor, reference.to_device(before[name], device), what)
+        state = student.call(model.attr("state_dict"))
+        mine = local_model(layers, state)
+        mine.train(student.get(model.attr("training")))
+        x = torch.randn((rows, layers[0][1]), generator=torch.Generator().manual_seed(rows * 10 + len(layers)))
+        if kind == "with-buffers" and rows == 1:
+            student.call(model.attr("eval"))
+            mine.eval()  # batch norm in training mode needs more than one row
+        what = f"predict_on(model, x, 'cpu') for a {kind} model and x of shape {tuple(x.shape)}"
+        kept = student.keep("predict_on", model, x, torch.device("cpu"))
+        result = student.get(kept)  # plain data, detached: whether it requires grad is asked where it is
+        if isinstance(result, torch.Tensor) and student.get(kept.attr("requires_grad")) is True:
+            fail(f"{what}: the output requires grad, so a graph was recorded: compute it under torch.no_grad()")
+        expected = reference.predict_on(mine, x, torch.device("cpu"))
+        expect_tensor(result, expected, what)
+
+    @pytest.mark.parametrize("kind", MODELS)
+    def test_computed_on_the_device(self, student, kind):
+        """On meta, which holds no values, the right answer fails in the copy back to the cpu, with the error
+        torch gives the grader for the reference: everything before ran on the device."""
+        layers = MODELS[kind]
+        model = remote_model(student, layers)
+        x = torch.randn((3, layers[0][1]), generator=torch.Generator().manual_seed(7))
+        expected = meta_error_of(lambda v: reference.predict_on(torch.nn.Linear(v.shape[1], 2), v, META), x)
+        what = f"predict_on(model, x, 'meta') for a {kind} model and x on the cpu"
+        try:
+            result = student.keep("predict_on", model, x, META)
+        except StudentCodeError as error:
+            if (error.ename, error.evalue) != expected:
+                if "device" in error.evalue:
+                    fail(f"{what} raised {error.ename}: {error.evalue[:60]}: the model and x were on different "
+                         "devices; move both to the device argument")
+                fail(f"{what} raised {error.ename}: {error.evalue[:70]}; expected it to fail only in the copy back "
+                     f"to the cpu ({expected[0]}: {expected[1][:40]})")
+        else:
+            on = student.get(result.attr("device"))
+            if isinstance(on, torch.device) and on.type == "meta":
+                fail(f"{what} returned the output on meta: bring it back to the cpu (.cpu())")
+            fail(f"{what} returned {result.type_name} on the cpu without computing on meta (where the copy back "
+                 "fails, as nothing there has values): move the model and x to the device argument")
         for name, tensor in student.call(model.attr("state_dict")).items():
-            if isinstance(tensor, torch.Tensor) and tensor.device.type != device.type:
-                fail(f"model_to_device(model, {device.type!r}) returned a model on {device.type}, but the model "
-                     f"passed in stayed where it was ({name} is on {tensor.device.type}): move that model "
-                     "(model.to(device)), not a copy of it")
-
-
-def call_add_on(student, x, y, device, what=None):
-    try:
-        return student.call("add_on", x, y, device)
-    except StudentCodeError as error:
-        what = what or f"add_on(x, y, {device.type!r})"
-        if "numpy" in error.evalue.lower():
-            fail(f"{what} raised {error.ename}: {error.evalue[:80]}: going through NumPy works for tensors on the "
-                 "cpu only; the inputs may start on any device: move them with x.to(device), y.to(device) and add with +")
-        if "is not on the expected device" in error.evalue or "same device" in error.evalue:
-            fail(f"{what} raised {error.ename}: {error.evalue[:80]}: the inputs may start on different devices: "
-                 "move both to the device argument first, then add")
-        if "cuda" in error.evalue.lower() or "mps" in error.evalue.lower():
-            fail(f"add_on(x, y, {device.type!r}) asked for another device ({error.evalue[:80]}): "
-                 "use the device argument, not a hard-coded name")
-        raise
-
-
-class TestAddOn:
-    @pytest.mark.parametrize("target", TARGETS, ids=str)
-    @pytest.mark.parametrize("shape, seed", [((4,), 1), ((3, 1), 2)])  # a dimension of size 1 too: the shape is kept
-    def test_sum_on_the_device_argument(self, student, target, shape, seed):
-        generator = torch.Generator().manual_seed(seed)
-        x, y = torch.randn(shape, generator=generator), torch.randn(shape, generator=generator)
-        got = call_add_on(student, x, y, target)
-        if isinstance(got, torch.Tensor) and got.device.type in ("cuda", "mps") and target.type != got.device.type:
-            fail(f"add_on(x, y, {target.type!r}) returned a sum on {got.device.type}: use the device argument, "
-                 "not a hard-coded name")
-        expect_tensor(got, reference.add_on(x, y, target), f"add_on(x, y, {target.type!r}) for x, y on cpu")
-
-    @pytest.mark.parametrize("x_device, y_device", [("cpu", "meta"), ("meta", "cpu")])
-    def test_inputs_on_different_devices(self, student, x_device, y_device):
-        """The inputs may start on any device: adding before moving, or through NumPy, fails here."""
-        generator = torch.Generator().manual_seed(3)
-        x = torch.randn((2, 3), generator=generator).to(x_device)
-        y = torch.randn((2, 3), generator=generator).to(y_device)
-        target = torch.device("meta")
-        what = f"add_on(x, y, 'meta') for x on {x_device} and y on {y_device}"
-        got = call_add_on(student, x, y, target, what)
-        expect_on(got, target, what, "move both inputs to the device argument, then add")
-        expect_tensor(got, torch.empty((2, 3), device="meta"), what)
-        # the meta device holds no values: a sum of inputs on the cpu shows them (so returning x earns nothing)
-        x, y = torch.randn((2, 3), generator=generator), torch.randn((2, 3), generator=generator)
-        on_cpu = "add_on(x, y, 'cpu') for x, y of shape (2, 3) on cpu"
-        expect_tensor(call_add_on(student, x, y, torch.device("cpu"), on_cpu), reference.add_on(x, y, "cpu"), on_cpu)
+            if isinstance(tensor, torch.Tensor) and tensor.device.type != "meta":
+                fail(f"{what}: the model passed in stayed on {tensor.device.type} ({name}): move the model itself "
+                     "(model.to(device)), not a copy of it; it stays on the device")
 
 
 def call_with_bias_column(student, x, what):
@@ -284,3 +287,95 @@ class TestToNumpy:
                  f"the cpu ({expected[0]}: {expected[1][:40]}): copy x to the cpu, then hand it to NumPy")
         fail(f"{what} returned {result.type_name} without copying x to the cpu (a meta tensor has no values to "
              "give): copy x to the cpu, then hand it to NumPy")
+
+
+# A fake device, built by the grader in the student's process: op() takes 0.25 s a call (the first `slow`
+# calls 8 s, a warm-up's cost); on cuda and mps a call only queues its work, which the device's
+# synchronize() runs, as a GPU does. The clock is the fake's: what time_per_call returns tells apart
+# warm-up, repeats and waiting, by the fake's seconds and not by wall time. torch's synchronize
+# functions are the fake's during the call only.
+FAKE_DEVICE = '''
+def time_on_fake_device(time_per_call, kind, repeats, warmup, slow):
+    state = {"now": 100.0, "queued": 0.0, "calls": 0, "log": []}
+
+    def op():
+        state["calls"] += 1
+        seconds = 8.0 if state["calls"] <= slow else 0.25
+        state["log"].append("op")
+        if kind == "cpu":
+            state["now"] += seconds
+        else:
+            state["queued"] += seconds
+
+    def clock():
+        state["log"].append("clock")
+        return state["now"]
+
+    def synchronizer(name):
+        def synchronize(*args, **kwargs):
+            state["log"].append(name)
+            state["now"], state["queued"] = state["now"] + state["queued"], 0.0
+        return synchronize
+
+    saved = torch.cuda.synchronize, torch.mps.synchronize, torch.accelerator.synchronize
+    torch.cuda.synchronize, torch.mps.synchronize = synchronizer("cuda"), synchronizer("mps")
+    torch.accelerator.synchronize = synchronizer("accelerator")
+    try:
+        result = time_per_call(op, torch.device(kind), repeats, warmup, clock)
+    finally:
+        torch.cuda.synchronize, torch.mps.synchronize, torch.accelerator.synchronize = saved
+    if type(result) not in (int, float):
+        result = "not a number: " + type(result).__name__
+    return result, state["log"]
+'''
+SLOW, TIMED = 8.0, 0.25
+
+
+def timing_on_fake(student, kind, repeats, warmup):
+    """(what time_per_call returned, the fake's log of op, clock and synchronize calls)."""
+    fake = student.define(FAKE_DEVICE, "time_on_fake_device")
+    what = f"time_per_call(op, {kind!r}, repeats={repeats}, warmup={warmup}, clock) on a fake {kind} device"
+    try:
+        result, log = student.call(fake, student.handle("time_per_call"), kind, repeats, warmup, warmup)
+    except StudentCodeError as error:
+        fail(f"{what} raised {error.ename}: {error.evalue[:80]}")
+    return what, result, log
+
+
+def expect_timing(what, kind, result, log, repeats, warmup):
+    waits = [entry for entry in log if entry not in ("op", "clock")]
+    own = {"cpu": set(), "cuda": {"cuda", "accelerator"}, "mps": {"mps", "accelerator"}}[kind]
+    wrong = [w for w in waits if w not in own]
+    if wrong:
+        fail(f"{what}: it called torch.{wrong[0]}.synchronize(), which a {kind} device does not need"
+             + (" (it raises on a machine without cuda)" if wrong[0] == "cuda" else "")
+             + ": wait only where the device needs it, with its own synchronize")
+    calls = log.count("op")
+    if "clock" in log and log[:log.index("clock")].count("op") < warmup:
+        fail(f"{what}: the clock was read after {log[:log.index('clock')].count('op')} calls of op(), so the warm-up "
+             f"was timed: call op() warmup = {warmup} times before the first reading of the clock")
+    if calls != warmup + repeats:
+        fail(f"{what}: op() was called {calls} times, expected warmup + repeats = {warmup + repeats}")
+    if "clock" not in log:
+        fail(f"{what}: the clock argument was never read: time with clock(), which the checks hand in")
+    if not isinstance(result, (int, float)):
+        fail(f"{what}: expected the mean seconds per call, a float, got {result}")
+    if kind != "cpu" and result == 0:
+        fail(f"{what}: 0.0 s per call: the clock was read while the timed calls were still queued; synchronize "
+             "before reading it at the end")
+    if kind != "cpu" and abs(result - (warmup * SLOW + repeats * TIMED) / repeats) < 1e-9:
+        fail(f"{what}: {result:g} s per call counts the warm-up's queued work: synchronize before reading the clock "
+             "at the start")
+    if abs(result - repeats * TIMED) < 1e-9 and repeats > 1:
+        fail(f"{what}: {result:g} s is the total of the {repeats} timed calls: return the mean per call")
+    if abs(result - TIMED) > 1e-9:
+        fail(f"{what}: each timed call takes {TIMED} s on this fake device, and the {warmup} warm-up calls "
+             f"{SLOW:g} s each; got {result:g} s per call: call op() warmup times untimed, then time repeats calls")
+
+
+class TestTiming:
+    @pytest.mark.parametrize("kind", ["cpu", "cuda", "mps"])
+    @pytest.mark.parametrize("repeats, warmup", [(5, 2), (3, 1), (8, 3)])
+    def test_mean_seconds_per_timed_call(self, student, kind, repeats, warmup):
+        what, result, log = timing_on_fake(student, kind, repeats, warmup)
+        expect_timing(what, kind, result, log, repeats, warmup)

@@ -63,13 +63,6 @@ def naming_known_errors(call, what, advice: dict[str, tuple[int, str]]):
         raise
 
 
-def call_reshaping(student, name, *args, what):
-    """`name` views its input as (1, N) or (N, 1): N counted with len() is named."""
-    return naming_known_errors(lambda: student.keep(name, *args), what, {
-        "is invalid for input of size": (70, "N is the number of all elements (x.numel()); len(x) counts the "
-                                             "first dimension only. view(1, -1) works N out")})
-
-
 class TestZeros:
     @pytest.mark.parametrize("rows, cols", [(6, 2), (3, 5), (1, 1), (4, 7), (16, 9)])
     def test_zeros(self, student, rows, cols):
@@ -86,156 +79,201 @@ class TestZeros:
         expect_tensor(result, expected, what, check_device=False)  # the task names no device
 
 
-class TestRandom:
-    @pytest.mark.parametrize("rows, cols", [(5, 4), (3, 8), (1, 6)])
-    def test_shape_dtype_and_range(self, student, rows, cols):
-        result = student.call("make_random", rows, cols)
-        what = f"make_random({rows}, {cols})"
-        expect_tensor_like(result, reference.make_random(rows, cols), what, check_device=False)
-        expect_in_range(result, 0, 1, what, " (torch.randn draws from a normal distribution; use torch.rand)")
+class TestUniform:
+    @pytest.mark.parametrize("rows, cols, low, high", [(5, 4, -1.0, 1.0), (3, 8, 2.0, 5.0), (1, 6, -10.0, -4.0)])
+    def test_shape_dtype_and_range(self, student, rows, cols, low, high):
+        result = student.call("make_uniform", rows, cols, low, high)
+        what = f"make_uniform({rows}, {cols}, {low:g}, {high:g})"
+        expect_tensor_like(result, reference.make_uniform(rows, cols, low, high), what, check_device=False)
+        expect_in_range(result, low, high, what, ": stretch [0, 1) to the interval's length (high - low), then "
+                        "shift it to start at low")
 
-    def test_uniform_distribution(self, student):
-        result = student.call("make_random", 200, 250)
-        expected = reference.make_random(200, 250)
-        what = "make_random(200, 250)"
-        expect_tensor_like(result, expected, what, check_device=False)
-        expect_in_range(result, 0, 1, what)
-        hint = ": 50000 uniform numbers in [0, 1) have mean 0.5 and standard deviation 0.289"
-        expect_number(result.mean().item(), 0.5, f"{what}: the mean{hint}", rtol=0, atol=0.01)
-        expect_number(result.std().item(), 0.2887, f"{what}: the standard deviation{hint}", rtol=0, atol=0.01)
+    @pytest.mark.parametrize("low, high", [(-3.0, 5.0), (2.0, 2.5)])
+    def test_uniform_distribution(self, student, low, high):
+        result = student.call("make_uniform", 200, 250, low, high)
+        what = f"make_uniform(200, 250, {low:g}, {high:g})"
+        expect_tensor_like(result, reference.make_uniform(200, 250, low, high), what, check_device=False)
+        expect_in_range(result, low, high, what)
+        width = high - low
+        hint = (f": 50000 uniform numbers in [{low:g}, {high:g}) have mean {(low + high) / 2:g} and standard deviation "
+                f"{width * 0.2887:.3g} (torch.rand, stretched and shifted; torch.randn is not uniform)")
+        expect_number(result.mean().item(), (low + high) / 2, f"{what}: the mean{hint}", rtol=0, atol=0.01 * width)
+        expect_number(result.std().item(), width * 0.2887, f"{what}: the standard deviation{hint}", rtol=0,
+                      atol=0.01 * width)
 
     @pytest.mark.side
     def test_new_numbers_each_call(self, student):
-        draws = [student.with_seed(seed).call("make_random", 4, 4) for seed in (1, 2)]
+        draws = [student.with_seed(seed).call("make_uniform", 4, 4, -1.0, 3.0) for seed in (1, 2)]
         for draw in draws:  # a side property counts for right answers only
-            expect_tensor_like(draw, reference.make_random(4, 4), "make_random(4, 4)", check_device=False)
-            expect_in_range(draw, 0, 1, "make_random(4, 4)")
-        expect_property(not torch.equal(*draws), "make_random(4, 4)",
+            expect_tensor_like(draw, reference.make_uniform(4, 4, -1.0, 3.0), "make_uniform(4, 4, -1, 3)",
+                               check_device=False)
+            expect_in_range(draw, -1.0, 3.0, "make_uniform(4, 4, -1, 3)")
+        expect_property(not torch.equal(*draws), "make_uniform(4, 4, -1, 3)",
                         "two calls returned the same numbers: draw new random numbers each time")
 
 
-class TestAdd:
-    @pytest.mark.parametrize("shape, seed", [((4,), 11), ((3, 5), 12), ((2, 3, 4), 13), ((1,), 14)])
-    def test_add(self, student, device, shape, seed):
-        x = seeded_randn(*shape, seed=seed, device=device)
-        y = seeded_randn(*shape, seed=seed + 100, device=device)
-        expect_tensor(student.call("add", x, y), reference.add(x, y), f"add(x, y) for x, y of shape {shape}")
-
-    def test_inputs_unchanged(self, student, device):
-        x = seeded_ints(3, 3, seed=21, device=device)
-        y = seeded_ints(3, 3, seed=22, device=device)
-        remote_x, remote_y = student.put(x), student.put(y)
-        result = student.call("add", remote_x, remote_y)
-        # a check of what did not happen also needs the right answer, or doing nothing would pass it
-        expect_tensor(result, reference.add(x, y), "add(x, y) for x, y of shape (3, 3)")
-        expect_tensor(student.get(remote_x), x, "x after add(x, y): add changed x, so return a new tensor "
-                      "(x + y), don't add in place (x += y, x.add_(y))")
-        expect_tensor(student.get(remote_y), y, "y after add(x, y): add changed y, so return a new tensor "
-                      "(x + y), don't add in place (y += x, y.add_(x))")
-
-    @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
-    def test_on_the_inputs_device(self, student):
-        x, y = torch.empty((2, 3), device=META), torch.empty((2, 3), device=META)
-        what = "add(x, y) for x, y of shape (2, 3) on the meta device"
-        expect_tensor(call_on_meta(student, "add", x, y, what=what), reference.add(x, y), what)
-
-    @pytest.mark.gate
-    def test_runs_where_its_inputs_are(self, student):
-        runs_where_its_inputs_are(student, "add", torch.empty((2, 3), device=META), torch.empty((2, 3), device=META),
-                                  what="add(x, y) on the meta device")
+def call_slice(student, x, k, what):
+    return naming_known_errors(lambda: student.keep("every_other_row", x, k), what, {})
 
 
-class TestMatmul:
-    @pytest.mark.parametrize("n, k, m, seed", [(2, 2, 2, 31), (3, 4, 2, 32), (1, 5, 3, 33), (6, 2, 6, 34), (4, 3, 5, 35)])
-    def test_matrix_product(self, student, device, n, k, m, seed):
-        a = seeded_ints(n, k, seed=seed, device=device)
-        b = seeded_ints(k, m, seed=seed + 100, device=device)
-        result = student.call("matrix_product", a, b)
-        what = f"matrix_product(a, b) for a of shape {(n, k)} and b of shape {(k, m)}"
-        if (n, k) == (k, m) and isinstance(result, torch.Tensor) and torch.equal(result, a * b):
-            fail(f"{what}: that is the element-wise product a * b; the matrix product is a @ b")
-        expect_tensor(result, reference.matrix_product(a, b), what)
-
-    def test_non_square(self, student, device):
-        a = seeded_ints(2, 3, seed=36, device=device)
-        b = seeded_ints(3, 4, seed=37, device=device)
-        try:
-            result = student.call("matrix_product", a, b)
-        except StudentCodeError as error:
-            if "must match" in error.evalue:
-                fail("matrix_product(a, b) for a of shape (2, 3) and b of shape (3, 4) raised an error: an "
-                     "element-wise product a * b needs equal shapes; the matrix product is a @ b")
-            raise
-        expect_tensor(result, reference.matrix_product(a, b), "matrix_product(a, b) for a (2, 3), b (3, 4)")
-
-    @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
-    def test_on_the_inputs_device(self, student):
-        a, b = torch.empty((3, 2), device=META), torch.empty((2, 5), device=META)
-        what = "matrix_product(a, b) for a (3, 2) and b (2, 5) on the meta device"
-        expect_tensor(call_on_meta(student, "matrix_product", a, b, what=what), reference.matrix_product(a, b), what)
-
-    @pytest.mark.gate
-    def test_runs_where_its_inputs_are(self, student):
-        runs_where_its_inputs_are(student, "matrix_product", torch.empty((3, 2), device=META), torch.empty((2, 5), device=META),
-                                  what="matrix_product(a, b) on the meta device")
-
-
-class TestRowView:
+class TestSlice:
     """The task is a view: a copy earns nothing, whatever its values (the storage test is the core)."""
 
     @pytest.mark.side
-    @pytest.mark.parametrize("shape", [(4,), (2, 3), (12,), (3, 2, 2)])
-    def test_shape_and_values(self, student, device, shape):
-        x = seeded_ints(*shape, seed=41, device=device)
-        expect_tensor(student.call("as_row", x), reference.as_row(x), f"as_row(x) for x of shape {shape}")
+    @pytest.mark.parametrize("shape, k, seed", [((5, 4), 2, 41), ((6, 3), 1, 42), ((1, 5), 5, 43), ((7, 2), 2, 44),
+                                                ((4, 6), 3, 45)])
+    def test_rows_and_columns(self, student, device, shape, k, seed):
+        x = seeded_ints(*shape, seed=seed, device=device)
+        what = f"every_other_row(x, {k}) for x of shape {shape}"
+        result = student.call("every_other_row", x, k)
+        expected = reference.every_other_row(x, k)
+        if isinstance(result, torch.Tensor) and not result.is_meta and tuple(result.shape) == tuple(expected.shape):
+            if torch.equal(result, x[::2, :k]) and not torch.equal(expected, x[::2, :k]):
+                fail(f"{what}: these are the first {k} columns; take the last k (negative indices count from the end)")
+            if torch.equal(result, x[1::2, -k:][: expected.shape[0]]) and not torch.equal(expected, result):
+                fail(f"{what}: these are rows 1, 3, 5, ...; start at row 0")
+        if isinstance(result, torch.Tensor) and tuple(result.shape) == (expected.shape[0],) and k == 1:
+            fail(f"{what}: expected shape {tuple(expected.shape)}, got {tuple(result.shape)}: a single index "
+                 "(x[:, -1]) drops the column dimension; a slice (x[:, -k:]) keeps it")
+        expect_tensor(result, expected, what)
 
-    @pytest.mark.parametrize("shape", [(6,), (2, 4)])
-    def test_shares_storage(self, student, device, shape):
-        x = seeded_ints(*shape, seed=42, device=device)
+    @pytest.mark.parametrize("shape, k", [((5, 3), 2), ((4, 4), 4)])
+    def test_shares_storage(self, student, device, shape, k):
+        x = seeded_ints(*shape, seed=46, device=device)
         remote_x = student.put(x)
-        row = call_reshaping(student, "as_row", remote_x, what=f"as_row(x) for x of shape {shape}")
-        expect_tensor(student.get(row), reference.as_row(x), f"as_row(x) for x of shape {shape}")
-        student.call(row.attr("fill_"), -7.0)
-        changed = student.get(remote_x)
-        if not isinstance(changed, torch.Tensor) or not bool((changed == -7.0).all()):
-            fail(f"as_row(x) for x of shape {shape} returned a copy: changing the row did not change x. "
-                 "Return x.view(1, -1), which shares storage with x")
-        if tuple(changed.shape) != shape:
-            fail(f"as_row(x) changed the shape of x itself (now {tuple(changed.shape)}, was {shape}): "
-                 "return a new view instead of reshaping x in place")
+        what = f"every_other_row(x, {k}) for x of shape {shape}"
+        picked = call_slice(student, remote_x, k, what)
+        expect_tensor(student.get(picked), reference.every_other_row(x, k), what)
+        student.call(picked.attr("fill_"), -7.0)
+        changed, expected = student.get(remote_x), x.clone()
+        expected[::2, -k:] = -7.0
+        if not isinstance(changed, torch.Tensor) or not torch.equal(changed, expected):
+            fail(f"{what} returned a copy: writing into the result did not change those entries of x. "
+                 "Return a slice of x, which shares its storage")
+
+    @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
+    def test_on_the_inputs_device(self, student):
+        x = torch.empty((5, 4), device=META)
+        what = "every_other_row(x, 3) for x of shape (5, 4) on the meta device"
+        expect_tensor(call_on_meta(student, "every_other_row", x, 3, what=what), reference.every_other_row(x, 3), what)
+
+    @pytest.mark.gate
+    def test_runs_where_its_inputs_are(self, student):
+        runs_where_its_inputs_are(student, "every_other_row", torch.empty((5, 4), device=META), 3,
+                                  what="every_other_row(x, 3) on the meta device")
+
+
+def call_column_order(student, x, what):
+    return naming_known_errors(lambda: student.call("column_order", x), what, {
+        "view size is not compatible": (60, "x.t() is not contiguous, so view cannot flatten it; make it "
+                                            "contiguous first (contiguous()), or use reshape")})
+
+
+class TestColumnOrder:
+    @pytest.mark.parametrize("shape, seed", [((2, 3), 51), ((4, 2), 52), ((3, 3), 53), ((1, 5), 54), ((5, 1), 55),
+                                             ((3, 4), 56)])
+    def test_column_by_column(self, student, device, shape, seed):
+        x = seeded_ints(*shape, seed=seed, device=device)
+        what = f"column_order(x) for x of shape {shape}"
+        result = call_column_order(student, x, what)
+        expected = reference.column_order(x)
+        if isinstance(result, torch.Tensor) and not result.is_meta and tuple(result.shape) == tuple(expected.shape) \
+                and torch.equal(result, x.reshape(-1)) and not torch.equal(expected, x.reshape(-1)):
+            fail(f"{what}: that is x read row by row; read it column by column (the rows of x.t())")
+        if isinstance(result, torch.Tensor) and tuple(result.shape) == (shape[1], shape[0]) and result.numel() > 1:
+            fail(f"{what}: expected a 1-D tensor of shape {tuple(expected.shape)}, got {tuple(result.shape)}: "
+                 "flatten the transposed tensor")
+        expect_tensor(result, expected, what)
 
     @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
     def test_on_the_inputs_device(self, student):
         x = torch.empty((3, 4), device=META)
-        what = "as_row(x) for x of shape (3, 4) on the meta device"
-        expect_tensor(call_on_meta(student, "as_row", x, what=what), reference.as_row(x), what)
+        what = "column_order(x) for x of shape (3, 4) on the meta device"
+        expect_tensor(call_on_meta(student, "column_order", x, what=what), reference.column_order(x), what)
 
     @pytest.mark.gate
     def test_runs_where_its_inputs_are(self, student):
-        runs_where_its_inputs_are(student, "as_row", torch.empty((3, 4), device=META),
-                                  what="as_row(x) on the meta device")
+        runs_where_its_inputs_are(student, "column_order", torch.empty((3, 4), device=META),
+                                  what="column_order(x) on the meta device")
 
 
-class TestFlatProduct:
-    @pytest.mark.parametrize("shape1, shape2, seed", [((3, 3), (3, 3), 51), ((2, 3), (3, 2), 52),
-                                                      ((4, 1), (1, 4), 53), ((2, 5), (5, 2), 54), ((2, 2), (2, 2), 55)])
-    def test_other_matrices(self, student, device, shape1, shape2, seed):
-        m1 = seeded_ints(*shape1, seed=seed, device=device)
-        m2 = seeded_ints(*shape2, seed=seed + 100, device=device)
-        what = f"flat_product(m1, m2) for m1 of shape {shape1} and m2 of shape {shape2}"
-        expect_tensor(student.get(call_reshaping(student, "flat_product", m1, m2, what=what)),
-                      reference.flat_product(m1, m2), what)
+def call_normalize_rows(student, x, what):
+    return naming_known_errors(lambda: student.call("normalize_rows", x), what, {
+        "must match the size of tensor": (70, "the row sums have shape (n,), which lines up with the d columns; "
+                                              "keep the summed dimension (keepdim=True), shape (n, 1)")})
+
+
+def positive(*shape, seed, device):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randint(1, 10, shape, generator=generator).float().to(device)
+
+
+class TestNormalizeRows:
+    @pytest.mark.parametrize("shape, seed", [((3, 2), 61), ((4, 4), 62), ((1, 5), 63), ((5, 1), 64), ((2, 3), 65),
+                                             ((3, 3), 66)])
+    def test_rows_sum_to_one(self, student, device, shape, seed):
+        x = positive(*shape, seed=seed, device=device)
+        what = f"normalize_rows(x) for x of shape {shape}"
+        result = call_normalize_rows(student, x, what)
+        expected = reference.normalize_rows(x)
+        if isinstance(result, torch.Tensor) and not result.is_meta and tuple(result.shape) == shape \
+                and result.dtype == expected.dtype and not torch.allclose(result, expected):
+            if shape[0] == shape[1] and torch.allclose(result, x / x.sum(dim=1)):
+                fail(f"{what}: column j was divided by the sum of row j: x.sum(dim=1) has shape (n,), which lines "
+                     "up with the columns; keep the summed dimension (keepdim=True)")
+            if torch.allclose(result, x / x.sum(dim=0, keepdim=True)):
+                fail(f"{what}: each column was divided by its own sum; divide each row by the sum of that row")
+        expect_tensor(result, expected, what)
 
     @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
     def test_on_the_inputs_device(self, student):
-        m1, m2 = torch.empty((2, 3), device=META), torch.empty((3, 2), device=META)
-        what = "flat_product(m1, m2) for m1 (2, 3) and m2 (3, 2) on the meta device"
-        expect_tensor(call_on_meta(student, "flat_product", m1, m2, what=what), reference.flat_product(m1, m2), what)
+        x = torch.empty((4, 3), device=META)
+        what = "normalize_rows(x) for x of shape (4, 3) on the meta device"
+        expect_tensor(call_on_meta(student, "normalize_rows", x, what=what), reference.normalize_rows(x), what)
 
     @pytest.mark.gate
     def test_runs_where_its_inputs_are(self, student):
-        runs_where_its_inputs_are(student, "flat_product", torch.empty((2, 3), device=META),
-                                  torch.empty((3, 2), device=META), what="flat_product(m1, m2) on the meta device")
+        runs_where_its_inputs_are(student, "normalize_rows", torch.empty((4, 3), device=META),
+                                  what="normalize_rows(x) on the meta device")
+
+
+class TestMeanAbove:
+    """On cpu inputs: the task names no device, so the grading device cannot change the grade (x[mask]
+    needs the values, which the meta device has none of, and is right)."""
+
+    @pytest.mark.parametrize("shape, t, seed", [((3, 4), 0.0, 71), ((4, 3), 2.0, 72), ((1, 5), -1.0, 73),
+                                                ((5, 1), 1.0, 74), ((2, 6), 3.0, 75)])
+    def test_mean_per_row(self, student, shape, t, seed):
+        x = seeded_ints(*shape, seed=seed, device="cpu")
+        x[-1] = t - 1  # a row with no entry greater than t
+        x[0, 0] = t  # an entry equal to t, which is not greater
+        self.expect_means(student, x, t)
+
+    def test_fractional_entries(self, student):
+        x, t = seeded_randn(6, 5, seed=76, device="cpu"), 0.25
+        self.expect_means(student, x, t)
+
+    @staticmethod
+    def expect_means(student, x, t):
+        what = f"mean_above(x, {t:g}) for x of shape {tuple(x.shape)}"
+        result = student.call("mean_above", x, t)
+        expected = reference.mean_above(x, t)
+        if isinstance(result, torch.Tensor) and tuple(result.shape) == tuple(expected.shape):
+            if bool(torch.isnan(result).any()):
+                fail(f"{what}: got nan for a row with no entry greater than {t:g} (a mean over nothing, 0 / 0); "
+                     "such a row's mean is 0.0")
+            mask = x > t
+            over_d = torch.where(mask, x, torch.zeros_like(x)).mean(dim=1)
+            if torch.allclose(result, over_d) and not torch.allclose(expected, over_d):
+                fail(f"{what}: each row's sum of the entries greater than t was divided by all d entries; divide "
+                     "by the count of entries greater than t")
+            at_least = x >= t
+            with_equal = torch.where(at_least, x, torch.zeros_like(x)).sum(dim=1) / at_least.sum(dim=1).clamp(min=1)
+            if torch.allclose(result, with_equal) and not torch.allclose(expected, with_equal):
+                fail(f"{what}: entries equal to t were counted; only those greater than t count")
+        if isinstance(result, torch.Tensor) and result.dim() == 0 and x.shape[0] > 1:
+            fail(f"{what}: got one number for the whole of x; return one mean per row, shape {tuple(expected.shape)}")
+        expect_tensor(result, expected, what, check_device=False)
 
 
 # NumPy arrays do not cross to the grader (only plain data does): the grader builds each array in
@@ -292,39 +330,44 @@ class TestFromNumpy:
                  "astype always copy)")
 
 
-def call_batch_product(student, x, w, what):
-    return naming_known_errors(lambda: student.call("batch_times_matrix", x, w), what, {
+def call_batch_product(student, x, v, what):
+    return naming_known_errors(lambda: student.call("batch_times_vectors", x, v), what, {
         "self must be a matrix": (60, "torch.mm multiplies two 2-D matrices only, and x is 3-D; torch.matmul "
                                       "(or @) treats the first dimension as a batch"),
-        "must be a 3D tensor": (60, "torch.bmm wants two 3-D tensors with the same batch size, and w is 2-D; "
-                                    "torch.matmul (or @) broadcasts w over the batch")})
+        "must be a 3D tensor": (60, "torch.bmm wants two 3-D tensors, and v is 2-D: make each vector a (k, 1) "
+                                    "column first"),
+        "cannot be multiplied": (70, "x @ v takes v (B, k) as one matrix; make each vector a (k, 1) column "
+                                     "first (unsqueeze)")})
 
 
 class TestBatchProduct:
-    @pytest.mark.parametrize("x_shape, w_shape, seed", [((3, 2, 4), (4, 5), 61), ((1, 3, 3), (3, 2), 62),
-                                                        ((5, 1, 2), (2, 1), 63), ((2, 4, 3), (3, 3), 64)])
-    def test_each_matrix_of_the_batch(self, student, device, x_shape, w_shape, seed):
+    @pytest.mark.parametrize("x_shape, seed", [((3, 2, 4), 61), ((1, 3, 3), 62), ((5, 1, 2), 63), ((2, 4, 3), 64),
+                                               ((4, 3, 1), 65), ((2, 3, 2), 66)])
+    def test_each_matrix_times_its_vector(self, student, device, x_shape, seed):
         x = seeded_ints(*x_shape, seed=seed, device=device)
-        w = seeded_ints(*w_shape, seed=seed + 100, device=device)
-        what = f"batch_times_matrix(x, w) for x of shape {x_shape} and w of shape {w_shape}"
-        result = call_batch_product(student, x, w, what)
-        (batch, n, _), m = x_shape, w_shape[1]
-        if isinstance(result, torch.Tensor) and tuple(result.shape) == (batch * n, m) and batch > 1:
-            fail(f"{what}: expected shape {(batch, n, m)}, got {(batch * n, m)}: the B matrices of the result are "
-                 "stacked into one; keep the batch dimension")
-        expect_tensor(result, reference.batch_times_matrix(x, w), what)
+        v = seeded_ints(x_shape[0], x_shape[2], seed=seed + 100, device=device)
+        what = f"batch_times_vectors(x, v) for x of shape {x_shape} and v of shape {tuple(v.shape)}"
+        result = call_batch_product(student, x, v, what)
+        (batch, n, _) = x_shape
+        if isinstance(result, torch.Tensor) and tuple(result.shape) == (batch, n, 1):
+            fail(f"{what}: expected shape {(batch, n)}, got {(batch, n, 1)}: remove the dimension of size 1 that "
+                 "the column added")
+        if isinstance(result, torch.Tensor) and result.numel() == batch * n and tuple(result.shape) != (batch, n):
+            fail(f"{what}: expected shape {(batch, n)}, got {tuple(result.shape)}: squeeze() removes every "
+                 "dimension of size 1; remove only the one you added (squeeze(-1))")
+        expect_tensor(result, reference.batch_times_vectors(x, v), what)
 
     @pytest.mark.side  # the meta device holds no values: this counts for an answer whose values are right
     def test_on_the_inputs_device(self, student):
-        x, w = torch.empty((4, 3, 2), device=META), torch.empty((2, 5), device=META)
-        what = "batch_times_matrix(x, w) for x (4, 3, 2) and w (2, 5) on the meta device"
-        expect_tensor(call_on_meta(student, "batch_times_matrix", x, w, what=what),
-                      reference.batch_times_matrix(x, w), what)
+        x, v = torch.empty((4, 3, 2), device=META), torch.empty((4, 2), device=META)
+        what = "batch_times_vectors(x, v) for x (4, 3, 2) and v (4, 2) on the meta device"
+        expect_tensor(call_on_meta(student, "batch_times_vectors", x, v, what=what),
+                      reference.batch_times_vectors(x, v), what)
 
     @pytest.mark.gate
     def test_runs_where_its_inputs_are(self, student):
-        runs_where_its_inputs_are(student, "batch_times_matrix", torch.empty((4, 3, 2), device=META),
-                                  torch.empty((2, 5), device=META), what="batch_times_matrix(x, w) on the meta device")
+        runs_where_its_inputs_are(student, "batch_times_vectors", torch.empty((4, 3, 2), device=META),
+                                  torch.empty((4, 2), device=META), what="batch_times_vectors(x, v) on the meta device")
 
 
 def call_pairwise(student, a, b, what):

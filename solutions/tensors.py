@@ -12,9 +12,9 @@ def make_zeros(rows, cols):
     return torch.zeros(rows, cols)
 
 
-def make_random(rows, cols):
-    """A float32 tensor of shape (rows, cols) drawn uniformly from [0, 1)."""
-    return torch.rand(rows, cols)
+def make_uniform(rows, cols, low, high):
+    """A float32 tensor of shape (rows, cols) drawn uniformly from [low, high)."""
+    return low + (high - low) * torch.rand(rows, cols)
 
 
 def float32_from_numpy(array):
@@ -22,29 +22,31 @@ def float32_from_numpy(array):
     return torch.from_numpy(array).to(torch.float32)
 
 
-def add(x, y):
-    """The element-wise sum of tensors x and y (same shape), as a new tensor."""
-    return x + y
+def every_other_row(x, k):
+    """The view of x (n, d) holding rows 0, 2, 4, ... and, of those, the last k columns."""
+    return x[::2, -k:]
 
 
-def matrix_product(a, b):
-    """The matrix product of a (n, k) and b (k, m): a tensor of shape (n, m)."""
-    return a @ b
+def column_order(x):
+    """The entries of x (n, d) read column by column, as a 1-D tensor of n * d entries."""
+    return x.t().contiguous().view(-1)
 
 
-def batch_times_matrix(x, w):
-    """Each matrix of the batch x (B, n, k) times w (k, m): a tensor of shape (B, n, m)."""
-    return x @ w
+def batch_times_vectors(x, v):
+    """Row i is the matrix x[i] (n, k) times the vector v[i] (k,): a tensor of shape (B, n)."""
+    return (x @ v.unsqueeze(-1)).squeeze(-1)
 
 
-def as_row(x):
-    """A (1, N) view of x that shares its storage, N = x.numel()."""
-    return x.view(1, -1)
+def normalize_rows(x):
+    """x (n, d) with each row divided by its sum, so that every row sums to 1."""
+    return x / x.sum(dim=1, keepdim=True)
 
 
-def flat_product(m1, m2):
-    """The (1, 1) product of m1 viewed as a row and m2 viewed as a column."""
-    return torch.matmul(m1.view(1, -1), m2.view(-1, 1))
+def mean_above(x, t):
+    """Entry i: the mean of the entries of row i of x (n, d) greater than t; 0.0 for a row with none."""
+    mask = x > t
+    total = torch.where(mask, x, torch.zeros_like(x)).sum(dim=1)
+    return total / mask.sum(dim=1).clamp(min=1)
 
 
 def pairwise_sq_distances(a, b):

@@ -9,11 +9,11 @@ from autograder.authoring.corpus import copy_course, nbgrader, notebook_of, subm
 from autograder.authoring.submissions import Case, build_notebook
 
 # A submission written from the stubs (so no reference code is in it): zeros filled with ones, a
-# transposed product, an addition written differently from the reference; the other tasks left as stubs.
+# transposed view left unflattened, a slice written differently from the reference; the other tasks left as stubs.
 TWO_MISTAKES = {
     "zeros-answer": "def make_zeros(rows, cols):\n    return torch.ones(rows, cols)\n",
-    "matmul-answer": "def matrix_product(a, b):\n    return b @ a\n",
-    "add-answer": "def add(x, y):\n    return torch.add(x, y)\n",
+    "column-order-answer": "def column_order(x):\n    return x.t()\n",
+    "slice-answer": "def every_other_row(x, k):\n    return x[0::2, x.shape[1] - k:]\n",
 }
 
 

@@ -222,7 +222,7 @@ def test_feedback_page_shows_scores_and_messages(page, lab_files):
     full = sum(full_points("tensors").values())
     assert re.search(rf"tensors \(Score: [\d.]+ / {full:.1f}\)", text)
     assert "Grade cell: zeros-check" in text and "the entries are all 1.0 (torch.ones?)" in text
-    assert "matrix_product(" in text and "Hidden tests:" in text
+    assert "column_order(" in text and "Hidden tests:" in text
     browser_steps.shoot(page, "feedback", full_page=True)
 
 

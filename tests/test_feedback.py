@@ -47,7 +47,7 @@ def test_failure_messages_are_shown(graded):
     course, page = graded
     text = visible_text(page)
     assert "the entries are all 1.0 (torch.ones?)" in text, "the failed visible check's message is missing"
-    for grade_id in ("zeros-check", "matmul-check"):
+    for grade_id in ("zeros-check", "column-order-check"):
         message = first_message(course, "erin", "tensors", grade_id)
         assert message and message in text, f"{grade_id}: hidden-test message {message!r} missing from the feedback"
 

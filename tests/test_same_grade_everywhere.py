@@ -38,7 +38,7 @@ FACTORIES = {"zeros", "ones", "empty", "full", "tensor", "arange", "linspace", "
 # could miss: the new tensor's place is the task's words, checked by value and dtype tests.
 FROM_NUMBERS = {
     "tensors.zeros": "rows and cols are ints: no input tensor",
-    "tensors.random": "rows and cols are ints: no input tensor",
+    "tensors.uniform": "rows, cols, low and high are numbers: no input tensor",
     "autograd.leaves": "the values are numbers: scalar float32 leaves (TestLeaves checks the dtype)",
     "autograd.gradients": "the values are numbers: scalar float32 leaves (TestGradients::test_scalar_float32_leaves)",
     "building_blocks.fit": "w = b = 0 are 0-d tensors, which torch combines with a tensor on any device",

@@ -1,4 +1,4 @@
 # case: a correct submission that deleted a test cell: re-added, full marks
 # base: reference
-# tamper: delete matmul-check
+# tamper: delete column-order-check
 # expect:

@@ -1,4 +1,4 @@
 # case: a correct submission with a test cell duplicated: its points count once
 # base: reference
-# tamper: duplicate matmul-check
+# tamper: duplicate column-order-check
 # expect:

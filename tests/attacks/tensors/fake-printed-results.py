@@ -1,7 +1,7 @@
 # case: a blank submission that prints and displays a fake "all passed" score after every cell
 # base: release
 # expect:
-# says: random-check: make_random is not implemented yet
+# says: uniform-check: make_uniform is not implemented yet
 
 # %% after setup
 from IPython.display import display

@@ -1,9 +1,9 @@
 # case: a correct submission that waits forever after the add check, using no CPU
 # base: reference
-# expect: matmul-check=0 batch-product-check=0 row-view-check=0 flat-product-check=0 pairwise-distances-check=0
-# says: matmul-check: your code ran past 15 s in cell
+# expect: column-order-check=0 batch-product-check=0 normalize-rows-check=0 mean-above-check=0 pairwise-distances-check=0
+# says: column-order-check: your code ran past 15 s in cell
 
-# %% after add-check
+# %% after slice-check
 import time
 
 while True:

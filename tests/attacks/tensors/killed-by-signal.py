@@ -1,9 +1,9 @@
 # case: a correct submission whose process is killed by SIGKILL after the add check, as the OS would
 # base: reference
-# expect: matmul-check=0 batch-product-check=0 row-view-check=0 flat-product-check=0 pairwise-distances-check=0
-# says: matmul-check: killed by signal SIGKILL
+# expect: column-order-check=0 batch-product-check=0 normalize-rows-check=0 mean-above-check=0 pairwise-distances-check=0
+# says: column-order-check: killed by signal SIGKILL
 
-# %% after add-check
+# %% after slice-check
 import os
 import signal
 

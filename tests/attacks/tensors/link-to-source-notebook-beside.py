@@ -27,25 +27,25 @@ def take_the_reference():
 # %% after zeros-answer
 take_the_reference()
 
-# %% after random-answer
+# %% after uniform-answer
 take_the_reference()
 
 # %% after from-numpy-answer
 take_the_reference()
 
-# %% after add-answer
+# %% after slice-answer
 take_the_reference()
 
-# %% after matmul-answer
+# %% after column-order-answer
 take_the_reference()
 
 # %% after batch-product-answer
 take_the_reference()
 
-# %% after row-view-answer
+# %% after normalize-rows-answer
 take_the_reference()
 
-# %% after flat-product-answer
+# %% after mean-above-answer
 take_the_reference()
 
 # %% after pairwise-distances-answer

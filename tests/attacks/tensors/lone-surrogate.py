@@ -10,5 +10,5 @@ import sys
 print("\udc80", file=sys.stderr)
 display({"text/plain": "\ud83d", "text/\ud800": "x"}, raw=True)
 
-# %% after random-answer
+# %% after uniform-answer
 raise ValueError("\ud800")

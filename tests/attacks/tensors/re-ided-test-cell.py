@@ -1,4 +1,4 @@
 # case: a correct submission that renamed a test cell's grade_id: the real cell is graded, full marks
 # base: reference
-# tamper: reid matmul-check bonus-check
+# tamper: reid column-order-check bonus-check
 # expect:

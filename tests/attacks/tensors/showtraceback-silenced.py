@@ -1,7 +1,7 @@
 # case: a blank submission that silences IPython's traceback display so no cell shows an error
 # base: release
 # expect:
-# says: add-check: add is not implemented yet
+# says: slice-check: every_other_row is not implemented yet
 
 # %% after setup
 shell = get_ipython()

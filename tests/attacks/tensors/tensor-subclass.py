@@ -1,9 +1,9 @@
 # case: a torch.Tensor subclass whose comparisons always succeed, holding wrong numbers
 # base: reference
-# expect: matmul-check=0
-# says: matmul-check: values are wrong
+# expect: column-order-check=0
+# says: column-order-check: values are wrong
 
-# %% matmul-answer
+# %% column-order-answer
 class AlwaysEqual(torch.Tensor):
     def __eq__(self, other):
         return torch.ones_like(other, dtype=torch.bool)
@@ -12,5 +12,5 @@ class AlwaysEqual(torch.Tensor):
         return True
 
 
-def matrix_product(a, b):
-    return torch.zeros(a.shape[0], b.shape[1], device=a.device).as_subclass(AlwaysEqual)
+def column_order(x):
+    return torch.zeros(x.numel(), device=x.device).as_subclass(AlwaysEqual)

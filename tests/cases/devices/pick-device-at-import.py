@@ -1,10 +1,13 @@
-# case: mistake: the device is chosen once, when the cell runs, so pick_device() does not ask each time it runs
+# case: mistake: the availability is asked once, when the cell runs, so pick_device does not ask each time it runs
 # base: reference
 # expect: pick-device-check=0
 # says: pick-device-check: ask both inside the function, each time it runs
 # %% pick-device-answer
-DEVICE = torch.device("cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu")
+AVAILABLE = {"cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available(), "cpu": True}
 
 
-def pick_device():
-    return DEVICE
+def pick_device(preference):
+    for name in preference:
+        if AVAILABLE[name]:
+            return torch.device(name)
+    return torch.device("cpu")

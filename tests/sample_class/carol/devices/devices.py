@@ -1,15 +1,18 @@
-# case: partly wrong: no mps branch in pick_device, and model_to_device forgets to return the model
+# case: partly wrong: pick_device follows the lesson's order, not preference's, and predict_on records a graph
 # base: reference
-# expect: pick-device-check=1.5 model-to-device-check=0
-# says: pick-device-check: expected mps, got cpu (is the mps branch there?)
-# says: model-to-device-check: returned None: return the model
+# expect: pick-device-check=1.33 predict-on-check=1
+# says: pick-device-check: follow preference's order
+# says: predict-on-check: a graph was recorded: compute it under torch.no_grad()
 
 # %% pick-device-answer
-def pick_device():
+def pick_device(preference):
     if torch.cuda.is_available():
         return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
     return torch.device("cpu")
 
-# %% model-to-device-answer
-def model_to_device(model, device):
+# %% predict-on-answer
+def predict_on(model, x, device):
     model.to(device)
+    return model(x.to(device)).cpu()

@@ -1,15 +1,15 @@
-# case: partly wrong: a transposed matrix product, and a copy where a view is asked
+# case: partly wrong: x read row by row where column order is asked, and a copy where a view is asked
 # base: reference
-# expect: matmul-check=0 row-view-check=0
-# says: matmul-check: expected shape (3, 2), got (2, 3)
-# says: row-view-check: returned a copy
+# expect: column-order-check=0.57 slice-check=0
+# says: column-order-check: that is x read row by row
+# says: slice-check: returned a copy
 
-# %% matmul-answer
-def matrix_product(a, b):
-    """The matrix product of a (n, k) and b (k, m): a tensor of shape (n, m)."""
-    return (a @ b).T
+# %% column-order-answer
+def column_order(x):
+    """The entries of x (n, d) read column by column, as a 1-D tensor of n * d entries."""
+    return x.reshape(-1)
 
-# %% row-view-answer
-def as_row(x):
-    """A (1, N) view of x that shares its storage, N = x.numel()."""
-    return x.reshape(1, -1).clone()
+# %% slice-answer
+def every_other_row(x, k):
+    """The view of x (n, d) holding rows 0, 2, 4, ... and, of those, the last k columns."""
+    return x[::2, -k:].clone()
