@@ -11,8 +11,9 @@ from collections import Counter
 import pytest
 import torch
 
-from autograder.checks import (expect_distinct, expect_equal, expect_list, expect_number, expect_python_float,
-                               expect_sequence, expect_tensor, expect_text, fail, on_input)
+from autograder.checks import (constant_factor, expect_distinct, expect_equal, expect_list, expect_number,
+                               expect_python_float, expect_sequence, expect_tensor, expect_text, fail, kind_of,
+                               name_factor, on_input)
 from autograder.grading.student_process import StudentCodeError
 from solutions import autograd as reference
 
@@ -92,55 +93,46 @@ def call_operation_names(student, remote, what):
         raise
 
 
-class TestLeaves:
-    @pytest.mark.parametrize("x_value, y_value", [(1.5, -2.0), (-0.5, 4.25), (3, -2)])
-    def test_scalar_leaves_that_require_grad(self, student, x_value, y_value):
+def intermediate_by_hand(x, y):
+    """(dd/da, dd/db, dd/dc) of the lesson's d: dd/dc = 1/(x + y), dd/db = c/(x + y) = d, dd/da = cos(a) d."""
+    d = math.exp(math.sin(x * y)) / (x + y)
+    return math.cos(x * y) * d, d, 1 / (x + y)
+
+
+class TestIntermediateGradients:
+    @pytest.mark.parametrize("x_value, y_value", POINTS + [(2, -5)])
+    def test_gradients_of_the_steps(self, student, x_value, y_value):
+        """The triple at points other than the notebook's, one of them ints ("the values may be ints");
+        the leaves' gradients, the steps' values or another order are named."""
+        what = f"intermediate_gradients({x_value}, {y_value})"
         try:
-            pair = student.keep("make_leaves", x_value, y_value)
+            result = student.call("intermediate_gradients", x_value, y_value)
         except StudentCodeError as error:
             if "floating point" in error.evalue:
-                fail(f"make_leaves({x_value}, {y_value}) raised {error.ename}: {error.evalue[:100]}: the values may be "
-                     "ints, and the leaves must be float32 (torch.tensor(value, dtype=torch.float32, requires_grad=True))")
+                fail(f"int leaves: the values may be ints, and only a float tensor can require gradients "
+                     f"(dtype=torch.float32); {what} raised {error.ename}: {error.evalue[:100]}")
+            if "'NoneType' object has no attribute" in error.evalue or "unsupported operand type(s)" in error.evalue:
+                fail(f"the .grad of a, b or c is None: after backward() only leaves keep .grad unless you ask "
+                     f"PyTorch to keep a step's; {what} raised {error.ename}: {error.evalue[:100]}")
             raise
-        expected = reference.make_leaves(x_value, y_value)
-        if pair.type_name not in ("tuple", "list") or student.call(pair.attr("__len__")) != 2:
-            fail(f"make_leaves({x_value}, {y_value}): expected a pair (x, y) (a tuple or list of two tensors), "
-                 f"got {pair.type_name}" + (f" of length {student.call(pair.attr('__len__'))}"
-                                           if pair.type_name in ("tuple", "list") else ""))
-        for index, name in enumerate("xy"):
-            remote = student.keep(pair.attr("__getitem__"), index)
-            what = f"{name} from make_leaves({x_value}, {y_value})"
-            expect_tensor(student.get(remote), expected[index].detach(), what)
-            if student.get(remote.attr("requires_grad")) is not True:
-                fail(f"{what}: requires_grad should be True (torch.tensor(..., requires_grad=True))")
-            if student.get(remote.attr("is_leaf")) is not True:
-                fail(f"{what}: should be a leaf tensor, created directly, not computed from another tensor")
-
-
-class TestComputeD:
-    @pytest.mark.parametrize("x_value, y_value", POINTS)
-    def test_value_and_graph(self, student, device, x_value, y_value):
-        """The value, and gradients that flow back through the student's d to the grader's leaves."""
-        x, y = leaf(x_value, device), leaf(y_value, device)
-        remote_x, remote_y = student.put(x), student.put(y)
-        d = student.keep("compute_d", remote_x, remote_y)
-        what = f"compute_d(x, y) at x={x_value}, y={y_value}"
-        expect_tensor(student.get(d), reference.compute_d(x, y).detach(), what)
-        if student.get(d.attr("requires_grad")) is not True:
-            fail(f"{what}: the result is not connected to the graph; compute it from x and y with tensor "
-                 "operations (no .item(), no new torch.tensor)")
-        student.call(d.attr("backward"))
-        for name, remote, want in zip("xy", (remote_x, remote_y), by_hand(x_value, y_value)):
-            grad = student.get(remote.attr("grad"))
-            if grad is None:
-                fail(f"{what}: backward() left {name}.grad empty: d is not computed from {name} in the graph")
-            expect_number(grad, want, f"{what}: dd/d{name} after d.backward() (is every step a tensor operation on "
-                                      "x and y, with no math.*, .item() or .data?)", rtol=1e-3, atol=1e-5)
+        triple = expect_sequence(result, 3, what, "a triple (dd/da, dd/db, dd/dc)")
+        for label, value in zip(("dd/da", "dd/db", "dd/dc"), triple):
+            expect_python_float(value, f"{what}: {label}")
+        want = intermediate_by_hand(x_value, y_value)
+        leaves = by_hand(x_value, y_value)
+        values = (x_value * y_value, math.sin(x_value * y_value), math.exp(math.sin(x_value * y_value)))
+        for mistake, words in ((leaves, "the gradients of the leaves x and y: return those of a, b and c"),
+                               (values, "the values of a, b and c, not their gradients"),
+                               (want[::-1], "in the order (dd/dc, dd/db, dd/da): return (dd/da, dd/db, dd/dc)")):
+            if all(abs(g - m) < 1e-4 * max(1.0, abs(m)) for g, m in zip(triple, mistake)) and \
+                    not all(abs(m - w) < 1e-4 * max(1.0, abs(w)) for m, w in zip(mistake, want)):
+                fail(f"your result is {words}; {what}")
+        for label, got, expected in zip(("dd/da", "dd/db", "dd/dc"), triple, want):
+            expect_number(got, expected, f"{what}: {label}", rtol=1e-3, atol=1e-5)
 
 
 # Functions of two scalar tensors that `gradients` is graded on, defined in the worker by the grader:
-# functions of its own (the lesson's d is the answer of compute_d, and the student's process can read
-# what it receives).
+# functions of its own (the student's process can read what it receives).
 FUNCTIONS = {
     "log(1 + x ** 2) * cos(y)": "def f(x, y):\n    return torch.log(1 + x ** 2) * torch.cos(y)\n",
     "x * y ** 2": "def f(x, y):\n    return x * y ** 2\n",
@@ -213,10 +205,10 @@ class TestGradients:
         oracle = reference.gradients(local_function(FUNCTIONS[name]), x_value, y_value)
         lesson = by_hand(x_value, y_value)  # the lesson's d, whose gradients the oracle agrees with
         assert all(abs(want - hand) < 1e-4 for want, hand in
-                   zip(reference.gradients(reference.compute_d, x_value, y_value), lesson))
+                   zip(reference.gradients(lambda x, y: torch.exp(torch.sin(x * y)) / (x + y), x_value, y_value), lesson))
         if all(abs(got - hand) < 1e-4 for got, hand in zip(result, lesson)):
             fail(f"{what}: these are the gradients of the lesson's d, not of f: compute f(x, y), the function "
-                 "passed in, not compute_d")
+                 "passed in")
         for label, got, want in zip(("df/dx", "df/dy"), result, oracle):
             expect_number(got, want, f"{what}: {label}")
 
@@ -241,6 +233,114 @@ class TestGradients:
             for label, got, want in zip(("df/dx", "df/dy"), result, oracle):
                 expect_number(got, want, f"{what}, {call} call: {label}" + (
                     " (gradients accumulate in .grad: start from fresh leaves each call)" if call == "second" else ""))
+
+
+# (y from the leaves, the leaves' values, v): the lesson's graph and two others, y of three shapes, v
+# with unequal entries (with v all ones, y.sum() would do)
+VECTOR_CASES = {
+    "y = x * 2 with x of shape (1, 2), the lesson's": (
+        lambda op, t: op("mul", t[0], 2.0), ([[0.4, -1.3]],), [[0.5, -3.0]]),
+    "y = sin(a) * b, 1-D": (
+        lambda op, t: op("mul", op("sin", t[0]), t[1]), ([0.3, -1.1, 2.0], [1.5, 0.5, -0.7]), [2.0, -1.0, 0.25]),
+    "y = tanh(a @ b), 2 x 2": (
+        lambda op, t: op("tanh", op("matmul", t[0], t[1])),
+        ([[0.2, -0.5, 1.0], [0.7, 0.1, -0.4]], [[1.0, -0.3], [0.6, 0.8], [-0.2, 0.5]]), [[1.0, -2.0], [0.5, 3.0]]),
+}
+
+
+def leaf_gradients(expression, values, device, v):
+    """The leaves' .grad after y.backward(gradient=v), y = expression of fresh leaves."""
+    leaves = [leaf(value, device) for value in values]
+    expression(lambda name, *args: getattr(torch, name)(*args), leaves).backward(gradient=v)
+    return [t.grad for t in leaves]
+
+
+class TestAsScalar:
+    @pytest.mark.parametrize("name", VECTOR_CASES)
+    def test_leaf_gradients_as_backward_with_v(self, student, device, name):
+        expression, values, v_values = VECTOR_CASES[name]
+        v = torch.tensor(v_values, device=device)
+        want = leaf_gradients(expression, values, device, v)
+        remote = [student.put(leaf(value, device)) for value in values]
+        y = expression(lambda op, *args: student.keep(f"torch.{op}", *args), remote)
+        what = f"as_scalar(y, v) for {name} and v = {v_values}"
+        z = student.keep("as_scalar", y, student.put(v))
+        value = student.get(z)
+        if not isinstance(value, torch.Tensor) or tuple(value.shape) != ():
+            fail("expected a scalar tensor (shape ()), got "
+                 + (f"shape {tuple(value.shape)}" if isinstance(value, torch.Tensor) else kind_of(value)) + f"; {what}")
+        if student.get(z.attr("requires_grad")) is not True:
+            fail(f"the scalar is not connected to y's graph: compute it from y with tensor operations; {what}")
+        student.call(z.attr("backward"))
+        ones = leaf_gradients(expression, values, device, torch.ones_like(v))
+        n = v.numel()
+        for index, (handle, expected, of_sum) in enumerate(zip(remote, want, ones)):
+            label = f"leaf {index + 1}'s .grad after backward(), {what}"
+            grad = student.get(handle.attr("grad"))
+            if grad is None:
+                fail(f"a leaf's .grad is None after backward(): the scalar does not depend on y; {label}")
+            if isinstance(grad, torch.Tensor) and grad.shape == expected.shape and not grad.is_meta:
+                if bool(torch.allclose(grad.cpu(), of_sum.cpu(), rtol=1e-4, atol=1e-6)):
+                    fail(f"the gradient of y.sum(), as if v were all ones: make entry i of y count v_i times; {label}")
+                factor = constant_factor(grad, expected)
+                if factor is not None and abs(factor * n - 1) < 1e-4:
+                    fail(f"1/n of the vector-Jacobian product (n = {n} entries): a mean where a sum belongs; {label}")
+                if factor is not None:
+                    fail(f"{name_factor(factor)} (the vector-Jacobian product); {label}")
+            expect_tensor(grad, expected, label)
+
+
+# (x, the path it takes): each branch, after 0 to 3 halvings, and the borders: a largest |entry| of
+# exactly 1 (not greater: no halving) and a sum of exactly 0 (not negative: the sum)
+SHRINK_CASES = [
+    ([0.4, -0.9, 0.3], "no halving, a negative sum: the squares"),
+    ([5.0, -2.0, 0.5], "3 halvings, a positive sum: the sum"),
+    ([-0.25, -3.5, 0.75, 1.5], "2 halvings, a negative sum: the squares"),
+    ([1.0, -0.5], "a largest |entry| of exactly 1, not greater: no halving, the sum"),
+    ([2.0, -2.0], "1 halving to [1, -1], whose sum, 0, is not negative: the sum"),
+]
+
+
+def shrink_variant(x, halve_at_one, squares_at_zero):
+    """shrink with the border of the loop or of the branch moved (>= 1, <= 0)."""
+    y = x
+    while y.abs().max() >= 1 if halve_at_one else y.abs().max() > 1:
+        y = y / 2
+    return (y ** 2).sum() if (y.sum() <= 0 if squares_at_zero else y.sum() < 0) else y.sum()
+
+
+class TestShrink:
+    @pytest.mark.parametrize("values, path", SHRINK_CASES)
+    def test_value_and_gradient_of_the_path_taken(self, student, device, values, path):
+        x = leaf(values, device)
+        remote = student.put(leaf(values, device))
+        what = f"shrink(x) for x = {values} ({path})"
+        try:
+            z = student.keep("shrink", remote)
+        except StudentCodeError as error:
+            if "leaf Variable that requires grad" in error.evalue:
+                fail(f"an in-place halving of the leaf x (y /= 2 while y is x): y = y / 2 makes a new tensor in "
+                     f"the graph; {what} raised {error.ename}: {error.evalue[:90]}")
+            raise
+        want = reference.shrink(x)
+        got = student.get(z)
+        if isinstance(got, torch.Tensor) and got.shape == () and not got.is_meta and \
+                abs(float(got) - float(want)) > 1e-6:
+            for halve_at_one, squares_at_zero, words in (
+                    (True, False, "halved while the largest |entry| is 1 or more: halve only while it is greater than 1"),
+                    (False, True, "the squares for a sum of 0: only a negative sum (< 0) takes the squares")):
+                if abs(float(got) - float(shrink_variant(x.detach(), halve_at_one, squares_at_zero))) < 1e-6:
+                    fail(f"your result is {words}; {what}")
+        expect_tensor(got, want.detach(), what)
+        if student.get(z.attr("requires_grad")) is not True:
+            fail(f"the result is not connected to x's graph: compute it from x with tensor operations "
+                 f"(no .item(), no new tensor); {what}")
+        student.call(z.attr("backward"))
+        want.backward()
+        grad = student.get(remote.attr("grad"))
+        if grad is None:
+            fail(f"backward() left x.grad empty: the result is not computed from x in the graph; {what}")
+        expect_tensor(grad, x.grad, f"{what}: x.grad after backward() (the gradient of the path taken)")
 
 
 class TestOperationNames:

@@ -285,6 +285,83 @@ class TestLossGradient:
         expect_tensor(student.get(tracked), y_hat, f"{what}: the caller's y_hat afterwards")
 
 
+# Losses of parameters that step_and_loss is graded on, defined in the worker by the grader: each
+# with a gradient of unequal entries, so that J - lr * grad (the lesson's line) is no number, and
+# curved, so that the loss at new_w differs from its first-order estimate J - lr * |grad|^2.
+PARAMETER_LOSSES = {
+    "sum((w - t)^2) + w0 w1": "def J(w):\n    t = torch.tensor([1.0, -2.0, 0.5], device=w.device)\n"
+                              "    return ((w - t) ** 2).sum() + w[0] * w[1]\n",
+    "log(1 + e^w) summed + mean(w^4)": "def J(w):\n    return torch.log(1 + torch.exp(w)).sum() + (w ** 4).mean()\n",
+    "the half MSE of the line w0 x + w1": "def J(w):\n    x = torch.linspace(-1, 1, 5, device=w.device)\n"
+                                          "    return ((w[0] * x + w[1] - (3 * x + 2)) ** 2).mean() / 2\n",
+}
+PARAMETER_CASES = [("sum((w - t)^2) + w0 w1", [0.3, 0.8, -1.2], 0.1),
+                   ("log(1 + e^w) summed + mean(w^4)", [1.5, -0.4, 0.9, -1.1], 0.2),
+                   ("the half MSE of the line w0 x + w1", [0.5, -1.0], 0.7),
+                   ("log(1 + e^w) summed + mean(w^4)", [1.3], 0.3)]  # one parameter: new_w keeps the shape (1,)
+
+
+def parameter_loss(name):
+    namespace = {"torch": torch}
+    exec(PARAMETER_LOSSES[name], namespace)
+    return namespace["J"]
+
+
+def loss_diagnosis(got, J, w, lr):
+    """The likely mistake behind a new_loss that is not J(new_w): the lesson's line in some form."""
+    leaf = w.detach().clone().requires_grad_()
+    before = J(leaf)
+    before.backward()
+    grad, before = leaf.grad, float(before)
+    for value, words in ((before, "the loss before the step, J(w): return the loss at new_w"),
+                         (before - lr * float(grad.sum()), "J - lr * sum(grad), the lesson's J_{i+1} = J_i - λ∇J: "
+                                                           "step the parameters, then compute the loss at new_w"),
+                         (before - lr * float((grad ** 2).sum()), "J - lr * |grad|², the first-order estimate: "
+                                                                  "compute the loss at new_w itself")):
+        if abs(got - value) <= 1e-5 * max(1.0, abs(value)):
+            return words
+    return None
+
+
+class TestStepAndLoss:
+    @pytest.mark.parametrize("name, values, lr", PARAMETER_CASES)
+    def test_the_parameters_step_and_the_loss_follows(self, student, device, name, values, lr):
+        w = torch.tensor(values, device=device)
+        J = parameter_loss(name)
+        want_w, want_loss = reference.step_and_loss(J, w, lr)
+        what = f"step_and_loss(J, w, lr={lr}) for J = {name}, w = {values}"
+        pair = expect_sequence(student.call("step_and_loss", student.define(PARAMETER_LOSSES[name], "J"), w, lr),
+                               2, what, "a pair (new_w, new_loss)")
+        new_w, new_loss = pair
+        if isinstance(new_w, torch.Tensor) and new_w.shape == w.shape and not new_w.is_meta and \
+                new_w.device.type == w.device.type:
+            uphill = 2 * w - want_w
+            if torch.allclose(new_w.detach(), uphill, rtol=1e-4, atol=1e-6):
+                fail(f"new_w is w + lr * grad, a step uphill: step against the gradient; {what}")
+        expect_tensor(new_w.detach() if isinstance(new_w, torch.Tensor) else new_w, want_w, f"{what}: new_w")
+        expect_python_float(new_loss, f"{what}: new_loss")
+        words = loss_diagnosis(new_loss, J, w, lr)
+        if words and abs(new_loss - want_loss) > 1e-5 * max(1.0, abs(want_loss)):
+            fail(f"new_loss is {words}; {what}")
+        expect_number(new_loss, want_loss, f"{what}: new_loss, the loss at new_w")
+
+    @pytest.mark.side
+    def test_leaves_the_callers_w_alone(self, student, device):
+        name = "sum((w - t)^2) + w0 w1"
+        w = torch.tensor([0.3, 0.8, -1.2], device=device)
+        kept = student.put(w.clone())
+        what = f"step_and_loss(J, w, lr=0.1) for J = {name}"
+        student.call("step_and_loss", student.define(PARAMETER_LOSSES[name], "J"), kept, 0.1)
+        if student.get(kept.attr("requires_grad")) is not False:
+            fail(f"the caller's w now requires grad: work on a detached copy (the caller's w should not start "
+                 f"recording gradients); {what}")
+        after = student.get(kept)
+        if isinstance(after, torch.Tensor) and after.shape == w.shape and not after.is_meta and \
+                not bool(torch.equal(after.cpu(), w.cpu())):
+            fail(f"the caller's w changed from {w.tolist()} to {after.tolist()}: step a copy; {what}")
+        expect_tensor(after, w, f"{what}: the caller's w afterwards (work on a copy)", rtol=0.0, atol=0.0)
+
+
 # The task: "computed with the formulas above, not by autograd (no backward())". Its answer cell is
 # read for autograd, then run alone in a fresh process with autograd switched off
 # (autograder/grading/answer_alone.py); x and y are made there under torch.inference_mode(), as the task says.

@@ -9,19 +9,17 @@ import torch
 import torchviz
 
 
-def make_leaves(x_value, y_value):
-    """Scalar float32 tensors x and y that require gradients."""
+def intermediate_gradients(x_value, y_value):
+    """(dd/da, dd/db, dd/dc) of the lesson's d = exp(sin(x * y)) / (x + y), as Python floats."""
     x = torch.tensor(x_value, dtype=torch.float32, requires_grad=True)
     y = torch.tensor(y_value, dtype=torch.float32, requires_grad=True)
-    return x, y
-
-
-def compute_d(x, y):
-    """d = exp(sin(x * y)) / (x + y), as a tensor in x's and y's graph."""
     a = x * y
     b = torch.sin(a)
     c = torch.exp(b)
-    return c / (x + y)
+    for step in (a, b, c):
+        step.retain_grad()
+    (c / (x + y)).backward()
+    return a.grad.item(), b.grad.item(), c.grad.item()
 
 
 def gradients(f, x_value, y_value):
@@ -30,6 +28,21 @@ def gradients(f, x_value, y_value):
     y = torch.tensor(y_value, dtype=torch.float32, requires_grad=True)
     f(x, y).backward()
     return x.grad.item(), y.grad.item()
+
+
+def as_scalar(y, v):
+    """A scalar from y whose backward() fills the leaves' .grad as y.backward(gradient=v) does."""
+    return (y * v).sum()
+
+
+def shrink(x):
+    """Halve x while its largest |entry| is above 1; then sum(y ** 2) if sum(y) < 0, else sum(y)."""
+    y = x
+    while y.abs().max() > 1:
+        y = y / 2
+    if y.sum() < 0:
+        return (y ** 2).sum()
+    return y.sum()
 
 
 def operation_names(output):

@@ -47,6 +47,15 @@ def gradient_step(w, b, x, y, lr):
     return w - lr * grad_w, b - lr * grad_b
 
 
+def step_and_loss(J, w, lr):
+    """(new_w, J(new_w)) after one gradient-descent step from w: the parameters move, the loss follows."""
+    leaf = w.detach().clone().requires_grad_()
+    J(leaf).backward()
+    with torch.no_grad():
+        new_w = leaf - lr * leaf.grad
+    return new_w, J(new_w).item()
+
+
 def sgd_step(params, lr):
     """One SGD step in place: p <- p - lr * p.grad for every p with a gradient, then its gradient reset."""
     with torch.no_grad():

@@ -52,7 +52,7 @@ WRITTEN = "backprop-answer"
 COURSE_ID = "deep-learning-fundamentals"
 STATE = Path(os.environ.get("KIT_HUB_STATE", "/srv/jupyterhub"))  # where .ci/jupyterhub.sh leaves test-users.json
 STUDENTS = ("alice", "carol")  # as .ci/jupyterhub.sh makes them; their answers: tests/sample_class/<student>/
-MISTAKE = "requires_grad should be True"  # carol's mistake as her feedback names it (her case file's `says`)
+MISTAKE = "the .grad of a, b or c is None"  # carol's mistake as her feedback names it (her case file's `says`)
 
 
 def _hub() -> dict:

@@ -39,7 +39,7 @@ FACTORIES = {"zeros", "ones", "empty", "full", "tensor", "arange", "linspace", "
 FROM_NUMBERS = {
     "tensors.zeros": "rows and cols are ints: no input tensor",
     "tensors.uniform": "rows, cols, low and high are numbers: no input tensor",
-    "autograd.leaves": "the values are numbers: scalar float32 leaves (TestLeaves checks the dtype)",
+    "autograd.intermediate_gradients": "the values are numbers: leaves made from them; Python floats come back",
     "autograd.gradients": "the values are numbers: scalar float32 leaves (TestGradients::test_scalar_float32_leaves)",
     "building_blocks.fit": "w = b = 0 are 0-d tensors, which torch combines with a tensor on any device",
     "training.data": "n is an int: no input tensor",

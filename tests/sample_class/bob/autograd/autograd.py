@@ -1,4 +1,4 @@
 # case: a blank submission (the release notebook, unedited)
 # base: release
 # expect:
-# says: leaves-check: make_leaves is not implemented yet
+# says: intermediate-check: intermediate_gradients is not implemented yet
