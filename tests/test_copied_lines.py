@@ -35,11 +35,6 @@ SOLUTION = re.compile(r"### BEGIN SOLUTION[^\n]*\n(.*?)### END SOLUTION", re.DOT
 # Sets whose conversion (issue 36) is under way: the tasks that still copy the lesson, each with why it
 # may for now. An entry that no longer copies fails the test (remove it then), so the list only shrinks.
 ALLOWED = {
-    "autograd": {
-        "Tensors that record their history": "the lesson's two leaves, x = torch.tensor(2.0, ..., requires_grad=True); "
-                                             "issue 36's autograd part makes it a variation (the vector-leaf graph)",
-        "Building a graph": "the lesson's a = x * y ... d = c / (x + y), line by line; being varied in issue 36",
-    },
     "training": {
         "Toy data": "the lesson's X = torch.randn(100, 1) and Y = 3 * X + 2 + ...; issue 36's training part "
                     "replaces it (a validation split)",
