@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import pytest
 
-from autograder.authoring.corpus import assignments, copy_course, nbgrader
+from autograder.authoring.corpus import assignments, copy_course, gradebook_scores, grade_corpus, nbgrader
 from autograder.classroom.grade_class import Result, grade_class
 from helpers import ROOT, SAMPLE_ASSIGNMENT, copy_of, hand_in_sample_class  # noqa: F401 (ROOT: for tests)
 
@@ -43,3 +43,19 @@ def graded_class(released_course, tmp_path_factory) -> GradedClass:
     stream = io.StringIO()
     result = grade_class(course, SAMPLE_ASSIGNMENT, workers=2, stream=stream)
     return GradedClass(course, result, stream.getvalue())
+
+
+class GradedCorpus(NamedTuple):
+    course: Path  # tests/test_grading.py goes on to regrade and export in it
+    entries: list  # the corpus's entries (corpus.Entry) graded
+    scores: dict  # {set: {student: {grade_id: score}}} as first graded, before any test changed the course
+
+
+@pytest.fixture(scope="session")
+def graded_corpus(tmp_path_factory) -> GradedCorpus:
+    """A course copy with every case of every set submitted and `nbgrader autograde` run once per set,
+    for tests/test_grading.py and tests/test_simulated_device.py (graded once for both)."""
+    course = copy_course(tmp_path_factory.mktemp("graded"))
+    entries = grade_corpus(course, ROOT)
+    return GradedCorpus(course, entries, {assignment: gradebook_scores(course, assignment)
+                                          for assignment in assignments(course)})

@@ -32,10 +32,10 @@ def submission(course, student, assignment=ASSIGNMENT):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """A course copy with every case of every set submitted and `nbgrader autograde` run once per set."""
-    course = corpus.copy_course(tmp_path_factory.mktemp("graded"))
-    return course, corpus.grade_corpus(course, ROOT)
+def graded(graded_corpus):
+    """The corpus graded, one `nbgrader autograde` per set (conftest.graded_corpus): its course, which
+    these tests go on to change, and its entries."""
+    return graded_corpus.course, graded_corpus.entries
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
