@@ -139,6 +139,8 @@ class TestPredictOn:
         try:
             result = student.keep("predict_on", model, x, META)
         except StudentCodeError as error:
+            if "raise NotImplementedError" in error.where:
+                raise  # the release's stub: told as such
             if (error.ename, error.evalue) != expected:
                 if "device" in error.evalue:
                     fail(f"{what} raised {error.ename}: {error.evalue[:60]}: the model and x were on different "
@@ -337,8 +339,8 @@ def timing_on_fake(student, kind, repeats, warmup):
     what = f"time_per_call(op, {kind!r}, repeats={repeats}, warmup={warmup}, clock) on a fake {kind} device"
     try:
         result, log = student.call(fake, student.handle("time_per_call"), kind, repeats, warmup, warmup)
-    except StudentCodeError as error:
-        fail(f"{what} raised {error.ename}: {error.evalue[:80]}")
+    except StudentCodeError as error:  # told as time_per_call's own error, not the fake's
+        raise StudentCodeError(what, {"ename": error.ename, "evalue": error.evalue, "where": error.where}) from None
     return what, result, log
 
 
