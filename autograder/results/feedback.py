@@ -49,6 +49,10 @@ def first_line(message: str, limit: int = MAX_MESSAGE) -> str:
 class GradesWithSummary(GetGrades):
     """GetGrades, with each cell graded by hand and not yet graded marked, and the page's summary."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._release_read: dict[tuple, list] = {}  # (path, mtime): its exercises, read once per run
+
     def _get_score(self, cell, resources):
         grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
                                           self.assignment_id, self.student_id)
@@ -72,14 +76,21 @@ class GradesWithSummary(GetGrades):
     def _exercises(self, resources, graded) -> list[tuple[int, str, str]]:
         """(number, name, grade_id) of each exercise, from the release notebook; its grade ids where that
         notebook has no exercise headings."""
-        path = release_notebook(self, resources)
-        try:
-            found = exercises(nbformat.read(path, as_version=4)) if path and os.path.exists(path) else []
-        except AuthoringError:
-            found = []
-        if found:
-            return [(e.number, e.name, nbgrader_meta(e.graded[0])["grade_id"]) for e in found]
-        return [(number, grade_id, grade_id) for number, grade_id in enumerate(graded, 1)]
+        found = self._release_exercises(release_notebook(self, resources))
+        return found or [(number, grade_id, grade_id) for number, grade_id in enumerate(graded, 1)]
+
+    def _release_exercises(self, path: str | None) -> list[tuple[int, str, str]]:
+        """The exercises of a release notebook, read once per run for all its students (until it changes)."""
+        if not path or not os.path.exists(path):
+            return []
+        key = (path, os.stat(path).st_mtime_ns)
+        if key not in self._release_read:
+            try:
+                self._release_read[key] = [(e.number, e.name, nbgrader_meta(e.graded[0])["grade_id"])
+                                           for e in exercises(nbformat.read(path, as_version=4))]
+            except AuthoringError:
+                self._release_read[key] = []
+        return self._release_read[key]
 
     def _line(self, number: int, name: str, grade_id: str, cell) -> dict:
         meta = nbgrader_meta(cell)
