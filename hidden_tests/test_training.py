@@ -12,7 +12,8 @@ import pytest
 import torch
 
 from autograder.checks import (computed_once, expect_finite, expect_int, expect_number, expect_property,
-                               expect_python_float, expect_sequence, expect_tensor, expect_tensor_like, fail)
+                               expect_python_float, expect_sequence, expect_tensor, expect_tensor_like, fail,
+                               kind_of, on_input)
 from autograder.grading.student_process import StudentCodeError
 from autograder.grading.rules import Rule
 from solutions import training as reference
@@ -57,23 +58,31 @@ def hidden_case(seed, device, n=64):
 
 
 @computed_once
-def oracle_run(seed, device, n, lr, epochs, mistake=None):
-    """The reference loop on hidden case `seed`, or the loop with a typical `mistake`
-    ("no zero_grad", "no step"): (losses, final state). Computed once per grading run."""
+def oracle_run(seed, device, n, lr, epochs, batch_size, mistake=None):
+    """The reference loop on hidden case `seed`, its generator seeded `seed`, or the loop with a typical `mistake`
+    ("no zero_grad", "no step", "no shuffle", "shuffled once", "drops the last batch", "one batch"): (losses, final
+    state). Computed once per grading run."""
     weights, X, Y = hidden_case(seed, device, n)
     model = grader_network().to(device)
     model.load_state_dict(weights)
+    generator = torch.Generator().manual_seed(seed)
     if mistake is None:
-        return tuple(reference.train(model, X, Y, lr=lr, epochs=epochs)), model.state_dict()
+        return tuple(reference.train(model, X, Y, lr, epochs, batch_size, generator)), model.state_dict()
     criterion, optimizer, losses = torch.nn.MSELoss(), torch.optim.SGD(model.parameters(), lr=lr), []
-    for _ in range(epochs):
-        if mistake != "no zero_grad":
-            optimizer.zero_grad()
-        loss = criterion(model(X), Y)
-        loss.backward()
-        if mistake != "no step":
-            optimizer.step()
-        losses.append(loss.item())
+    orders = [torch.randperm(n, generator=generator) for _ in range(epochs)]
+    for epoch in range(epochs):
+        order = {"no shuffle": torch.arange(n), "shuffled once": orders[0]}.get(mistake, orders[epoch])
+        size = n if mistake == "one batch" else batch_size
+        stop = n - n % size if mistake == "drops the last batch" else n
+        for start in range(0, stop, size):
+            rows = order[start:start + size].to(device)
+            if mistake != "no zero_grad":
+                optimizer.zero_grad()
+            loss = criterion(model(X[rows]), Y[rows])
+            loss.backward()
+            if mistake != "no step":
+                optimizer.step()
+            losses.append(loss.item())
     return tuple(losses), model.state_dict()
 
 
@@ -81,47 +90,103 @@ def close(a, b, tol=1e-3):
     return len(a) == len(b) and all(abs(x - y) <= tol * max(1.0, abs(y)) for x, y in zip(a, b))
 
 
-def global_tensor(student, name):
-    """The student's global `name`, when it is a tensor (else None)."""
-    try:
-        value = student.get(name)
-    except StudentCodeError:
-        return None
-    return value if isinstance(value, torch.Tensor) else None
+MISTAKES = {
+    "no zero_grad": "the losses match a loop that never resets the gradients: call optimizer.zero_grad() before "
+                    "each step",
+    "no step": "the loss never changes, so the parameters never move: is optimizer.step() called after "
+               "loss.backward()? (p = p - lr * p.grad in a loop only rebinds the name p; the parameter stays as it was)",
+    "no shuffle": "the losses match batches taken in the data's order: shuffle with torch.randperm(n, "
+                  "generator=generator) at the start of each epoch",
+    "shuffled once": "the losses match one permutation drawn once and used every epoch: draw a new one at the start "
+                     "of each epoch",
+    "one batch": "the losses match one step per epoch on all the examples: take batch_size examples per step",
+}
 
 
-def diagnose(student, losses, moved, seed, device, n, lr, epochs) -> str:
+def diagnose(losses, moved, seed, device, n, lr, epochs, batch_size) -> str:
     """A guess at the mistake behind a wrong loss trajectory, in the student's terms; `moved`: whether
     the parameters of the model passed in changed."""
-    if close(losses, oracle_run(seed, device, n, lr, epochs, "no zero_grad")[0]):
-        return "the losses match a loop that never resets the gradients: call optimizer.zero_grad() each epoch"
-    if close(losses, oracle_run(seed, device, n, lr, epochs, "no step")[0]):
-        return ("the loss never changes, so the parameters never move: is optimizer.step() called after "
-                "loss.backward()? (p = p - lr * p.grad in a loop only rebinds the name p; the parameter stays as it was)")
+    steps = math.ceil(n / batch_size)
+    if len(losses) == epochs * (n // batch_size) and n % batch_size:
+        return (f"{len(losses)} losses where {epochs} epochs of {steps} steps give {epochs * steps}: the last, smaller "
+                f"batch of {n % batch_size} examples is dropped (it is a step too)")
+    if len(losses) == epochs and steps > 1:
+        return (f"{epochs} losses, one per epoch: the task asks for the loss of every step, {steps} steps per epoch "
+                f"({epochs * steps} in all)")
+    if len(losses) != epochs * steps:
+        return f"expected {epochs * steps} losses ({epochs} epochs of {steps} steps), got {len(losses)}"
+    for mistake, words in MISTAKES.items():
+        if close(losses, oracle_run(seed, device, n, lr, epochs, batch_size, mistake)[0]):
+            return words
     if not moved:
         return ("the parameters of the model passed to train did not change: train that model in place, not a new "
                 "ANN() made inside train or the notebook's global model")
     for other in (0.001, 0.1, 0.01):
-        if other != lr and close(losses, oracle_run(seed, device, n, other, epochs)[0]):
+        if other != lr and close(losses, oracle_run(seed, device, n, other, epochs, batch_size)[0]):
             return f"the losses match learning rate {other}, not lr={lr}: pass lr to optim.SGD"
-    gX, gY = global_tensor(student, "X"), global_tensor(student, "Y")
-    if gX is not None and gY is not None and gX.shape == gY.shape and gX.dim() == 2 and gX.shape[1] == 1:
-        model = grader_network().to(device)
-        model.load_state_dict(initial_weights(seed))
-        if close(losses, reference.train(model, gX.to(device), gY.to(device), lr=lr, epochs=epochs)):
-            return "these are the losses of the notebook's global X and Y, not of the X and Y passed to train"
-    first = oracle_run(seed, device, n, lr, epochs)[0][0]
+    first = oracle_run(seed, device, n, lr, epochs, batch_size)[0][0]
     if abs(losses[0] - first) > 1e-3 * max(1.0, first):
-        return (f"the first loss is {losses[0]:.5g}, expected {first:.5g}: use nn.MSELoss() on model(X) and Y, "
-                "and record loss.item() before the step")
-    growth = next((i + 1 for i in range(1, len(losses)) if losses[i] > losses[i - 1] * 1.5), None)
-    if growth:
-        return f"the loss grows after epoch {growth}: are the gradients reset each epoch (optimizer.zero_grad())?"
+        return (f"the first loss is {losses[0]:.5g}, expected {first:.5g}: the mean squared error (nn.MSELoss()) of "
+                "the first batch, recorded with loss.item() before the step")
     return "the losses drift away from the expected ones: check the order zero_grad, forward, loss, backward, step"
 
 
+# Wraps a model to record the examples of each training forward pass (with autograd on: a pass for a printout
+# under torch.no_grad() is not a step), as plain numbers the grader maps back to rows of X.
+BATCH_RECORDER = """
+class BatchRecorder(nn.Module):
+    is_grad_enabled = staticmethod(torch._C.is_grad_enabled)
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+        self.batches = []
+
+    def forward(self, x):
+        if BatchRecorder.is_grad_enabled():
+            self.batches.append(x.detach().cpu().flatten().tolist())
+        return self.inner(x)
+"""
+
+
+def seeded_generator(student, seed):
+    """A torch.Generator seeded `seed`, made in the student's process (a generator is no plain data)."""
+    generator = student.keep("torch.Generator")
+    student.call(generator.attr("manual_seed"), seed)
+    return generator
+
+
+def call_train(student, what, model, X, Y, lr, epochs, batch_size, seed):
+    try:
+        return student.call("train", model, X, Y, lr, epochs, batch_size, seeded_generator(student, seed))
+    except StudentCodeError as error:
+        if "does not require grad" in error.evalue:
+            fail(f"{what}: loss.backward() found no graph to differentiate: is the training inside "
+                 "torch.no_grad()? Only evaluation belongs there")
+        raise
+
+
+def recorded_batches(student, seed, device, n, batch_size, epochs):
+    """The rows of X each training step of `train` saw, in order, through a BatchRecorder around the model."""
+    weights, X, Y = hidden_case(seed, device, n)
+    what = f"train(model, X, Y, lr=0.01, epochs={epochs}, batch_size={batch_size}, generator) for n={n} examples"
+    recorder = student.keep(student.define(BATCH_RECORDER, "BatchRecorder"), remote_model(student, weights, device))
+    with on_input(X=X, batch_size=batch_size):
+        call_train(student, what, recorder, X, Y, 0.01, epochs, batch_size, seed)
+        batches = student.get(recorder.attr("batches"))
+        if type(batches) is not list or len(batches) > 10 * epochs * n or not all(
+                type(b) is list and all(type(v) is float for v in b) for b in batches):
+            fail(f"{what}: the batches the model saw could not be read back")
+        rows = {v: i for i, v in enumerate(X.cpu().flatten().tolist())}
+        if any(v not in rows for b in batches for v in b):
+            fail(f"{what}: the model saw examples that are not rows of the X passed to train (the notebook's global "
+                 "X?): train on the X and Y given")
+    return what, [[rows[v] for v in b] for b in batches]
+
+
 # Wraps a model to record, at each forward pass, whether autograd was recording (grad mode on, or
-# an output that requires grad): how `evaluate` computed its predictions, not only what they are.
+# an output that requires grad) and the rows it was given: how `evaluate` computed its predictions, not only
+# what they are.
 # Defined before the answer cell runs alone (EVALUATE_RULE), with torch's own functions saved then,
 # so that nothing the student's code patches (torch.is_grad_enabled, Tensor.requires_grad) is asked.
 GRAD_MODE_PROBE = """
@@ -133,9 +198,11 @@ class GradModeProbe(nn.Module):
         super().__init__()
         self.inner = inner
         self.recording = []
+        self.rows = []
 
     def forward(self, x):
         out = self.inner(x)
+        self.rows.append(len(x))
         self.recording.append(bool(GradModeProbe.is_grad_enabled() or GradModeProbe.requires_grad(out)))
         return out
 """
@@ -199,72 +266,119 @@ class TestData:
 
 
 class TestTrain:
-    @pytest.mark.parametrize("seed, lr, epochs", [(1, 0.01, 150), (2, 0.05, 60), (3, 0.01, 40)])
-    def test_trajectory_matches_the_reference(self, student, device, seed, lr, epochs):
-        weights, X, Y = hidden_case(seed, device)
+    @pytest.mark.parametrize("seed, n, batch_size, epochs, lr", [(1, 10, 4, 3, 0.05), (2, 12, 5, 2, 0.1),
+                                                                  (3, 8, 8, 4, 0.05), (4, 7, 1, 2, 0.02)],
+                             ids=["4-of-10", "5-of-12", "full-batch", "batch-of-1"])
+    def test_trajectory_matches_the_reference(self, student, device, seed, n, batch_size, epochs, lr):
+        """The losses and the final parameters, against the reference from the same weights and generator seed."""
+        weights, X, Y = hidden_case(seed, device, n)
         model = remote_model(student, weights, device)
-        what = f"train(model, X, Y, lr={lr}, epochs={epochs})"
-        try:
-            losses = student.call("train", model, X, Y, lr=lr, epochs=epochs)
-        except StudentCodeError as error:
-            if "does not require grad" in error.evalue:
-                fail(f"{what}: loss.backward() found no graph to differentiate: is the training inside "
-                     "torch.no_grad()? Only evaluation belongs there")
-            raise
-        losses = expect_sequence(losses, epochs, what, f"{epochs} loss values (floats)")
-        losses = [expect_finite(v, f"{what}: the loss of epoch {epoch + 1}") for epoch, v in enumerate(losses)]
-        want_losses, want_state = oracle_run(seed, device, len(X), lr, epochs)
-        state = student.call(model.attr("state_dict"))
-        if not close(losses, want_losses):
-            moved = type(state) is not dict or any(
-                not isinstance(state.get(k), torch.Tensor) or state[k].shape != t.shape or state[k].is_meta
-                or not torch.equal(state[k].detach().cpu(), t.cpu()) for k, t in weights.items())
-            fail(f"{what}: {diagnose(student, losses, moved, seed, device, len(X), lr, epochs)}")
-        if type(state) is not dict:
-            fail(f"{what}: the model's state_dict() is no longer a dict of tensors")
-        for name, tensor in want_state.items():
-            expect_tensor(state.get(name), tensor, f"{what}: parameter {name} after training", rtol=1e-3, atol=1e-4)
+        what = f"train(model, X, Y, lr={lr}, epochs={epochs}, batch_size={batch_size}, generator) for n={n} examples"
+        steps = epochs * math.ceil(n / batch_size)
+        with on_input(X=X, Y=Y):
+            losses = call_train(student, what, model, X, Y, lr, epochs, batch_size, seed)
+            if type(losses) not in (list, tuple):
+                fail(f"{what}: expected a list of {steps} losses (floats), got {kind_of(losses)}")
+            losses = [expect_finite(v, f"{what}: the loss of step {step + 1}") for step, v in enumerate(losses)]
+            want_losses, want_state = oracle_run(seed, device, n, lr, epochs, batch_size)
+            state = student.call(model.attr("state_dict"))
+            if not close(losses, want_losses):
+                moved = type(state) is not dict or any(
+                    not isinstance(state.get(k), torch.Tensor) or state[k].shape != t.shape or state[k].is_meta
+                    or not torch.equal(state[k].detach().cpu(), t.cpu()) for k, t in weights.items())
+                fail(f"{what}: {diagnose(losses, moved, seed, device, n, lr, epochs, batch_size)}")
+            if type(state) is not dict:
+                fail(f"{what}: the model's state_dict() is no longer a dict of tensors")
+            for name, tensor in want_state.items():
+                expect_tensor(state.get(name), tensor, f"{what}: parameter {name} after training", rtol=1e-3,
+                              atol=1e-4)
+
+    @pytest.mark.parametrize("n, batch_size", [(10, 4), (9, 3)], ids=["4-of-10", "3-of-9"])
+    def test_every_example_once_per_epoch_in_batches(self, student, device, n, batch_size):
+        """"take the examples ... batch_size at a time (the last batch smaller ...)": the batches each epoch, from
+        what the model saw."""
+        epochs = 2
+        what, batches = recorded_batches(student, 5, device, n, batch_size, epochs)
+        sizes = [len(b) for b in batches]
+        per_epoch = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+        if sizes == [batch_size] * (n // batch_size) * epochs and n % batch_size:
+            fail(f"{what}: the last, smaller batch of {n % batch_size} examples is dropped: it is a step too (batches "
+                 f"of {per_epoch} each epoch)")
+        expect_property(sizes == per_epoch * epochs, what, f"expected {epochs} epochs of batches of {per_epoch} "
+                        f"examples, one step each, got batches of {sizes}")
+        for epoch in range(epochs):
+            seen = sum(batches[epoch * len(per_epoch):(epoch + 1) * len(per_epoch)], [])
+            expect_property(sorted(seen) == list(range(n)), what, f"epoch {epoch + 1} saw the rows {sorted(seen)}: "
+                            "every example once per epoch (take them in the order of one permutation)")
+
+    def test_a_new_order_each_epoch_from_the_generator(self, student, device):
+        """"at the start of each epoch, draw the order ... with torch.randperm(n, generator=generator)"."""
+        n, batch_size, epochs, seed = 10, 4, 3, 6
+        what, batches = recorded_batches(student, seed, device, n, batch_size, epochs)
+        seen = sum(batches, [])
+        generator = torch.Generator().manual_seed(seed)
+        want = [torch.randperm(n, generator=generator).tolist() for _ in range(epochs)]
+        expect_property(len(seen) == n * epochs, what, f"expected {n * epochs} examples seen in {epochs} epochs, "
+                        f"got {len(seen)}")
+        orders = [seen[e * n:(e + 1) * n] for e in range(epochs)]
+        expect_property(orders[0] != list(range(n)), what, "the examples are taken in the data's order: shuffle "
+                        "them with torch.randperm(n, generator=generator)")
+        expect_property(not all(order == orders[0] for order in orders), what, "every epoch sees the examples in "
+                        "the same order: draw a new permutation at the start of each epoch")
+        expect_property(orders == want, what, f"the orders are not those torch.randperm(n, generator=generator) "
+                        f"draws, one per epoch (epoch 1: {orders[0]}, expected {want[0]}): shuffle with the "
+                        "generator passed in")
 
     @pytest.mark.side
     def test_each_loss_is_a_python_float(self, student, device):
         """The task: the loss values are `loss.item()`, Python floats (not tensors holding a graph)."""
-        weights, X, Y = hidden_case(7, device, n=16)
-        losses = expect_sequence(student.call("train", remote_model(student, weights, device), X, Y, lr=0.01, epochs=3),
-                                 3, "train(model, X, Y, lr=0.01, epochs=3)", "3 loss values")
-        for epoch, loss in enumerate(losses):
-            expect_python_float(loss, f"train(model, X, Y, lr=0.01, epochs=3): the loss of epoch {epoch + 1} "
-                                "(loss.item())")
-
-    def test_default_learning_rate_and_epochs(self, student, device):
-        weights, X, Y = hidden_case(4, device, n=16)
-        losses = student.call("train", remote_model(student, weights, device), X, Y)
-        losses = expect_sequence(losses, 1000, "train(model, X, Y) with the defaults", "1000 losses (epochs=1000)")
-        want_losses, _ = oracle_run(4, device, 16, 0.01, 1000)
-        expect_number(losses[-1], want_losses[-1], "train(model, X, Y) with the defaults lr=0.01, epochs=1000: last loss",
-                      rtol=1e-3, atol=1e-5)
+        weights, X, Y = hidden_case(7, device, n=6)
+        what = "train(model, X, Y, lr=0.01, epochs=1, batch_size=4, generator) for n=6 examples"
+        losses = expect_sequence(call_train(student, what, remote_model(student, weights, device), X, Y, 0.01, 1, 4,
+                                            7), 2, what, "2 loss values")
+        for step, loss in enumerate(losses):
+            expect_python_float(loss, f"{what}: the loss of step {step + 1} (loss.item())")
 
 
 class TestEvaluate:
-    @pytest.mark.parametrize("seed", [5, 6])
-    def test_predictions_without_a_graph(self, student, device, seed):
+    @pytest.mark.parametrize("seed, n, batch_size", [(5, 20, 6), (6, 12, 12)], ids=["6-of-20", "all-at-once"])
+    def test_predictions_without_a_graph(self, student, device, seed, n, batch_size):
         """The predictions, and how they were made: no graph recorded inside the forward pass."""
-        weights, X, _ = hidden_case(seed, device, n=20)
+        weights, X, _ = hidden_case(seed, device, n=n)
+        what = f"evaluate(model, X, {batch_size}) for X of {n} rows"
         student = student.alone(EVALUATE_RULE, GradModeProbe=GRAD_MODE_PROBE)  # the answer cell alone
         probe = student.keep(student.defined["GradModeProbe"], remote_model(student, weights, device))
-        predictions = student.keep("evaluate", probe, X)
+        predictions = student.keep("evaluate", probe, X, batch_size)
         local = grader_network().to(device)
         local.load_state_dict(weights)
         got = student.get(predictions)  # (a notebook's global X is a name from outside the answer cell: refused)
         # the device is graded on meta below, alike on every grader
-        expect_tensor(got, reference.evaluate(local, X), "evaluate(model, X)", check_device=False)
+        with on_input(X=X):
+            expect_tensor(got, reference.evaluate(local, X, batch_size), what, check_device=False)
         if student.get(predictions.attr("requires_grad")) is not False:
-            fail("evaluate(model, X): the predictions still require gradients: compute them inside torch.no_grad()")
+            fail(f"{what}: the predictions still require gradients: compute them inside torch.no_grad()")
         recording = student.get(probe.attr("recording"))
-        expect_property(type(recording) is list and len(recording) > 0, "evaluate(model, X)",
+        expect_property(type(recording) is list and len(recording) > 0, what,
                         "the model passed in was never called: predict with model(X)")
-        expect_property(not any(recording), "evaluate(model, X)",
+        expect_property(not any(recording), what,
                         "a forward pass ran with autograd on (a graph was recorded and detached afterwards): call "
                         "the model inside torch.no_grad()")
+
+    @pytest.mark.parametrize("n, batch_size", [(20, 6), (9, 3), (5, 8)], ids=["6-of-20", "3-of-9", "more-than-n"])
+    def test_batch_size_rows_at_a_time(self, student, device, n, batch_size):
+        """"`batch_size` rows at a time ... the last one smaller": the rows of each forward pass."""
+        weights, X, _ = hidden_case(8, device, n=n)
+        what = f"evaluate(model, X, {batch_size}) for X of {n} rows"
+        student = student.alone(EVALUATE_RULE, GradModeProbe=GRAD_MODE_PROBE)
+        probe = student.keep(student.defined["GradModeProbe"], remote_model(student, weights, device))
+        student.call("evaluate", probe, X, batch_size)
+        rows = student.get(probe.attr("rows"))
+        want = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
+        if rows == [n] and want != [n]:
+            fail(f"{what}: one forward pass on all {n} rows: predict batch_size = {batch_size} rows at a time")
+        if rows == want[:-1] and n % batch_size:
+            fail(f"{what}: the last, smaller batch of {n % batch_size} rows is left out")
+        expect_property(rows == want, what, f"expected forward passes on {want} rows, got {rows}")
 
     @pytest.mark.side
     def test_predictions_stay_on_the_models_device(self, student):
@@ -273,9 +387,9 @@ class TestEvaluate:
         model = student.keep(student.define(GRADER_NETWORK, "GraderNetwork"))
         student.call(model.attr("to"), torch.device("meta"))
         X = torch.empty(7, 1, device="meta")
-        what = "evaluate(model, X) for a model and X on the meta device (a stand-in for a GPU)"
+        what = "evaluate(model, X, 3) for a model and X on the meta device (a stand-in for a GPU)"
         try:
-            got = student.call("evaluate", model, X)
+            got = student.call("evaluate", model, X, 3)
         except StudentCodeError as error:
             fail(f"{what} failed ({error.evalue[:80]}): leave the model and X where they are and call model(X)")
         expect_tensor(got, torch.empty(7, 1, device="meta"), what)

@@ -30,25 +30,27 @@ def make_data(n):
     return X, Y
 
 
-def train(model, X, Y, lr=0.01, epochs=1000):
-    """Full-batch SGD on the MSE loss; returns the loss of each epoch."""
+def train(model, X, Y, lr, epochs, batch_size, generator):
+    """Mini-batch SGD on the MSE loss, the examples shuffled each epoch; returns the loss of every step."""
     criterion = nn.MSELoss()
     optimizer = optim.SGD(model.parameters(), lr=lr)
     losses = []
     for epoch in range(epochs):
-        optimizer.zero_grad()
-        outputs = model(X)
-        loss = criterion(outputs, Y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
+        order = torch.randperm(len(X), generator=generator).to(X.device)
+        for start in range(0, len(X), batch_size):
+            batch = order[start:start + batch_size]
+            optimizer.zero_grad()
+            loss = criterion(model(X[batch]), Y[batch])
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
     return losses
 
 
-def evaluate(model, X):
-    """model(X) without recording a graph."""
+def evaluate(model, X, batch_size):
+    """model(X), batch_size rows at a time, without recording a graph."""
     with torch.no_grad():
-        return model(X)
+        return torch.cat([model(rows) for rows in X.split(batch_size)])
 
 
 def noise_floor(X, Y):

@@ -1,6 +1,6 @@
 # case: mistake: the targets without their noise
 # base: reference
-# expect: data-check=0.8
+# expect: data-check=0.4
 # says: data-check: the noise's standard deviation
 # %% data-answer
 def make_data(n):

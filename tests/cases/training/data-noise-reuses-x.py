@@ -1,6 +1,6 @@
 # case: mistake: the noise reuses X's draw instead of a second standard-normal draw
 # base: reference
-# expect: data-check=1.2
+# expect: data-check=0.6
 # says: data-check: it reuses X's draw
 # %% data-answer
 def make_data(n):

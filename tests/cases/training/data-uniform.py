@@ -1,6 +1,6 @@
 # case: mistake: X and the noise from a uniform draw scaled to standard deviation 1 (not standard normal)
 # base: reference
-# expect: data-check=1.2
+# expect: data-check=0.6
 # says: data-check: standard normal: 0.683
 # %% data-answer
 def make_data(n):

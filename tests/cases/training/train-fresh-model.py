@@ -1,17 +1,21 @@
 # case: mistake: trains a new ANN() made inside train, so the model passed in never changes
 # base: reference
 # expect: train-check=0
-# says: train-check: the parameters of the model passed to train did not change
+# says: train-check: train that model in place
 # %% train-answer
-def train(model, X, Y, lr=0.01, epochs=1000):
-    model = ANN().to(X.device)
+def train(model, X, Y, lr, epochs, batch_size, generator):
     criterion = nn.MSELoss()
     optimizer = optim.SGD(model.parameters(), lr=lr)
     losses = []
-    for _ in range(epochs):
-        optimizer.zero_grad()
-        loss = criterion(model(X), Y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
+    model = ANN().to(X.device)
+    optimizer = optim.SGD(model.parameters(), lr=lr)
+    for epoch in range(epochs):
+        order = torch.randperm(len(X), generator=generator).to(X.device)
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            optimizer.zero_grad()
+            loss = criterion(model(X[rows]), Y[rows])
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
     return losses

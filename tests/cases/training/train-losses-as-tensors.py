@@ -1,16 +1,19 @@
 # case: mistake: keeps each loss as a detached tensor instead of loss.item() (the values are right)
 # base: reference
-# expect: train-check=3.2
-# says: train-check: expected a Python float, got a tensor
+# expect: train-check=4.38
+# says: train-check: (loss.item())
 # %% train-answer
-def train(model, X, Y, lr=0.01, epochs=1000):
+def train(model, X, Y, lr, epochs, batch_size, generator):
     criterion = nn.MSELoss()
     optimizer = optim.SGD(model.parameters(), lr=lr)
     losses = []
-    for _ in range(epochs):
-        optimizer.zero_grad()
-        loss = criterion(model(X), Y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.detach())
+    for epoch in range(epochs):
+        order = torch.randperm(len(X), generator=generator).to(X.device)
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            optimizer.zero_grad()
+            loss = criterion(model(X[rows]), Y[rows])
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.detach())
     return losses

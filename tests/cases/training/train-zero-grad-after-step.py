@@ -1,14 +1,20 @@
-# case: correct: resets the gradients after each step instead of before
+# case: correct: resets the gradients after each step instead of before, the number of batches worked out first
 # base: reference
 # %% train-answer
-def train(model, X, Y, lr=0.01, epochs=1000):
+import math
+
+
+def train(model, X, Y, lr, epochs, batch_size, generator):
     criterion = nn.MSELoss()
     optimizer = optim.SGD(model.parameters(), lr=lr)
     losses = []
-    for _ in range(epochs):
-        loss = criterion(model(X), Y)
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
-        losses.append(loss.item())
+    for epoch in range(epochs):
+        order = torch.randperm(len(X), generator=generator).to(X.device)
+        for b in range(math.ceil(len(X) / batch_size)):
+            rows = order[b * batch_size:(b + 1) * batch_size]
+            loss = criterion(model(X[rows]), Y[rows])
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+            losses.append(loss.item())
     return losses

@@ -1,17 +1,19 @@
 # case: partly wrong: the training loop never resets the gradients
 # base: reference
-# expect: train-check=0
-# says: train-check: call optimizer.zero_grad() each epoch
+# expect: train-check=1.88
+# says: train-check: call optimizer.zero_grad() before each step
 
 # %% train-answer
-def train(model, X, Y, lr=0.01, epochs=1000):
+def train(model, X, Y, lr, epochs, batch_size, generator):
     criterion = nn.MSELoss()
     optimizer = optim.SGD(model.parameters(), lr=lr)
     losses = []
     for epoch in range(epochs):
-        outputs = model(X)
-        loss = criterion(outputs, Y)
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
+        order = torch.randperm(len(X), generator=generator).to(X.device)
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            loss = criterion(model(X[rows]), Y[rows])
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
     return losses
