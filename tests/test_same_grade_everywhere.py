@@ -12,9 +12,11 @@ machine when either
   grader has and which stands in for a GPU) or in another dtype, marked as a gate where a failure on
   a GPU grader would fail every test.
 
-This is the narrow form of the cross-device check: it reads the reference answers and the hidden
-tests, it grades nothing. A simulated second device that runs the whole corpus (torch has no
-value-holding device besides the cpu without a GPU, and `meta` holds no values) is not built here.
+This is the static, fast form of the cross-device check: it reads the reference answers and the
+hidden tests and grades nothing, so it covers every task, whether or not a corpus case makes a
+tensor there. The wide form is tests/test_simulated_device.py: it grades the whole corpus of cases
+once more on a simulated other device (KIT_SIMULATED_DEVICE=meta, autograder/sandbox/inside/other_device.py)
+and asks for the same points per case and cell (slow tier).
 """
 from __future__ import annotations
 

@@ -3,17 +3,19 @@
 On a GPU grader the hidden tests' inputs are on cuda while the student process's default device is
 the cpu, so a tensor that an answer makes without `device=` (`torch.zeros(p.shape)`, `torch.randn(n)`,
 `nn.Linear(...)`) lands apart from its inputs. With `KIT_SIMULATED_DEVICE=meta` (read by the grader:
-autograder/grading/device.py) the inputs stay on the cpu and, while a call runs whose arguments hold
-a tensor off `meta` (in a list, a dict, a module's parameters, the module of a bound method), such
-tensors land on `meta` instead (`OtherDevice`, as torch's own `torch.device` context does).
+autograder/grading/device.py, which asks for it in the calls of hidden tests that take the grading
+device) the inputs stay on the cpu and, while such a call runs whose arguments hold a tensor off
+`meta` (in a list, a dict, a module's parameters, the module of a bound method), such tensors land
+on `meta` instead (`OtherDevice`, as torch's own `torch.device` context does).
 
-What it mirrors, measured (see docs/accuracy.md, "The same grade on a simulated other device"):
+What it mirrors (see docs/accuracy.md, "The same grade on a simulated other device"):
 - a 0-d tensor (`torch.tensor(2.0)`) stays on the cpu: cuda accepts cpu scalars in its operations;
 - a call whose tensors are all on `meta` (a hidden test's meta gate) makes its tensors on the cpu, apart
-  from its inputs, as a GPU grader would;
+  from its inputs, as a GPU grader would.
 What it cannot: the inputs are on the cpu, so NumPy works on them (`x.numpy()`, `torch.from_numpy`)
 where a GPU grader's would raise (the hidden tests' meta gates grade that); `meta` holds no values,
-so a `meta` index into a cpu tensor (which cuda accepts from the cpu) gives no right values; some
+so a tensor made here and then moved to the inputs' device, or read (`.item()`), raises, and a `meta`
+index into a cpu tensor (which cuda accepts from the cpu) reads no right values; some
 operations that cuda refuses across devices `meta` lets through (`cpu += meta`, `meta @ cpu`), though
 their results are then wrong or on `meta`, which the checks fail.
 
