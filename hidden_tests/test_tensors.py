@@ -171,7 +171,7 @@ def call_column_order(student, x, what):
 
 class TestColumnOrder:
     @pytest.mark.parametrize("shape, seed", [((2, 3), 51), ((4, 2), 52), ((3, 3), 53), ((1, 5), 54), ((5, 1), 55),
-                                             ((3, 4), 56)])
+                                             ((3, 4), 56), ((1, 1), 57)])  # (1, 1): a squeezed result has shape ()
     def test_column_by_column(self, student, device, shape, seed):
         x = seeded_ints(*shape, seed=seed, device=device)
         what = f"column_order(x) for x of shape {shape}"

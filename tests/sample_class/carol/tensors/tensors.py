@@ -1,6 +1,6 @@
 # case: partly wrong: x read row by row where column order is asked, and a copy where a view is asked
 # base: reference
-# expect: column-order-check=0.57 slice-check=0
+# expect: column-order-check=0.75 slice-check=0
 # says: column-order-check: that is x read row by row
 # says: slice-check: returned a copy
 
