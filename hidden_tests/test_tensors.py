@@ -203,7 +203,7 @@ def call_normalize_rows(student, x, what):
                                               "keep the summed dimension (keepdim=True), shape (n, 1)")})
 
 
-def positive(*shape, seed, device):
+def positive_entries(*shape, seed, device):
     generator = torch.Generator().manual_seed(seed)
     return torch.randint(1, 10, shape, generator=generator).float().to(device)
 
@@ -212,7 +212,7 @@ class TestNormalizeRows:
     @pytest.mark.parametrize("shape, seed", [((3, 2), 61), ((4, 4), 62), ((1, 5), 63), ((5, 1), 64), ((2, 3), 65),
                                              ((3, 3), 66)])
     def test_rows_sum_to_one(self, student, device, shape, seed):
-        x = positive(*shape, seed=seed, device=device)
+        x = positive_entries(*shape, seed=seed, device=device)
         what = f"normalize_rows(x) for x of shape {shape}"
         result = call_normalize_rows(student, x, what)
         expected = reference.normalize_rows(x)
