@@ -19,7 +19,7 @@ def make(*inputs):
     x = torch.ones(2, 3)
     return {"zeros": torch.zeros(2, 3), "scalar": torch.tensor(2.0), "like": torch.zeros_like(inputs[0]) if inputs else x,
             "placed": torch.zeros(2, device="cpu"), "numpy": torch.as_tensor(numpy.ones(2)),
-            "layer": nn.Linear(3, 2).weight.detach()}
+            "layer": nn.Linear(3, 2).weight.detach(), "drawn": torch.randperm(3, generator=torch.Generator())}
 def reset(p):
     p.grad = torch.zeros(p.shape)
 '''
@@ -52,7 +52,8 @@ def simulating(monkeypatch):
 
 def test_a_call_on_the_graders_tensors_makes_new_tensors_on_meta(maker, simulating):
     assert devices(maker.call("make", torch.ones(2, 3))) == {
-        "zeros": "meta", "scalar": "cpu", "like": "cpu", "placed": "cpu", "numpy": "meta", "layer": "meta"}
+        "zeros": "meta", "scalar": "cpu", "like": "cpu", "placed": "cpu", "numpy": "meta", "layer": "meta",
+        "drawn": "cpu"}
     with pytest.raises(StudentCodeError, match=r"device type .meta.* at line \d+: p\.grad = torch\.zeros\(p\.shape\)"):
         p = maker.put(torch.ones(2, requires_grad=True))
         maker.call("reset", p)

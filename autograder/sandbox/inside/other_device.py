@@ -10,6 +10,7 @@ on `meta` instead (`OtherDevice`, as torch's own `torch.device` context does).
 
 What it mirrors (see docs/accuracy.md, "The same grade on a simulated other device"):
 - a 0-d tensor (`torch.tensor(2.0)`) stays on the cpu: cuda accepts cpu scalars in its operations;
+- a tensor made from a `generator=` is made where the generator is (torch requires it on every machine);
 - a call whose tensors are all on `meta` (a hidden test's meta gate) makes its tensors on the cpu, apart
   from its inputs, as a GPU grader would.
 What it cannot: the inputs are on the cpu, so NumPy works on them (`x.numpy()`, `torch.from_numpy`)
@@ -40,7 +41,10 @@ class OtherDevice(TorchFunctionMode):
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        if func in _device_constructors() and kwargs.get("device") is None and not _tensors(args):
+        # a factory given a generator makes its tensor on the generator's device, as torch demands
+        # on every machine (`torch.randperm(n, generator=cpu_generator)` is on the cpu on a GPU grader too)
+        if func in _device_constructors() and kwargs.get("device") is None and kwargs.get("generator") is None \
+                and not _tensors(args):
             made = func(*args, **{**kwargs, "device": self.device})
             # a 0-d tensor is made again on the default device: cuda accepts it from the cpu
             return func(*args, **kwargs) if isinstance(made, torch.Tensor) and made.dim() == 0 else made
