@@ -157,3 +157,24 @@ def test_regrading_a_broken_submission_keeps_every_other_grade(graded):
     after = gradebook_scores(course, ASSIGNMENT)
     assert after["carol"] == dict.fromkeys(FULL[ASSIGNMENT], 0.0), "the broken resubmission must not keep the old grade"
     assert {s: v for s, v in after.items() if s != "carol"} == {s: v for s, v in before.items() if s != "carol"}
+
+
+def test_the_readmes_demo_totals_are_the_sample_class_as_graded(graded_corpus):
+    """README's demo table (what `./kit demo` prints per set) holds each sample student's total as
+    the gradebook recorded it: the sample class is part of the corpus (tests/sample_class/)."""
+    rows = {}
+    for line in (ROOT / "README.md").read_text().splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and cells[0] in {"alice", "bob", "carol", "dave"}:
+            rows[cells[0]] = cells[2:]
+    header = next(line for line in (ROOT / "README.md").read_text().splitlines() if line.startswith("| student |"))
+    sets = [cell.strip() for cell in header.strip().strip("|").split("|")][2:]
+    assert sorted(sets) == sorted(ASSIGNMENTS) and set(rows) == {"alice", "bob", "carol", "dave"}
+    for student, totals in rows.items():
+        for assignment, shown in zip(sets, totals):
+            graded_cells = graded_corpus.scores[assignment].get(student)
+            if not shown:
+                assert graded_cells is None, f"README shows no {assignment} total for {student}, who handed one in"
+                continue
+            assert graded_cells is not None, f"README shows {student}'s {assignment} total, but no submission was graded"
+            assert float(shown) == pytest.approx(sum(graded_cells.values()), abs=5e-3), (student, assignment)
