@@ -15,6 +15,8 @@
                                               (ASSIGNMENT may be a glob: "*" grades every assignment)
   merge ASSIGNMENT GRADEBOOK.db... [--db URL]  merge shards' gradebooks into the course's
   summary ASSIGNMENT [--png PATH]             per autograded cell: mean, full marks, common failures
+  export --format tasks|canvas|moodle [--to FILE] [--assignment SET]  grades per task, or Canvas's or Moodle's
+                                              grade import CSV (nbgrader export with the kit's exporter)
   gradescope ASSIGNMENT --out DIR             a Gradescope results.json per submission
   gradescope-run ASSIGNMENT                   Gradescope's run_autograder: grade /autograder/submission
   similarity ASSIGNMENT [--out DIR] [--top N] pairs of students whose answers look alike (copydetect)
@@ -235,6 +237,18 @@ def cmd_check_course(args) -> int:
     return 1 if problems else 0
 
 
+def cmd_export(args) -> int:
+    from autograder.nbgrader.command import nbgrader
+    from autograder.nbgrader.export import FORMATS, exporter_name
+
+    options = [f"--to={Path(args.to).resolve() if args.to else FORMATS[args.format].default_file}"]
+    options += [f"--assignment={args.assignment}"] if args.assignment else []
+    result = nbgrader(Path(args.course).resolve(), "export", f"--exporter={exporter_name(args.format)}", *options,
+                      check=False)
+    sys.stderr.write(result.stderr)
+    return result.returncode
+
+
 def cmd_gradescope(args) -> int:
     from autograder.nbgrader.course import Course
     from autograder.results.model import read_graded_assignment, read_graded_submission
@@ -319,6 +333,13 @@ def main(argv=None) -> int:
     summary.add_argument("--png", help="also plot it to this PNG file")
     summary.add_argument("--db", help=db_help)
     summary.set_defaults(run=cmd_summary)
+    export = commands.add_parser("export", help="grades per task, or Canvas's or Moodle's grade import CSV")
+    export.add_argument("--format", choices=["tasks", "canvas", "moodle"], required=True,
+                        help="tasks: a column per task and per set; canvas, moodle: the LMS's grade import")
+    export.add_argument("--to", help="the CSV file (default: grades-per-task.csv, canvas-grades.csv, moodle-grades.csv)")
+    export.add_argument("--assignment", help="only this set (default: every set)")
+    export.add_argument("--course", default=".", help="the course's root folder (default: the current folder)")
+    export.set_defaults(run=cmd_export)
     gradescope = commands.add_parser("gradescope", help="write a Gradescope results.json per submission")
     gradescope.add_argument("assignment")
     gradescope.add_argument("--out", required=True,
