@@ -3,13 +3,16 @@
 check) or a written answer graded by hand (`(k points, written)`).
 
 Read where a graded cell's exercise is needed: by the authoring tools (autograder/authoring/exercises.py
-writes the headings from the metadata) and by the feedback page (autograder/nbgrader/feedback.py names
-each test cell's exercise).
+writes the headings from the metadata), by the feedback page (autograder/results/feedback.py names
+each test cell's exercise) and by the grade exports (autograder/nbgrader/export.py names each task's
+column), the last two through `graded_exercises`.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
+import nbformat
 
 from autograder.grading import cells
 
@@ -107,3 +110,13 @@ def exercises(nb) -> list[Exercise]:
                                        f"cells {graded}: one task per exercise (a written answer is an exercise "
                                        "of its own)")
     return found
+
+
+def graded_exercises(path) -> list[tuple[int, str, str]]:
+    """(number, name, grade_id) of each exercise of the notebook file at `path` (a release notebook);
+    empty where its exercise headings cannot be read."""
+    try:
+        return [(e.number, e.name, cells.nbgrader_meta(e.graded[0])["grade_id"])
+                for e in exercises(nbformat.read(path, as_version=4))]
+    except cells.AuthoringError:
+        return []

@@ -24,13 +24,11 @@ import csv
 import os
 from dataclasses import dataclass
 
-import nbformat
 from nbgrader.api import Gradebook
 from nbgrader.plugins import ExportPlugin
 from traitlets import Dict
 
-from autograder.grading.cells import AuthoringError, nbgrader_meta
-from autograder.grading.exercises import exercises
+from autograder.grading.exercises import graded_exercises
 from autograder.nbgrader.plugin import converter_course
 
 
@@ -103,10 +101,7 @@ class GradeTable(ExportPlugin):
         path = course.release(assignment, notebook) if course is not None else None
         if path is None or not os.path.isfile(path):
             return {}
-        try:
-            return {nbgrader_meta(e.graded[0])["grade_id"]: e.name for e in exercises(nbformat.read(path, as_version=4))}
-        except (AuthoringError, OSError, ValueError, KeyError):
-            return {}
+        return {grade_id: name for _, name, grade_id in graded_exercises(path)}
 
     @staticmethod
     def set_score(grades: SetGrades, student) -> str:

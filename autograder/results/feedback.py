@@ -21,12 +21,11 @@ import html
 import os
 import re
 
-import nbformat
 from nbgrader.preprocessors import GetGrades
 
 from autograder.grading.cell_result import CellResult, read_outputs
-from autograder.grading.cells import AuthoringError, is_test_cell, nbgrader_meta
-from autograder.grading.exercises import exercises
+from autograder.grading.cells import is_test_cell, nbgrader_meta
+from autograder.grading.exercises import graded_exercises
 from autograder.nbgrader.plugin import converter_course, release_notebook
 
 MAX_MESSAGE = 160  # characters of a failure's first message in the summary; the cell shows it whole
@@ -85,11 +84,7 @@ class GradesWithSummary(GetGrades):
             return []
         key = (path, os.stat(path).st_mtime_ns)
         if key not in self._release_read:
-            try:
-                self._release_read[key] = [(e.number, e.name, nbgrader_meta(e.graded[0])["grade_id"])
-                                           for e in exercises(nbformat.read(path, as_version=4))]
-            except AuthoringError:
-                self._release_read[key] = []
+            self._release_read[key] = graded_exercises(path)
         return self._release_read[key]
 
     def _line(self, number: int, name: str, grade_id: str, cell) -> dict:
