@@ -23,6 +23,9 @@
   new-set NAME [--task TASK]                  a new set of one example task, ready to fill in (docs/authoring.md)
   new-task SET NAME                           a new example task at the end of a set, ready to fill in
   check-course [SET ...] [--mutants]          is the course ready to hand out: every rule, every case graded
+  rerelease SET                               regenerate a released set that has submissions, keeping them
+                                              and their grades (release/ stays whole if it fails)
+  clean-demo                                  remove the demo's students (./kit demo) before a semester
 """
 from __future__ import annotations
 
@@ -249,6 +252,24 @@ def cmd_export(args) -> int:
     return result.returncode
 
 
+def cmd_rerelease(args) -> int:
+    from autograder.authoring.rerelease import describe, rerelease
+
+    print(describe(args.set, rerelease(args.set, Path(args.course).resolve())))
+    return 0
+
+
+def cmd_clean_demo(args) -> int:
+    from autograder.authoring.rerelease import clean_demo, demo_students
+
+    removed = clean_demo(Path(args.course).resolve())
+    for item in removed:
+        print(f"removed {item}")
+    print(f"the demo's students ({', '.join(demo_students(Path(args.course).resolve()))}): "
+          + ("removed" if removed else "none were there"))
+    return 0
+
+
 def cmd_gradescope(args) -> int:
     from autograder.nbgrader.course import Course
     from autograder.results.model import read_graded_assignment, read_graded_submission
@@ -358,7 +379,12 @@ def main(argv=None) -> int:
     check = commands.add_parser("check-course", help="check a course's sets: rules, release, cases, visible checks")
     check.add_argument("sets", nargs="*", metavar="SET", help="the sets (default: every set)")
     check.add_argument("--mutants", action="store_true", help="also the mutation score (minutes more)")
-    for command in (new_set, new_task, check):
+    rerelease = commands.add_parser("rerelease", help="regenerate a released set that has submissions, keeping them")
+    rerelease.add_argument("set")
+    rerelease.set_defaults(run=cmd_rerelease)
+    clean_demo = commands.add_parser("clean-demo", help="remove the demo's students: folders and gradebook rows")
+    clean_demo.set_defaults(run=cmd_clean_demo)
+    for command in (new_set, new_task, check, rerelease, clean_demo):
         command.add_argument("--course", default=".", help=course_help)
     new_set.set_defaults(run=cmd_new_set)
     new_task.set_defaults(run=cmd_new_task)

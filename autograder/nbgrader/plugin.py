@@ -106,6 +106,10 @@ class RestoreReleaseMetadata(NbGraderPreprocessor):
     the same grade_id (the last one keeps it, as in nbgrader's DeduplicateIds), loses its nbgrader
     metadata. Markdown attachments are kept only as PNG, JPEG or GIF pictures, and a raw cell's
     output format is dropped (nbconvert would paste raw HTML into the pages people read).
+    An answer cell of the release that the submission lacks (a task added by a re-release after it
+    was handed in, or a deleted cell) is added as released, after the cell that precedes it there,
+    so that OverwriteCells can re-add its check after it (stock nbgrader fails the whole notebook
+    with a KeyError) and that task alone earns 0.
     OverwriteCells then restores the locked and test cells' sources and re-adds missing ones.
     Stock nbgrader stops the whole run on some of these (a schema_version it does not know) and
     keeps the student's old grade on others (points that are not a number, an unknown key).
@@ -115,11 +119,12 @@ class RestoreReleaseMetadata(NbGraderPreprocessor):
         path = release_notebook(self, resources)
         if path is None or not os.path.exists(path):
             raise FileNotFoundError(f"the release notebook {path} is missing: run nbgrader generate_assignment")
-        released = {}
+        released, order = {}, []
         for cell in nbformat.read(path, as_version=4).cells:
             meta = cell.get("metadata", {}).get("nbgrader")
             if isinstance(meta, dict) and isinstance(meta.get("grade_id"), str):
                 released[meta["grade_id"]] = cell
+                order.append(meta["grade_id"])
         seen = set()
         for index in reversed(range(len(nb.cells))):
             cell = nb.cells[index]
@@ -134,7 +139,22 @@ class RestoreReleaseMetadata(NbGraderPreprocessor):
                                      "already used by a later cell" if grade_id in seen else "not a cell of the release")
                     del cell.metadata["nbgrader"]
             _keep_safe_content(cell)
+        _add_missing_answers(self, nb, released, order, seen)
         return nb, resources
+
+
+def _add_missing_answers(preprocessor, nb, released: dict, order: list[str], present: set[str]) -> None:
+    """Insert each released answer cell that `nb` lacks after the cell preceding it in the release."""
+    for position, grade_id in enumerate(order):
+        meta = released[grade_id].metadata["nbgrader"]
+        if grade_id in present or not meta.get("solution") or meta.get("grade"):
+            continue  # an autograded answer (solution and grade) OverwriteCells re-adds itself
+        before = next((g for g in reversed(order[:position]) if g in present), None)
+        index = 0 if before is None else 1 + next(
+            i for i, c in enumerate(nb.cells) if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == before)
+        preprocessor.log.warning("Adding the released answer cell %s, missing from the submission", grade_id)
+        nb.cells.insert(index, nbformat.from_dict(copy.deepcopy(released[grade_id])))
+        present.add(grade_id)
 
 
 def _as_released(cell, released):
