@@ -113,6 +113,35 @@ def test_a_failed_rerelease_leaves_the_course_as_it_was(tmp_path, capsys):
     assert (course / "gradebook.db").read_bytes() == db
 
 
+def test_a_removed_task_loses_its_grades_only(tmp_path, capsys):
+    course = _released(tmp_path)
+    assert main(["new-task", SET, TASK, "--course", str(course)]) == 0
+    write_solutions(course, [SET])
+    nbgrader(course, "generate_assignment", SET, "--force")
+    with api.Gradebook(Course(course).db_url) as gb:  # a submission with two manual grades
+        gb.add_student("ada")
+        gb.add_submission(SET, "ada")
+        for grade_id in ("normalization-example-check", "scaled-check"):
+            gb.find_grade(grade_id, SET, SET, "ada").manual_score = 1.0
+        gb.db.commit()
+    source = course / "source" / SET / f"{SET}.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    nb.cells = [c for c in nb.cells if "scaled" not in c.metadata.get("nbgrader", {}).get("grade_id", "")
+                and not c.source.startswith("## Exercise 2: Scaled")]
+    nbformat.write(nb, source)
+    capsys.readouterr()
+    assert main(["rerelease", SET, "--course", str(course)]) == 0
+    said = capsys.readouterr().out
+    assert f"removed {SET}/scaled-check" in said and "lost: 1 grade(s) of removed cells (1 entered by hand)" in said
+    with api.Gradebook(Course(course).db_url) as gb:
+        grades = {g.name: g.manual_score for g in gb.find_submission_notebook(SET, SET, "ada").grades}
+        assert grades == {"normalization-example-check": 1.0}
+        assert [c.name for c in gb.find_notebook(SET, SET).grade_cells] == ["normalization-example-check"]
+    release = (course / "release" / SET / f"{SET}.ipynb").read_text()
+    assert "scaled-check" not in release and "normalization-example-check" in release
+    nbgrader(course, "generate_assignment", SET, "--force")  # nbgrader sees it in step with the gradebook
+
+
 def test_clean_demo_removes_the_demo_students_and_nothing_else(tmp_path):
     course = copy_course(tmp_path / "course")
     (course / "tests").mkdir()
