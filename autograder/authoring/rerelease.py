@@ -42,6 +42,9 @@ def rerelease(assignment: str, root: Path = ROOT) -> CellChanges:
         for nb_path in sorted((scratch / "source" / assignment).glob("*.ipynb")):
             shutil.copyfile(solution_path(nb_path, scratch), solution_path(nb_path, root))
             shutil.copyfile(nb_path, course.source(assignment) / nb_path.name)
+        db_file = sqlite_path(course.db_url)
+        if db_file is not None and not db_file.exists():  # a course without a gradebook gets the fresh one
+            shutil.copyfile(Path(tmp) / "fresh.db", db_file)
         changes = update_cells(course.db_url, course.directory.course_id, assignment, fresh_db)
         _swap_in(scratch / "release" / assignment, course.release(assignment))
     return changes
