@@ -62,8 +62,10 @@ def test_a_task_added_after_submissions_is_released_and_graded(tmp_path, capsys)
     assert refused.returncode != 0 and "there are submissions" in refused.stdout + refused.stderr
     assert not (course / "release" / SET / f"{SET}.ipynb").exists()
 
+    handed_in = {step: _tree(course / step) for step in ("submitted", "autograded")}
     capsys.readouterr()
     assert main(["rerelease", SET, "--course", str(course)]) == 0
+    assert {step: _tree(course / step) for step in handed_in} == handed_in
     said = capsys.readouterr().out
     assert "1 submission(s) kept" in said and f"added {SET}/scaled-check" in said and "lost: nothing" in said
     assert "nbgrader autograde normalization --force" in said

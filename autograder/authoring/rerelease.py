@@ -38,14 +38,15 @@ def rerelease(assignment: str, root: Path = ROOT) -> CellChanges:
         if run.returncode != 0:
             raise ValueError(f"nbgrader generate_assignment {assignment} failed on the new source, so nothing "
                              f"was changed (release/ kept as it was): {(run.stderr or run.stdout)[-2000:].strip()}")
-        # nothing of the course has changed yet; from here on, files are replaced whole
-        for nb_path in sorted((scratch / "source" / assignment).glob("*.ipynb")):
-            shutil.copyfile(solution_path(nb_path, scratch), solution_path(nb_path, root))
-            shutil.copyfile(nb_path, course.source(assignment) / nb_path.name)
+        # nothing of the course has changed yet. The gradebook first, in one transaction (the likelier
+        # failure: a database in use), then files, each replaced whole
         db_file = sqlite_path(course.db_url)
         if db_file is not None and not db_file.exists():  # a course without a gradebook gets the fresh one
             shutil.copyfile(Path(tmp) / "fresh.db", db_file)
         changes = update_cells(course.db_url, course.directory.course_id, assignment, fresh_db)
+        for nb_path in sorted((scratch / "source" / assignment).glob("*.ipynb")):
+            shutil.copyfile(solution_path(nb_path, scratch), solution_path(nb_path, root))
+            shutil.copyfile(nb_path, course.source(assignment) / nb_path.name)
         _swap_in(scratch / "release" / assignment, course.release(assignment))
     return changes
 
