@@ -46,6 +46,9 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 # nbgrader then ignores) and logged; the notebook itself is read without following a link (the
 # exporter below). c.CourseFiles.paths lists the course files no submission may copy.
 c.Autograde.pre_convert_hook = "autograder.nbgrader.submission_guard.refuse_unsafe_files"
+# Which submission of how many: a bar on a terminal, a plain log line per submission otherwise
+# (autograder/nbgrader/progress.py; the pre-convert hook above says which one starts).
+c.Autograde.post_convert_hook = "autograder.nbgrader.progress.finished"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.kit-refused"]
 
 # A submission that deleted a test cell gets it back (and is graded on it), as in the release.

@@ -33,7 +33,7 @@ from autograder.grading.text import printable
 from autograder.grading.submission_files import (
     NotARegularFile, course_file_digests, read_regular_file, read_submission, stand_in_notebook,
 )
-from autograder.nbgrader import gradebook
+from autograder.nbgrader import gradebook, progress
 from autograder.nbgrader.course import Course
 from autograder.sandbox import Limits
 
@@ -88,6 +88,7 @@ def _mtime(path: str) -> float | None:
 def refuse_unsafe_files(assignment=None, student=None, notebooks=(), **_) -> None:
     """nbgrader's pre-convert hook: set aside what of the submission folder must not be copied."""
     folders = sorted({os.path.dirname(path) for path in notebooks})
+    progress.starting(sys._getframe(1).f_locals.get("self"), notebooks)  # which submission of how many
     coursedir = _calling_coursedir(sys._getframe(1))
     config = coursedir.config
     digests = notebook_digests(coursedir, config)
