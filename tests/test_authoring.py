@@ -121,3 +121,12 @@ def test_solutions_keep_only_the_imports_they_use():
     assert "matplotlib" not in kept and "import math" not in kept and "optim" not in kept
     for path in (ROOT / "solutions").glob("[a-z]*.py"):
         assert "matplotlib" not in path.read_text(), path
+
+
+def test_a_case_described_as_correct_is_counted_as_a_correct_variant():
+    """A case whose description says "correct" and that states `expect:` lines is counted as a mistake
+    by the accuracy report, which then finds it 'not named' (three of autograd's did)."""
+    from autograder.authoring import corpus
+    wrong = [entry.case.path for entry in corpus.entries(ROOT)
+             if entry.case.description.startswith("correct") and entry.kind != "correct variant"]
+    assert wrong == [], f"described as correct, counted as mistakes (drop their expect: lines): {wrong}"

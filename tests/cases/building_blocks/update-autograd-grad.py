@@ -1,6 +1,5 @@
 # case: correct: the gradient from torch.autograd.grad, new_w out of the graph by detach()
 # base: reference
-# expect: update-check=3
 # %% update-answer
 def step_and_loss(J, w, lr):
     copy = w.clone().requires_grad_(True)
