@@ -30,12 +30,12 @@ def validate(home, notebook, config_path: Path | None = None) -> str:
 
 def test_validate_names_the_failing_visible_checks(tmp_path):
     shown = validate(tmp_path, notebook_with("tensors", TWO_MISTAKES, base="release"))
-    # zeros and matmul are wrong; random, from_numpy, the batch product, view, flat product and the
-    # pairwise distances still stubs; add is right.
+    # zeros and column order are wrong; uniform, from_numpy, the batched product, row sums, the mean
+    # above a threshold and the pairwise distances still stubs; the strided slice is right.
     assert "VALIDATION FAILED ON 8 CELL(S)" in shown, shown[-2000:]
     assert "AssertionError: the entries are all 1.0 (torch.ones?)" in shown
-    assert "expected [[19., 22.], [43., 50.]]" in shown and "NotImplementedError" in shown
-    assert "add passes the visible checks" not in shown  # validate lists failures only
+    assert "expected a 1-D tensor of shape (6,)" in shown and "NotImplementedError" in shown
+    assert "every_other_row passes the visible checks" not in shown  # validate lists failures only
 
 
 def test_validate_passes_a_solved_notebook(tmp_path):
