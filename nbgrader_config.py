@@ -20,9 +20,8 @@ from autograder.grading.startup import prepare_grading_process  # noqa: E402
 from autograder.nbgrader import pages  # noqa: E402
 from autograder.nbgrader import gradebook  # noqa: E402
 from autograder.results.feedback import GradesWithSummary  # noqa: E402
-from autograder.nbgrader.plugin import (  # noqa: E402
-    GradeWithHiddenTests, RestoreReleaseMetadata, escape_student_text_in_log, start_sandbox_early,
-)
+from autograder.nbgrader.preprocessors import GradeWithHiddenTests, RestoreReleaseMetadata  # noqa: E402
+from autograder.nbgrader.startup_hooks import escape_student_text_in_log, start_sandbox_early  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
@@ -64,7 +63,7 @@ c.Autograde.sanitize_preprocessors = [
 # A submitted file that is not a readable notebook, or that a step of nbgrader's fails on, is
 # graded as the unedited release notebook with a message saying why, so the student gets 0 and
 # a reason, not a stale grade, and the run goes on.
-c.Autograde.exporter_class = "autograder.nbgrader.plugin.TolerantNotebookExporter"
+c.Autograde.exporter_class = "autograder.nbgrader.exporters.TolerantNotebookExporter"
 # nbconvert validates the notebook once after all preprocessors instead of after each one
 # (13 times per submission); a notebook left invalid still fails, and that submission with it.
 c.Exporter.optimistic_validation = True

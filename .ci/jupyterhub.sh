@@ -69,7 +69,7 @@ if [ "$(cat "$HUB_ENV/.kit-stamp" 2>/dev/null)" != "$stamp" ]; then
   "$HUB_ENV/bin/pip" install -q --disable-pip-version-check -r requirements.txt 2>&1 | grep -v "^WARNING: Location" >&2 || true
   "$HUB_ENV/bin/pip" install -q --disable-pip-version-check --no-deps . 2>&1 | grep -v "^WARNING: Location" >&2 || true
   "$HUB_ENV/bin/pip" uninstall -q -y --disable-pip-version-check rfc3987-syntax 2>/dev/null || true  # as ./kit setup
-  "$HUB_ENV/bin/python" -c "import jupyterhub, nbgrader, torch, autograder.nbgrader.plugin" ||
+  "$HUB_ENV/bin/python" -c "import jupyterhub, nbgrader, torch, autograder.nbgrader.preprocessors" ||
     { say "$HUB_ENV is incomplete"; exit 1; }
   echo "$stamp" > "$HUB_ENV/.kit-stamp"
 fi

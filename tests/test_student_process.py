@@ -114,7 +114,8 @@ def test_importing_the_engine_sets_nothing_up():
     """Start-up is called where a process starts (nbgrader_config.py, python -m autograder), never on import."""
     import subprocess
     import sys
-    code = ("import sys, atexit, gc\nimport autograder.grading.engine, autograder.nbgrader.plugin, autograder.results.writers\n"
+    code = ("import sys, atexit, gc\nimport autograder.grading.engine, autograder.results.writers\n"
+            "import autograder.nbgrader.preprocessors, autograder.nbgrader.exporters\n"
             "from autograder.nbgrader import gradebook\nfrom nbgrader import api\n"
             "print(type(sys.modules.get('torch._dynamo')).__name__ != '_DynamoOnDemand', "
             "api.Gradebook.__init__ is gradebook._stock_init)\n")

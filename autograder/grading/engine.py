@@ -5,7 +5,7 @@ tests (hidden_tests.HiddenTests) for that cell's results before it goes on.
 
 Each test cell's hidden tests and notes (CellTests) give its cell result (cell_result.CellResult),
 which is written as the cell's outputs, by nbgrader's rules for scoring. `nbgrader autograde`
-(through autograder.nbgrader.plugin) and `python -m autograder grade` both call `grade_notebook`.
+(through autograder.nbgrader.preprocessors) and `python -m autograder grade` both call `grade_notebook`.
 """
 from __future__ import annotations
 

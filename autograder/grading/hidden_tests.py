@@ -269,7 +269,7 @@ def _stamp(path: Path) -> tuple:
 
 
 _sessions: dict[Path, HiddenTests] = {}
-_sessions_lock = threading.Lock()  # the session may be started ahead of time from another thread (plugin.py)
+_sessions_lock = threading.Lock()  # the session may be started ahead of time from another thread (startup_hooks.py)
 
 
 def hidden_tests(folder: str | os.PathLike) -> HiddenTests:

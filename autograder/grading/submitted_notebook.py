@@ -3,7 +3,7 @@
 `read_submitted_notebook` turns a submission's bytes into a notebook, or, when they are not a
 readable notebook (or are over the size limit), into the release notebook marked with the reason
 (cells.UNREADABLE_KEY): the engine then grades every test cell 0 with that reason. `nbgrader
-autograde` (autograder/nbgrader/plugin.py), `python -m autograder grade` and the Gradescope
+autograde` (autograder/nbgrader/exporters/), `python -m autograder grade` and the Gradescope
 autograder all read submissions here.
 """
 from __future__ import annotations

@@ -29,7 +29,7 @@ from nbgrader.plugins import ExportPlugin
 from traitlets import Dict
 
 from autograder.grading.exercises import graded_exercises
-from autograder.nbgrader.plugin import converter_course
+from autograder.nbgrader.converter import converter_course
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ steps: every file that `grading/submission_files.py` refuses (a link, a FIFO, a 
 course file, too large) and a `timestamp.txt` that is not a small regular file holding a time is
 renamed `<name>.kit-refused`, a name nbgrader ignores (`c.CourseDirectory.ignore`), and logged.
 Nothing is deleted, and the submission is graded on what is left. The notebooks themselves are
-read by the kit's exporter, which refuses links the same way (plugin.TolerantNotebookExporter).
+read by the kit's exporter, which refuses links the same way (exporters.TolerantNotebookExporter).
 
 nbgrader grades only notebooks named as the assignment's and fails a submission that has none
 ("No notebooks found"). The hook renames a lone notebook under another name (`ANN (1).ipynb`) to

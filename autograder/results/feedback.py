@@ -26,7 +26,7 @@ from nbgrader.preprocessors import GetGrades
 from autograder.grading.cell_result import CellResult, read_outputs
 from autograder.grading.cells import is_test_cell, nbgrader_meta
 from autograder.grading.exercises import graded_exercises
-from autograder.nbgrader.plugin import converter_course, release_notebook
+from autograder.nbgrader.converter import converter_course, release_notebook
 
 MAX_MESSAGE = 160  # characters of a failure's first message in the summary; the cell shows it whole
 CODE_SPAN = re.compile(r"`([^`]+)`")

@@ -1,7 +1,7 @@
 """The one entry point that starts the sandbox: `start`, and the sandbox it started, `running`.
 
 Every place that starts or warms the sandbox calls `start`: `nbgrader autograde` as it loads
-its configuration (nbgrader/plugin.py), the preprocessor that grades, each student process
+its configuration (nbgrader/startup_hooks.py), the preprocessor that grades, each student process
 (grading/student_process.py), a class worker and the Gradescope run, which start it
 before their own imports so that the zygote's imports and warm-up overlap them.
 """

@@ -1,0 +1,45 @@
+"""What nbgrader_config.py calls as nbgrader loads it: the sandbox started early for `nbgrader
+autograde`, and student text escaped in the running app's log."""
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+from nbgrader.coursedir import CourseDirectory
+
+from autograder.grading.run import GradingRun
+from autograder.grading.text import escape_log
+from autograder.nbgrader.course import Course
+
+
+def start_sandbox_early(config) -> None:
+    """Start the sandbox's zygote now if this process is `nbgrader autograde` (nbgrader_config.py calls it).
+
+    Its imports (torch and IPython: most of a grading run's fixed cost) then run on
+    another core while nbgrader opens the gradebook and sanitizes the first submission, and
+    while the grader imports torch and collects the hidden tests. Elsewhere (formgrader's
+    autograde button, NbGraderAPI) the zygote starts with the first GradeWithHiddenTests.
+    """
+    if Path(sys.argv[0]).name in ("nbgrader", "__main__.py") and sys.argv[1:2] == ["autograde"]:
+        course = Course(directory=CourseDirectory(config=config))
+        GradingRun.instance().start_sandbox(course.limits)
+        threading.Thread(target=_prepare_grader, args=(course.hidden_tests,), daemon=True).start()
+
+
+def escape_student_text_in_log() -> None:
+    """Escape control characters in what nbgrader's running app logs (nbgrader_config.py calls it):
+    its warnings quote a submission's cells and names, which may hold terminal control sequences."""
+    from traitlets.config import Application
+    if Application.initialized():
+        escape_log(Application.instance().log)
+
+
+def _prepare_grader(hidden_tests_folder: Path) -> None:
+    """Import torch and collect the hidden tests while nbgrader opens the gradebook and sanitizes
+    the first submission; the first notebook finds them ready (or waits for them)."""
+    try:
+        from autograder.grading import hidden_tests
+        hidden_tests.hidden_tests(hidden_tests_folder)
+    except Exception:  # the first notebook tries again and reports what is wrong
+        pass
