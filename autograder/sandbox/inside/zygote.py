@@ -11,8 +11,8 @@ null), as a script so that the kit's package is not on the student's sys.path. I
 warms up once (warm_up.py), then forks one child per notebook (see Zygote): set up as the
 student's process (student_setup.py), in a pid namespace of its own under a keeper where the
 sandbox allows it (keeper.py), it serves that notebook's requests on its own pipes
-(notebook_server.serve). The zygote watches every child's memory and processes (procfs.py,
-cgroups.py, gpu_memory.py), and its CPU share where the kernel does not keep it (cpu_share.py).
+(notebook_server.serve). Between requests, the watchdog (watchdog.py) watches every child's
+memory, processes and CPU share, and ends children when asked.
 
 The files of this folder are all that is bound into the sandbox, so they import only each
 other, the standard library and what the Python installation holds (torch, IPython).
@@ -21,14 +21,11 @@ import itertools
 import json
 import os
 import select
-import shutil
 import signal
 import socket
 import sys
-import time
 
 import cgroups  # sibling files: this process runs as a script, from this folder
-import cpu_share
 import gpu_memory
 import keeper
 import lazy_dynamo
@@ -38,6 +35,7 @@ import student_setup
 import warm_up
 import wire
 from notebook_server import serve
+from watchdog import Watchdog
 
 del sys.path[0]  # the kit's own folder is not for student code
 
@@ -51,7 +49,7 @@ class Zygote:
 
     Requests: {"op": "fork", "scratch_root", "uid", "files", "env", "limits"} with the child's
     request and reply pipes attached (SCM_RIGHTS), answered {"pid"}; {"op": "end", "pid", "wait"},
-    answered with how the child ended. Between requests it watches each child's memory and processes.
+    answered with how the child ended (by its Watchdog, which watches the children between requests).
 
     Forking a process of this size and tearing one down take about 15 ms each, so both happen
     between notebooks: the next child is forked ahead of time and waits for its notebook (the
@@ -66,10 +64,9 @@ class Zygote:
         self.cgroup_run = cgroup_run  # each child in a cgroup of its own (see cgroups.py)
         self.cpu_in_cgroups = False  # the kernel keeps each child's CPU share; else cpu_share.py
         self._cgroup_names = (f"notebook-{n}" for n in itertools.count())
-        self.children = {}
         self.spare = None  # (pid, socket, cgroup) of the child forked ahead of time
-        self.stale_cgroups = []  # of ended children, removed once the kernel lets go of them
         self.gpu = None  # the GPUs' memory in use (see gpu_memory.py), where there are GPUs
+        self.watchdog = None  # the children, once containment is known
 
     def run(self):
         warm_up.warm_up()
@@ -78,6 +75,7 @@ class Zygote:
         linux.prctl(linux.PR_SET_CHILD_SUBREAPER, 1)  # orphans of an uncontained child come back here, not to init
         self.contained, why = self.probe_containment()
         cgroup_why = self.probe_cgroups()
+        self.watchdog = Watchdog(self.sandboxed, self.contained, self.gpu)
         self.fork_spare()
         wire.send(self.sock.fileno(), {"ok": True, "threads": len(os.listdir("/proc/self/task")),
                                        "contained": self.contained, "why": why,
@@ -86,7 +84,7 @@ class Zygote:
         warm_up_steps, warmed = [], False  # the later warm-up starts once the first notebook has ended
         while True:
             ready = select.select([self.sock], [], [], 0 if warm_up_steps else WATCH_SECONDS)[0]
-            self.watch()
+            self.watchdog.watch()
             if not ready:
                 if warm_up_steps:  # idle: one more step of the warm-up
                     warm_up_steps.pop(0)()
@@ -105,7 +103,8 @@ class Zygote:
                 if request["op"] == "fork":
                     reply = self.fork(request, fds)
                 elif request["op"] == "end":
-                    reply = self.end(request["pid"], wait=request.get("wait", True))
+                    reply = self.watchdog.end(request["pid"], wait=request.get("wait", True),
+                                              spare=self.spare[0] if self.spare else None)
                 else:
                     reply = {"ok": False}
             except Exception as exc:  # a bad request fails alone; the zygote serves the next one
@@ -119,11 +118,11 @@ class Zygote:
             if not warmed and type(request) is dict and request.get("op") == "end":
                 warm_up_steps, warmed = list(warm_up.LATER_WARM_UP), True
             self.fork_spare()
-        for pid in list(self.children):
-            self.end(pid)
+        for pid in list(self.watchdog.children):
+            self.watchdog.end(pid, spare=self.spare[0] if self.spare else None)
         if self.spare:
             self.drop_spare()
-        for cgroup in self.stale_cgroups:
+        for cgroup in self.watchdog.stale_cgroups:
             cgroup.remove(kill=True)
 
     def probe_containment(self):
@@ -211,7 +210,7 @@ class Zygote:
                 pass
         os.waitpid(pid, 0)
         if cgroup is not None and not cgroup.remove(kill=True):
-            self.stale_cgroups.append(cgroup)
+            self.watchdog.stale_cgroups.append(cgroup)
 
     def fork(self, request, fds):
         if self.contained:
@@ -250,145 +249,8 @@ class Zygote:
         finally:
             for fd in fds:
                 os.close(fd)
-        self.children[pid] = {"scratch": scratch, "uid": request["uid"], "limits": request["limits"],
-                              "cgroup": cgroup, "reason": None, "status": None, "ended": False,
-                              "cpu": None if self.cpu_in_cgroups else cpu_share.CpuShare(request["limits"]["cpus"])}
+        self.watchdog.add(pid, scratch, request["uid"], request["limits"], cgroup, self.cpu_in_cgroups)
         return {"ok": True, "pid": pid}
-
-    def members(self, pid, processes):
-        """The processes that belong to child `pid`.
-
-        Contained: everything descended from it (an orphan in its pid namespace is reparented to
-        it, whatever session or group it made). Otherwise its own uid, or else its process group.
-        """
-        child = self.children[pid]
-        if self.contained:  # the keeper (depth 0) and the init (1) are the kit's, not the student's
-            return [p if depth > 1 else p._replace(rss=0, threads=0) for p, depth in procfs.descendants([pid], processes)]
-        if child["uid"] is not None:
-            return [p for p in processes if p.uid == child["uid"]]
-        return [p for p in processes if p.pgid == pid]
-
-    def watch(self):
-        """Reap ended children; kill any child over its memory or process limit."""
-        live = [pid for pid, child in self.children.items() if child["status"] is None]
-        for pid in live:
-            done, status, usage = os.wait4(pid, os.WNOHANG)
-            if done:
-                self.children[pid]["status"] = procfs.ending(status, usage)
-                if self.children[pid]["ended"]:  # answered for already: only the cleaning up is left
-                    self.clean_up(self.children.pop(pid))
-        self.stale_cgroups = [cgroup for cgroup in self.stale_cgroups if not self.retry_removal(cgroup)]
-        live = [pid for pid in live if pid in self.children and self.children[pid]["status"] is None]
-        if not live:
-            return
-        processes = list(procfs.processes())
-        gpu = self.gpu.in_use() if self.gpu is not None else 0
-        for pid in live:
-            child, members = self.children[pid], self.members(pid, processes)
-            limits = child["limits"]
-            if child["cpu"] is not None and not child["ended"]:
-                # a contained child's keeper and init are the kit's: counted, never stopped
-                kit = {pid, *(p.pid for p in members if p.ppid == pid)} if self.contained else set()
-                child["cpu"].watch([p.pid for p in members], [p.pid for p in members if p.pid not in kit])
-            if child["cgroup"] is not None:  # its own pages only, not those it shares with the zygote
-                memory = child["cgroup"].memory_in_use()
-            else:
-                memory = sum(p.rss for p in members)
-            if memory > limits["memory_bytes"]:
-                child["reason"] = f"it used more than {limits['memory_bytes'] >> 20} MiB of memory"
-            elif sum(p.threads for p in members) >= limits["processes"]:
-                child["reason"] = f"it reached its limit of {limits['processes']} processes or threads"
-            elif gpu > limits["gpu_memory_bytes"] and not child["ended"]:  # one notebook at a time is graded
-                child["reason"] = f"it used more than {limits['gpu_memory_bytes'] >> 20} MiB of GPU memory"
-            else:
-                continue
-            self.kill(pid, members)
-
-    def kill(self, pid, members=()):
-        # pid last: a contained child's keeper outlives the namespace's pid 1, whose end takes
-        # every process of the namespace with it
-        for target in [*(p.pid for p in members if p.pid != pid), pid]:
-            try:
-                os.kill(target, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-        try:
-            os.killpg(pid, signal.SIGKILL)  # an uncontained child's process group
-        except (ProcessLookupError, PermissionError):
-            pass
-        child = self.children.get(pid)
-        if child and child["cgroup"] is not None:  # whatever the notebook started, however
-            child["cgroup"].kill()
-
-    @staticmethod
-    def retry_removal(cgroup):
-        """One try per watch, without waiting: remove(kill=True) sleeps between its tries, which
-        the watch loop must not do."""
-        cgroup.kill()
-        return cgroup.remove()
-
-    def clean_up(self, child):
-        """Remove an ended child's scratch folder and cgroup."""
-        if child["scratch"]:
-            shutil.rmtree(child["scratch"], ignore_errors=True)
-        if child["cgroup"] is not None and not child["cgroup"].remove():
-            self.stale_cgroups.append(child["cgroup"])
-
-    def end(self, pid, wait=True):
-        """Stop child `pid` and everything it started, remove its scratch folder, say how it ended.
-
-        Without `wait`, a child still running (the grader is done with it) is killed and answered
-        for at once, with the peak memory and CPU time it had; it is reaped and cleaned up later.
-        """
-        child = self.children.get(pid)
-        if child is None or child["ended"]:
-            return {"ok": False}
-        # A process that is ending by itself (the grader saw its pipe close) is given a moment,
-        # so that it is reported as it ended, not as killed by the clean-up
-        settle = time.monotonic() + (0.2 if wait else 0.0)
-        while child["status"] is None:
-            done, status, usage = os.wait4(pid, os.WNOHANG)
-            if done:
-                child["status"] = procfs.ending(status, usage)
-            elif time.monotonic() >= settle:
-                break
-            else:
-                time.sleep(0.005)
-        if child["reason"] is None and child["cgroup"] is not None and child["cgroup"].ran_out_of_memory():
-            child["reason"] = (f"it used more than {child['limits']['memory_bytes'] >> 20} MiB of memory "
-                               f"(with its files in the scratch folder)")
-        leftovers = self.leftovers(pid)
-        running = None if wait or child["status"] is not None else procfs.usage_of([p.pid for p in leftovers] or [pid])
-        self.kill(pid, leftovers)
-        if running is not None:
-            child["ended"] = True
-            cpu, peak_kib = running
-            return {"ok": True, "exit_code": -signal.SIGKILL, "cpu_seconds": cpu, "peak_mib": peak_kib / 1024,
-                    "reason": child["reason"]}
-        if child["status"] is None:
-            child["status"] = procfs.ending(*os.wait4(pid, 0)[1:])
-        del self.children[pid]
-        self.clean_up(child)
-        status, cpu, peak_kib = child["status"]
-        return {"ok": True, "exit_code": os.waitstatus_to_exitcode(status), "cpu_seconds": cpu,
-                "peak_mib": peak_kib / 1024, "reason": child["reason"]}
-
-    def leftovers(self, pid):
-        """Processes the child left behind, even ones that escaped its process group.
-
-        A contained child's processes all end with it (pid 1 of their namespace); otherwise the
-        zygote is their subreaper, so an orphan is found as a child of the zygote that is not a
-        notebook's process nor the spare.
-        """
-        processes = list(procfs.processes())
-        if self.contained or self.children[pid]["uid"] is not None:
-            return self.members(pid, processes)
-        others = set(self.children) - {pid}
-        spare = self.spare[0] if self.spare else None
-        if not self.sandboxed:
-            orphans = [p.pid for p in processes if p.ppid == os.getpid() and p.pid not in others and p.pid != spare]
-            return self.members(pid, processes) + [p for p, _ in procfs.descendants(orphans, processes)]
-        return [p for p in processes if p.pid not in (1, os.getpid(), spare) and p.pgid not in others]
 
 
 
