@@ -28,7 +28,8 @@ from typing import Iterator
 import nbformat
 
 from autograder.authoring import corpus
-from autograder.authoring.mutation_operators import OPERATORS, apply_edit, sites
+from autograder.authoring.mutation_operators import OPERATORS
+from autograder.authoring.mutation_sites import Task, apply_edit, sites
 from autograder.authoring.solutions import MAGIC, MARKER, ROOT
 from autograder.authoring.submissions import Case
 from autograder.grading import cells
@@ -67,16 +68,6 @@ class Mutant:
     def diff(self) -> str:
         return "\n".join(difflib.unified_diff(self.original.splitlines(), self.code.splitlines(),
                                               f"{self.answer} (reference)", f"{self.answer} (mutant)", lineterm="", n=1))
-
-
-@dataclass
-class Task:
-    answer: str
-    check: str
-    points: float
-    original: str        # unparsed reference cell
-    tree: ast.Module
-    region: set[int]     # line numbers (of the cell without markers) inside the solution region
 
 
 # --- reading the tasks --------------------------------------------------------------------------

@@ -1,16 +1,13 @@
-"""The mutation operators of authoring/mutants.py: where a change applies in a reference answer's
-syntax tree (`sites`), the changes each operator makes there (`OPERATORS`), and a copy of the
-tree with one change made (`apply_edit`).
+"""The mutation operators of authoring/mutants.py: the changes each operator makes at a site of a
+reference answer's syntax tree (`OPERATORS`; the sites and the edit: mutation_sites.py).
 """
 from __future__ import annotations
 
 import ast
 import copy
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import Callable, Iterator
 
-if TYPE_CHECKING:
-    from autograder.authoring.mutants import Task
+from autograder.authoring.mutation_sites import Edit, Site
 
 RANDOM_DRAWS = {"randn", "rand", "randint", "randn_like", "rand_like", "randint_like", "normal", "randperm"}
 # Methods whose call can be removed (`x.item()` -> `x`), builtins likewise (`sorted(x)` -> `x`)
@@ -26,21 +23,7 @@ COMPARES = {ast.Eq: [ast.NotEq], ast.NotEq: [ast.Eq], ast.Lt: [ast.LtE, ast.Gt],
             ast.Gt: [ast.GtE, ast.Lt], ast.GtE: [ast.Gt], ast.In: [ast.NotIn], ast.NotIn: [ast.In],
             ast.Is: [ast.IsNot], ast.IsNot: [ast.Is]}
 
-
-@dataclass
-class Site:
-    """Where a mutation applies: the node, its parents (innermost first), the enclosing function."""
-    node: ast.AST
-    parents: list[ast.AST]
-    function: ast.FunctionDef | None
-    globals: set[str]
-    region: set[int] = field(default_factory=set)   # the lines of the solution region
-
-
-# An operator yields (change, edit) pairs; edit(node) returns the node's replacement: a node, a list
-# of statements, or None for a statement removed. Each edit is applied to a fresh copy of the tree.
-Edit = Callable[[ast.AST], object]
-Operator = Callable[[Site], Iterator[tuple[str, Edit]]]
+Operator = Callable[[Site], Iterator[tuple[str, Edit]]]  # yields (change, edit) pairs at a site
 
 
 def _src(node: ast.AST) -> str:
@@ -354,54 +337,3 @@ def _replace_in(tree: ast.AST, old: ast.AST, new: ast.AST) -> ast.AST:
                 value[:] = [new if v is old else v for v in value]
                 return tree
     raise ValueError("node not found")
-
-
-def apply_edit(tree: ast.Module, index: int, edit: Edit) -> ast.Module:
-    """A copy of `tree` with its `index`-th node (in ast.walk order) replaced by what `edit` returns."""
-    tree = copy.deepcopy(tree)
-    nodes = list(ast.walk(tree))
-    old = nodes[index]
-    new = edit(old)
-    for parent in nodes:
-        for name, value in ast.iter_fields(parent):
-            if value is old:
-                setattr(parent, name, new)
-                return tree
-            if isinstance(value, list) and any(v is old for v in value):
-                position = next(i for i, v in enumerate(value) if v is old)
-                replacement = new if isinstance(new, list) else [] if new is None else [new]
-                value[position:position + 1] = replacement
-                if not value and name in ("body", "finalbody"):  # a block may not be empty
-                    value.append(ast.Pass())
-                return tree
-    if tree is old or index == 0:
-        return new
-    raise ValueError("node not found")
-
-
-def _in_region(node: ast.AST, region: set[int]) -> bool:
-    """Whether a node lies in the solution region: a statement wholly, an expression by its lines."""
-    if not hasattr(node, "lineno"):
-        return False
-    return all(line in region for line in range(node.lineno, (node.end_lineno or node.lineno) + 1))
-
-
-def sites(task: Task, globals_: set[str]) -> Iterator[tuple[int, Site]]:
-    parents: dict[int, ast.AST] = {}
-    for parent in ast.walk(task.tree):
-        for child in ast.iter_child_nodes(parent):
-            parents[id(child)] = parent
-    for index, node in enumerate(ast.walk(task.tree)):
-        chain, up = [], parents.get(id(node))
-        while up is not None:
-            chain.append(up)
-            up = parents.get(id(up))
-        function = node if isinstance(node, ast.FunctionDef) else \
-            next((p for p in chain if isinstance(p, ast.FunctionDef)), None)
-        # a function (for the operators that act on its whole body) counts when its body is in the region
-        in_region = _in_region(node, task.region) or (
-            isinstance(node, ast.FunctionDef) and any(_in_region(s, task.region) for s in node.body))
-        if not in_region and isinstance(node, ast.keyword):
-            in_region = _in_region(node.value, task.region)
-        if in_region:
-            yield index, Site(node, chain, function, globals_, task.region)
