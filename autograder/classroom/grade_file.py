@@ -1,23 +1,32 @@
-"""Grade one notebook file without nbgrader's gradebook: for CI, quick checks and hosted graders.
+"""Grade one notebook file outside the course's gradebook: for CI, quick checks and hosted graders.
 
-The steps mirror `nbgrader autograde`: locked and test cells are restored from the
-source notebook (with their hidden regions), missing test cells are added back, and the
-notebook runs through the same engine in a scratch copy of its folder. The scores are the cell
-results the engine wrote, which nbgrader would record as they are (tests/test_grading.py
-compares them with the gradebook).
+It is `nbgrader autograde` itself, with the course's configuration (the kit's preprocessors and
+exporter, its hidden tests and limits), run through nbgrader's API in a scratch course that holds
+the one source notebook (released there by `nbgrader generate_assignment`), a gradebook of its own
+and the submission: the file and the regular files beside it (within c.Limits.files_mb). The scores
+are what that gradebook recorded, the messages what the engine wrote; nothing of the course changes.
+Unlike the course's collect, autograde and Gradescope runs, a copy of the source notebook is graded
+(instructors check the reference this way).
 """
 from __future__ import annotations
 
+import importlib
+import os
+import sys
+import tempfile
+import threading
+import warnings
 from pathlib import Path
 
-import nbformat
+from sqlalchemy.exc import SAWarning
 
-from autograder.grading import cells
-from autograder.grading.engine import grade_notebook
-from autograder.grading.submitted_notebook import read_submitted_file
-from autograder.nbgrader.course import Course
+from autograder.grading.submission_files import NotARegularFile, read_regular_file, read_submission
+from autograder.nbgrader.course import Course, load_config
+from autograder.results.model import read_graded_submission
 from autograder.results.writers import as_json
 from autograder.sandbox import Limits
+
+STUDENT = "student"  # the scratch course's one student
 
 
 def find_source(notebook: Path, course: Course) -> Path:
@@ -33,43 +42,67 @@ def find_source(notebook: Path, course: Course) -> Path:
     return candidates[0]
 
 
-def restore_protected_cells(nb, source_nb) -> None:
-    """Put back the instructor's locked and test cells, as nbgrader's OverwriteCells does."""
-    protected = {cells.nbgrader_meta(c)["grade_id"]: c for c in source_nb.cells
-                 if cells.nbgrader_meta(c).get("locked") or cells.is_test_cell(c)}
-    present = set()
-    for cell in nb.cells:
-        grade_id = cells.nbgrader_meta(cell).get("grade_id")
-        if grade_id in protected:
-            original = protected[grade_id]
-            cell.cell_type, cell.source = original.cell_type, original.source
-            cell.metadata["nbgrader"] = dict(original.metadata["nbgrader"])
-            present.add(grade_id)
-    # A deleted test cell comes back after the cell that preceded it in the source.
-    previous = None
-    for cell in source_nb.cells:
-        grade_id = cells.nbgrader_meta(cell).get("grade_id")
-        if cells.is_test_cell(cell) and grade_id not in present:
-            restored = nbformat.from_dict(dict(cell, outputs=[]))
-            ids = [cells.nbgrader_meta(c).get("grade_id") for c in nb.cells]
-            nb.cells.insert(ids.index(previous) + 1 if previous in ids else len(nb.cells), restored)
-        if grade_id:
-            previous = grade_id
+def scratch_api(course: Course, folder: Path, limits: Limits):
+    """nbgrader's API over a scratch course in `folder` with `course`'s configuration: its hidden tests
+    and `limits`, a gradebook of its own, and no course files to refuse copies of (a copy of the
+    source notebook is graded)."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    # a new gradebook asks the `alembic` command beside this interpreter for its schema's version
+    bin_dir = os.path.dirname(sys.executable)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+    config = load_config(course.root, for_nbgrader=True)
+    config.CourseDirectory.root = str(folder)
+    config.CourseDirectory.db_url = f"sqlite:///{folder / 'gradebook.db'}"
+    config.GradeWithHiddenTests.hidden_tests = str(course.hidden_tests)
+    config.CourseFiles.paths = []
+    for name in limits.trait_names(config=True):
+        setattr(config.Limits, name, getattr(limits, name))
+    return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 
 def grade_file(path: Path, source: Path | None = None, limits: Limits | None = None,
                course: Course | None = None) -> dict:
     """Grade the notebook at `path` by the hidden tests of `course` (default: the course in the current
     folder), within `limits` (default: the course's, c.Limits); per-cell results as plain data."""
-    course = course or Course()
+    course = course if course is not None else Course()
     limits = limits if limits is not None else course.limits
     path = Path(path).absolute()  # not resolved: a link is not followed
     source = Path(source) if source else find_source(path, course)
-    release = course.release(source.parent.name, source.stem)
-    # read once, never through a link; a copy of the source notebook is graded (instructors check the
-    # reference this way), unlike in the course's collect, autograde and Gradescope runs
-    nb = read_submitted_file(path, str(release if release.exists() else source), limits.notebook_mb << 20)
-    restore_protected_cells(nb, nbformat.read(source, as_version=4))
-    # the files beside the notebook are copied (within limits) into the sandbox's scratch folder
-    graded = grade_notebook(nb, str(path.parent), course.hidden_tests, limits)
-    return as_json(str(path), str(source), [cell.result() for cell in graded])
+    assignment, name = source.parent.name, source.stem
+    # the notebook and the files beside it as a submission's are read: regular files, within limits
+    try:  # bounded as any submitted file; nbgrader's reading of it checks c.Limits.notebook_mb and says so
+        notebook = read_regular_file(path, limits.files_mb << 20)
+    except NotARegularFile:
+        notebook = None  # graded as missing: 0, and the reason
+    beside = read_submission(path.parent, limits.files_mb << 20).files
+    # the engine's imports (torch: most of the fixed cost) run while nbgrader releases the notebook
+    threading.Thread(target=importlib.import_module, args=("autograder.grading.engine",), daemon=True).start()
+    with tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp:
+        api = scratch_api(course, Path(tmp), limits)
+        scratch = Course(directory=api.coursedir)
+        scratch.source(assignment).mkdir(parents=True)
+        scratch.source(assignment, name).write_bytes(source.read_bytes())
+        released = api.generate_assignment(assignment, force=True, create=True)
+        if not released["success"]:
+            raise ValueError(f"nbgrader generate_assignment failed on {source}: "
+                             f"{(released['log'] + released['error'])[-3000:]}")
+        submitted = scratch.submitted(STUDENT, assignment)
+        submitted.mkdir(parents=True)
+        for relative, data in beside.items():
+            if not relative.endswith(".ipynb"):
+                (submitted / relative).parent.mkdir(parents=True, exist_ok=True)
+                (submitted / relative).write_bytes(data)
+        if notebook is not None:
+            (submitted / f"{name}.ipynb").write_bytes(notebook)
+        with warnings.catch_warnings():  # SQLAlchemy's about nbgrader's own session use: not the user's business
+            warnings.simplefilter("ignore", SAWarning)
+            run = api.autograde(assignment, STUDENT, force=True, create=True)
+        try:
+            result = read_graded_submission(scratch, assignment, STUDENT)
+        except ValueError:
+            raise ValueError(f"nbgrader autograde could not grade {path}: "
+                             f"{(run.get('error') or run.get('log') or '')[-2000:]}") from None
+    return as_json(str(path), str(source), result.cells)
