@@ -94,8 +94,8 @@ def test_gradescope_results_match_the_gradebook(graded):
             assert secret not in text, f"{secret!r} leaked into {student}'s results.json"
 
 
-def test_messages_show_no_traceback_of_other_errors(tmp_path):
-    """An error that is not the kit's "Not passed" gives its name and message, never its traceback."""
+def test_a_test_cell_without_a_record_is_not_graded_and_shows_nothing_of_its_outputs(tmp_path):
+    """Outputs the grader did not write as a record (here an error with a traceback) are never read."""
     cell = new_code_cell("secret_hidden_check()", metadata={"nbgrader": {"grade": True, "grade_id": "c1", "points": 1}})
     cell.outputs = [new_output("error", ename="AssertionError", evalue=f"wrong in {tmp_path}/x",
                                traceback=["secret_hidden_check()", "assert hidden_value == 42"])]
@@ -103,7 +103,7 @@ def test_messages_show_no_traceback_of_other_errors(tmp_path):
     path.parent.mkdir(parents=True)
     nbformat.write(new_notebook(cells=[cell]), path)
     result = read_cell(Course(tmp_path), "s", "a", AssignmentCell("nb", "c1", 1), 0.0)
-    assert result.messages == ["AssertionError: wrong in ./x"]
+    assert len(result.messages) == 1 and result.messages[0].startswith("not graded: the test cell holds no result record")
     assert "secret" not in result.shown and "hidden_value" not in result.shown and str(tmp_path) not in result.shown
 
 

@@ -13,8 +13,9 @@ HTMLExporter and nbgrader's templates. nbgrader_config.py configures that export
   switch, so the filter itself sanitizes.
 - `SafeOutputs`, a preprocessor: each output keeps its standard fields and the mimetypes that
   render as text or images (text/html and text/markdown go through `clean_html` as well); its metadata
-  keeps numeric width and height only (nbconvert writes them unquoted into the img tag), and a test
-  cell's result record, which no template renders (the feedback page's summary reads its messages).
+  keeps numeric width and height only (nbconvert writes them unquoted into the img tag). A test cell's
+  first output keeps its result record as well, checked (autograder/grading/cell_result.py): no
+  template renders that mimetype, and the feedback page's summary reads its messages.
 
 The feedback page gets a Content-Security-Policy as well (`FeedbackPage`): scripts only from
 MathJax's folder on the CDN the template loads it from, no inline script or handler, images only
@@ -36,7 +37,8 @@ from nbconvert.preprocessors import Preprocessor
 from pygments.token import STANDARD_TYPES
 from traitlets.config import LoggingConfigurable
 
-from autograder.grading.cell_result import RESULT_KEY, recorded
+from autograder.grading.cell_result import RECORD_TYPE, RecordError, record_in
+from autograder.grading.cells import is_test_cell
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
@@ -134,6 +136,12 @@ class SafeOutputs(Preprocessor):
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type != "code":
             return cell, resources
+        record = None
+        if is_test_cell(cell):
+            try:
+                record = record_in(cell.get("outputs"))
+            except RecordError:
+                pass  # the summary's reader says why
         outputs = []
         for output in cell.get("outputs", []):
             fields = OUTPUT_FIELDS.get(output.get("output_type"))
@@ -144,11 +152,10 @@ class SafeOutputs(Preprocessor):
             if "data" in output:
                 output["data"] = {kind: (clean_html(value) if kind in CLEANED_TYPES else value)
                                   for kind, value in output["data"].items() if kind in SHOWN_TYPES}
-                record = recorded(output)
                 output["metadata"] = _sizes(output.get("metadata", {}))
-                if record is not None:
-                    output["metadata"][RESULT_KEY] = {"messages": [m for m in record["messages"] if type(m) is str]}
             outputs.append(output)
+        if record is not None and outputs:
+            outputs[0]["data"][RECORD_TYPE] = record
         cell.outputs = outputs
         return cell, resources
 

@@ -3,8 +3,8 @@
 Every report is written from these objects by results/writers.py: the JSON of `python -m
 autograder grade`, Gradescope's results.json and the class summary. After `nbgrader autograde`,
 each cell result is read back from the gradebook (the points, as nbgrader recorded them, through
-autograder/nbgrader/gradebook.py) and from the autograded notebook (the messages, through
-autograder/grading/cell_result.py, which wrote them).
+autograder/nbgrader/gradebook.py) and from the result record in the autograded notebook's test cell
+(the messages and test counts, through autograder/grading/cell_result.py, which wrote it).
 """
 from __future__ import annotations
 
@@ -71,7 +71,9 @@ def read_cell(course: Course, student: str, assignment: str, cell: AssignmentCel
     nb = nb if nb is not None else _autograded_notebook(course, student, assignment, cell.notebook)
     found = None
     if nb is not None:
-        found = next((c for c in nb.cells if cells.nbgrader_meta(c).get("grade_id") == cell.grade_id), None)
+        # the test cell of that id: only the grader writes a test cell's outputs
+        found = next((c for c in nb.cells if cells.nbgrader_meta(c).get("grade_id") == cell.grade_id
+                      and cells.is_test_cell(c)), None)
     if found is None:
         result.messages = ["not graded: " + ("the cell is missing" if nb is not None else "no autograded notebook")]
         result.shown = result.messages[0]
