@@ -18,7 +18,7 @@ import math
 
 import torch
 
-from autograder.sandbox.inside.wire import Handle, Opaque
+from autograder.sandbox.inside.codec import Handle, Opaque
 
 FLOAT_TOLERANCE = {torch.float16: (1e-3, 1e-3), torch.bfloat16: (1.6e-2, 1e-2),
                    torch.float32: (1e-4, 1e-5), torch.float64: (1e-7, 1e-7)}

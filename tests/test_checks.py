@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from autograder.checks import CheckFailed, expect_number, expect_tensor, on_input
-from autograder.sandbox.inside.wire import Opaque
+from autograder.sandbox.inside.codec import Opaque
 
 
 def message(fn, *args, **kwargs):

@@ -10,7 +10,7 @@ import torch
 
 from autograder.grading import cells, engine, hidden_tests
 from autograder.authoring.solutions import ROOT
-from autograder.sandbox.inside.wire import Handle, Opaque
+from autograder.sandbox.inside.codec import Handle, Opaque
 
 SOURCE = ROOT / "source" / "tensors" / "tensors.ipynb"
 HIDDEN = ROOT / cells.HIDDEN_TESTS

@@ -5,7 +5,7 @@ import torch
 from autograder.checks import CheckFailed, expect_tensor
 from autograder.sandbox import Limits
 from autograder.grading.student_process import Student, StudentCodeError, StudentProcess, StudentProcessGone
-from autograder.sandbox.inside.wire import Opaque
+from autograder.sandbox.inside.codec import Opaque
 
 
 @pytest.fixture(scope="module")

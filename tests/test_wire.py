@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from autograder.sandbox.inside import wire
+from autograder.sandbox.inside import codec, wire
 
 
 class Custom:
@@ -18,7 +18,7 @@ class LoudTensor(torch.Tensor):
 
 
 def roundtrip(value):
-    return wire.from_plain(wire.loads(wire.dumps(wire.to_plain(value))))
+    return codec.from_plain(codec.loads(codec.dumps(codec.to_plain(value))))
 
 
 def test_plain_data_roundtrips():
@@ -30,9 +30,9 @@ def test_plain_data_roundtrips():
 
 
 def test_objects_that_are_not_plain_become_opaque():
-    assert roundtrip(Custom()) == wire.Opaque("test_wire.Custom")
-    assert roundtrip([torch.nn.Linear(1, 1)]) == [wire.Opaque("torch.nn.modules.linear.Linear")]
-    assert roundtrip(len) == wire.Opaque("builtin_function_or_method")
+    assert roundtrip(Custom()) == codec.Opaque("test_wire.Custom")
+    assert roundtrip([torch.nn.Linear(1, 1)]) == [codec.Opaque("torch.nn.modules.linear.Linear")]
+    assert roundtrip(len) == codec.Opaque("builtin_function_or_method")
 
 
 def test_tensor_subclasses_arrive_as_plain_tensors():
@@ -55,33 +55,33 @@ def test_tensors_keep_dtype_shape_and_values(tensor):
 
 
 def test_a_tensor_of_another_dtype_becomes_opaque():
-    assert roundtrip(torch.zeros(2, dtype=torch.float8_e4m3fn)) == wire.Opaque("torch.Tensor of dtype torch.float8_e4m3fn")
+    assert roundtrip(torch.zeros(2, dtype=torch.float8_e4m3fn)) == codec.Opaque("torch.Tensor of dtype torch.float8_e4m3fn")
 
 
 def frame(structure, blob=b""):
     text = json.dumps(structure).encode()
-    return wire.JSON_SIZE.pack(len(text)) + text + blob
+    return codec.JSON_SIZE.pack(len(text)) + text + blob
 
 
 def test_a_frame_that_is_not_plain_data_is_refused():
     buffer = io.BytesIO()
     torch.save({"evil": Custom()}, buffer)
-    with pytest.raises(wire.WireError, match="could not be read as plain data"):
-        wire.loads(buffer.getvalue())
-    with pytest.raises(wire.WireError):
-        wire.loads(b"garbage")
-    with pytest.raises(wire.WireError, match="cut short"):
-        wire.loads(wire.dumps([1, 2, 3])[:-1])
-    with pytest.raises(wire.WireError, match="not a kind of plain data"):
-        wire.loads(frame({"__kit__": "pickle", "items": []}))
-    with pytest.raises(wire.WireError, match="not a device"):
-        wire.loads(frame({"__kit__": "device", "name": "fpga"}))
-    with pytest.raises(wire.WireError, match="dtype or shape"):
-        wire.loads(frame({"__kit__": "tensor", "dtype": "object", "shape": [1], "at": 0, "size": 8}, bytes(8)))
+    with pytest.raises(codec.WireError, match="could not be read as plain data"):
+        codec.loads(buffer.getvalue())
+    with pytest.raises(codec.WireError):
+        codec.loads(b"garbage")
+    with pytest.raises(codec.WireError, match="cut short"):
+        codec.loads(codec.dumps([1, 2, 3])[:-1])
+    with pytest.raises(codec.WireError, match="not a kind of plain data"):
+        codec.loads(frame({"__kit__": "pickle", "items": []}))
+    with pytest.raises(codec.WireError, match="not a device"):
+        codec.loads(frame({"__kit__": "device", "name": "fpga"}))
+    with pytest.raises(codec.WireError, match="dtype or shape"):
+        codec.loads(frame({"__kit__": "tensor", "dtype": "object", "shape": [1], "at": 0, "size": 8}, bytes(8)))
     # bytes that do not cover the tensor's shape, or lie outside the frame
     for at, size, shape in [(0, 8, [3]), (4, 8, [2]), (-1, 8, [2])]:
-        with pytest.raises(wire.WireError, match="do not match its shape"):
-            wire.loads(frame({"__kit__": "tensor", "dtype": "float32", "shape": shape, "device": "cpu",
+        with pytest.raises(codec.WireError, match="do not match its shape"):
+            codec.loads(frame({"__kit__": "tensor", "dtype": "float32", "shape": shape, "device": "cpu",
                               "at": at, "size": size}, bytes(8)))
 
 
@@ -90,22 +90,22 @@ def test_meta_tensors_cross_with_shape_and_dtype_only():
     got = roundtrip((torch.empty(3, 4, dtype=torch.float64, device="meta"), torch.device("meta")))
     assert got[0].is_meta and got[0].shape == (3, 4) and got[0].dtype == torch.float64
     assert got[1] == torch.device("meta")
-    with pytest.raises(wire.WireError, match="carries no bytes"):
-        wire.loads(frame({"__kit__": "tensor", "dtype": "float32", "shape": [2], "device": "meta",
+    with pytest.raises(codec.WireError, match="carries no bytes"):
+        codec.loads(frame({"__kit__": "tensor", "dtype": "float32", "shape": [2], "device": "meta",
                           "at": 0, "size": 8}, bytes(8)))
-    with pytest.raises(wire.WireError, match="shape is not valid"):
-        wire.loads(frame({"__kit__": "tensor", "dtype": "float32", "shape": [2 ** 62, 2 ** 62], "device": "meta",
+    with pytest.raises(codec.WireError, match="shape is not valid"):
+        codec.loads(frame({"__kit__": "tensor", "dtype": "float32", "shape": [2 ** 62, 2 ** 62], "device": "meta",
                           "at": 0, "size": 0}))
 
 
 def test_validation_rejects_what_a_hostile_worker_could_send():
-    with pytest.raises(wire.WireError):
-        wire.from_plain({(1, 2): "tuple key"})
+    with pytest.raises(codec.WireError):
+        codec.from_plain({(1, 2): "tuple key"})
     deep = []
     for _ in range(100):
         deep = [deep]
-    with pytest.raises(wire.WireError, match="nested too deeply"):
-        wire.from_plain(deep)
+    with pytest.raises(codec.WireError, match="nested too deeply"):
+        codec.from_plain(deep)
 
 
 def test_frames_over_a_pipe_and_the_size_limit():
@@ -114,14 +114,14 @@ def test_frames_over_a_pipe_and_the_size_limit():
     wire.send(write_fd, {"ok": True, "value": torch.ones(3)})
     assert torch.equal(wire.receive(read_fd, timeout=5)["value"], torch.ones(3))
     wire.send(write_fd, "x" * 1000)
-    with pytest.raises(wire.WireError, match="over the limit"):
+    with pytest.raises(codec.WireError, match="over the limit"):
         wire.receive(read_fd, timeout=5, max_bytes=100)
     os.close(read_fd), os.close(write_fd)
     read_fd, write_fd = os.pipe()
     with pytest.raises(wire.WireTimeout):
         wire.receive(read_fd, timeout=0.2)
     os.close(write_fd)
-    with pytest.raises(wire.WireError, match="closed"):
+    with pytest.raises(codec.WireError, match="closed"):
         wire.receive(read_fd, timeout=1)
     os.close(read_fd)
 
@@ -129,33 +129,33 @@ def test_frames_over_a_pipe_and_the_size_limit():
 def test_the_grader_decodes_a_forged_frame_within_bounds():
     """Frames built to make the grader's own work explode are refused, not decoded."""
     marker = {"__kit__": "tensor", "dtype": "float32", "shape": [1 << 18], "device": "cpu", "at": 0, "size": 1 << 20}
-    with pytest.raises(wire.WireError, match="share bytes"):  # one blob, many markers: copied once per marker
-        wire.loads(frame([marker] * 50, bytes(1 << 20)))
-    assert wire.loads(frame([marker], bytes(1 << 20)))[0].shape == (1 << 18,)
-    with pytest.raises(wire.WireError, match="repeats a key"):
-        wire.loads(wire.JSON_SIZE.pack(16) + b'{"a": 1, "a": 2}')
-    with pytest.raises(wire.WireError, match="repeats a key"):
-        wire.loads(frame({"__kit__": "dict", "items": [[1, "x"], [1, "y"]]}))
-    with pytest.raises(wire.WireError, match="more than"):
-        wire.loads(frame([{}] * (wire.MAX_OBJECTS + 1)))
-    with pytest.raises(wire.WireError, match="over the limit"):
-        wire.loads(frame("x" * wire.MAX_JSON_BYTES))
-    with pytest.raises(wire.WireError, match="too long"):
-        wire.loads(frame([{}] * 5000), seconds=-1)
+    with pytest.raises(codec.WireError, match="share bytes"):  # one blob, many markers: copied once per marker
+        codec.loads(frame([marker] * 50, bytes(1 << 20)))
+    assert codec.loads(frame([marker], bytes(1 << 20)))[0].shape == (1 << 18,)
+    with pytest.raises(codec.WireError, match="repeats a key"):
+        codec.loads(codec.JSON_SIZE.pack(16) + b'{"a": 1, "a": 2}')
+    with pytest.raises(codec.WireError, match="repeats a key"):
+        codec.loads(frame({"__kit__": "dict", "items": [[1, "x"], [1, "y"]]}))
+    with pytest.raises(codec.WireError, match="more than"):
+        codec.loads(frame([{}] * (codec.MAX_OBJECTS + 1)))
+    with pytest.raises(codec.WireError, match="over the limit"):
+        codec.loads(frame("x" * codec.MAX_JSON_BYTES))
+    with pytest.raises(codec.WireError, match="too long"):
+        codec.loads(frame([{}] * 5000), seconds=-1)
     deep = "[" * 100_000 + "]" * 100_000
-    with pytest.raises(wire.WireError):
-        wire.loads(wire.JSON_SIZE.pack(len(deep)) + deep.encode())
+    with pytest.raises(codec.WireError):
+        codec.loads(codec.JSON_SIZE.pack(len(deep)) + deep.encode())
 
 
 def test_validation_never_raises_anything_but_a_wire_error():
-    for forged in [{wire.HANDLE_KEY: "not a number"}, {wire.HANDLE_KEY: [1]}, {wire.HANDLE_KEY: 1, "type": 5},
+    for forged in [{codec.HANDLE_KEY: "not a number"}, {codec.HANDLE_KEY: [1]}, {codec.HANDLE_KEY: 1, "type": 5},
                    {"k": object()}, {1.5: "float key"}]:
-        with pytest.raises(wire.WireError):
-            wire.from_plain(forged)
+        with pytest.raises(codec.WireError):
+            codec.from_plain(forged)
 
 
 def test_text_that_no_file_can_hold_is_repaired():
-    value = wire.from_plain(wire.loads(frame({"text": "a\ud800b", "\udfff": ["\ud83d"]})))
+    value = codec.from_plain(codec.loads(frame({"text": "a\ud800b", "\udfff": ["\ud83d"]})))
     assert value == {"text": "a?b", "?": ["?"]}
     json.dumps(value, ensure_ascii=False).encode("utf-8")  # writable as UTF-8
 
@@ -196,5 +196,5 @@ def test_a_request_larger_than_the_reply_bound_still_reaches_the_students_proces
         writer.join()
         os.close(read_end)
         os.close(write_end)
-    with pytest.raises(wire.WireInvalid, match="over the limit"):
-        wire.loads(wire.dumps(request))
+    with pytest.raises(codec.WireInvalid, match="over the limit"):
+        codec.loads(codec.dumps(request))

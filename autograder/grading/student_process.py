@@ -14,13 +14,13 @@ import time
 import torch
 
 from autograder import sandbox
-from autograder.sandbox.inside import wire
+from autograder.sandbox.inside import codec, wire
 from autograder.grading.cells import AuthoringError
 from autograder.grading.device import grading_device, simulated_device
 from autograder.grading.reference_code import ReferenceCode
 from autograder.grading.submission_files import scratch_files
 from autograder.sandbox import Limits
-from autograder.sandbox.inside.wire import Handle
+from autograder.sandbox.inside.codec import Handle
 
 __all__ = ["Limits", "Student", "StudentCodeError", "StudentProcess", "StudentProcessGone"]
 
@@ -99,7 +99,7 @@ class StudentProcess:
                 self.gone = (f"your notebook's process did not take the grader's request {doing} within "
                              f"{timeout:g} s (it stopped reading it), so it was stopped")
                 raise StudentProcessGone(self.gone) from None
-            reply = wire.from_plain(wire.receive(self._from_student, max(0.0, until - time.monotonic()),
+            reply = codec.from_plain(wire.receive(self._from_student, max(0.0, until - time.monotonic()),
                                                  self.limits.max_reply_mb << 20))
         except wire.WireTimeout:
             self.end()
@@ -190,7 +190,7 @@ def describe_call(target, args=(), kwargs=None) -> str:
 
 def _encode(value):
     if isinstance(value, Handle):
-        return wire.handle_ref(value)
+        return codec.handle_ref(value)
     if type(value) in (list, tuple):
         return type(value)(_encode(v) for v in value)
     if type(value) is dict:
@@ -201,7 +201,7 @@ def _encode(value):
 def _target(target) -> dict:
     if isinstance(target, str):
         return {"name": target}
-    return wire.handle_ref(target)
+    return codec.handle_ref(target)
 
 
 class Student:

@@ -43,10 +43,10 @@ class ZygoteChannel:
 
     def ask(self, request: dict, fds=()):
         """Send `request` with `fds` and return the reply; OSError or wire.WireError if the zygote is lost."""
-        from autograder.sandbox.inside import wire
+        from autograder.sandbox.inside import codec, wire
         socket.send_fds(self._sock, [b"R"], list(fds))
         wire.send(self._sock.fileno(), request)
-        return wire.from_plain(wire.receive(self._sock.fileno(), 30))
+        return codec.from_plain(wire.receive(self._sock.fileno(), 30))
 
     def close(self) -> None:
         self._sock.close()

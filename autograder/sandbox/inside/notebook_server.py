@@ -26,7 +26,8 @@ from IPython.core.displaypub import DisplayPublisher
 from IPython.core.interactiveshell import InteractiveShell
 import torch
 
-import other_device  # sibling files: only this folder is bound into the sandbox
+import codec  # sibling files: only this folder is bound into the sandbox
+import other_device
 import wire
 
 MAX_OUTPUT_CHARS = 1_000_000
@@ -114,7 +115,7 @@ def _plain_output(output):
     if "data" in output:
         output["data"] = {mime: base64.b64encode(value).decode() if isinstance(value, bytes) else value
                           for mime, value in output["data"].items()}
-    return wire.to_plain(output)
+    return codec.to_plain(output)
 
 
 LIBRARY_DIRS = tuple({os.path.dirname(os.__file__), os.path.dirname(os.path.dirname(torch.__file__))})
@@ -173,13 +174,13 @@ class NotebookServer:
             for attribute in attributes:
                 obj = getattr(obj, attribute)
         else:
-            obj = self.handles[target[wire.HANDLE_KEY]]
+            obj = self.handles[target[codec.HANDLE_KEY]]
         for attribute in target.get("path", ()):
             obj = getattr(obj, attribute)
         return obj
 
     def unref(self, value):
-        if type(value) is dict and wire.HANDLE_KEY in value:
+        if type(value) is dict and codec.HANDLE_KEY in value:
             return self.resolve(value)
         if type(value) in (list, tuple):
             return type(value)(self.unref(v) for v in value)
@@ -190,7 +191,7 @@ class NotebookServer:
     def keep(self, value):
         handle = len(self.handles) + 1
         self.handles[handle] = value
-        return {"ok": True, "handle": {wire.HANDLE_KEY: handle, "type": wire.type_name(value)}}
+        return {"ok": True, "handle": {codec.HANDLE_KEY: handle, "type": codec.type_name(value)}}
 
     def call(self, request):
         target = self.resolve(request["target"])
@@ -213,7 +214,7 @@ class NotebookServer:
             value = target
         if request["keep"]:
             return self.keep(value)
-        return {"ok": True, "value": wire.to_plain(value)}
+        return {"ok": True, "value": codec.to_plain(value)}
 
     def handle(self, request):
         op = request["op"]
