@@ -116,7 +116,7 @@ c.Limits.call_seconds = 60
 c.AssignLatePenalties.plugin_class = "autograder.nbgrader.late.DeductPerDayLate"
 c.DeductPerDayLate.fraction_per_day = 0.10
 
-# The exchange (autograder/nbgrader/exchange.py): collect takes a submission only from a folder of
+# The exchange (autograder/nbgrader/exchange/): collect takes a submission only from a folder of
 # `<student>+<assignment>+<time>` with a safe id (c.StudentIds.pattern) that, on a hub (nbgrader's
 # c.ExchangeCollect.check_owner, on by default), its student owns; it copies regular files only, never
 # through a link, up to c.Limits.files_mb, and no copy of a course file; release_feedback publishes only

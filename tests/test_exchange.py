@@ -7,7 +7,7 @@ hub's: each student a user of the machine) is off. Each student works in a home 
 without the course's nbgrader_config.py, as on a hub.
 
 Then what a student can do by hand in the exchange's inbound folder (mode 733: any user may make a
-folder there), against the kit's collect and release_feedback (autograder/nbgrader/exchange.py):
+folder there), against the kit's collect and release_feedback (autograder/nbgrader/exchange/):
 a notebook that links to the source notebook, links beside it, a timestamp that is not a time,
 a submission secret of their own, another student's id, an id with a script, a folder that is a
 link. The owner check runs with throwaway users of the machine (as root; skipped otherwise).

@@ -2,7 +2,7 @@
 
 An id names folders (`submitted/<id>/`, the exchange's `<id>+<assignment>+<time>`), gradebook rows
 and formgrader's pages, whose templates put it into scripts unescaped (`var student_id = "{{ student_id }}"`).
-Ids come from the exchange's inbound folder names (the exchange's collect, autograder/nbgrader/exchange.py)
+Ids come from the exchange's inbound folder names (the exchange's collect, autograder/nbgrader/exchange/collect.py)
 and from the LMS file names of `zip_collect` (autograder/nbgrader/lms.py); both refuse an id outside
 `c.StudentIds.pattern` with a line in the log.
 """

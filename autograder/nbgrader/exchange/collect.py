@@ -1,6 +1,4 @@
-"""nbgrader's exchange as a course graded with the kit uses it: what `collect` takes in, what
-`release_feedback` gives out (c.ExchangeFactory in nbgrader_config.py, so formgrader's buttons and
-the command line both use them).
+"""KitCollect: nbgrader's collect as the kit runs it.
 
 The exchange's `inbound` folder is writable by every student (mode 733): a student can make a
 submission folder there by hand, under any name, holding anything. nbgrader's own collect copies
@@ -19,11 +17,6 @@ the folder) and fails the whole run on a name it cannot parse. `KitCollect` inst
   the reason, which the kit grades 0 with that reason (no earlier grade stays);
 - records the submission's time in `timestamp.txt`: the student's, read bounded, where it is a
   time, else the time in the folder's name, which collect chose the submission by.
-
-`KitReleaseFeedback` publishes, for each student, only the page `generate_feedback` made for each
-notebook of the assignment in the gradebook (`<notebook>.html`), a regular file read without
-following a link, under the name nbgrader's fetch_feedback looks for; any other file of the
-feedback folder (a student's `answers.html`) stays where it is, with a line in the log.
 """
 from __future__ import annotations
 
@@ -32,7 +25,6 @@ import fnmatch
 import glob
 import os
 import pwd
-import re
 import shutil
 import stat
 from collections import defaultdict
@@ -40,23 +32,18 @@ from collections import defaultdict
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect
-from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
-from nbgrader.utils import check_mode, find_all_notebooks, notebook_hash, parse_utc
+from nbgrader.utils import check_mode, find_all_notebooks, parse_utc
 
-from autograder.grading.submission_files import (
-    NotARegularFile, Refused, digest, read_regular_file, read_submission, write_files,
-)
+from autograder.grading.submission_files import Refused, read_submission, write_files
 from autograder.grading.submitted_notebook import unreadable_notebook
 from autograder.grading.text import printable
+from autograder.nbgrader.exchange.submission_secret import SECRET, secret_problem
 from autograder.nbgrader.student_ids import StudentIds
-from autograder.nbgrader.submission_guard import course_digests, notebook_digests, read_timestamp, timestamp_problem
+from autograder.nbgrader.submission_guard import notebook_digests, read_timestamp, timestamp_problem
 from autograder.sandbox import Limits
 
 TIMESTAMP = "timestamp.txt"
-SECRET = "submission_secret.txt"
 MAX_TIMESTAMP_BYTES = 100
-MAX_SECRET_BYTES = 1024  # nbgrader's submit writes 128 hex digits
-MAX_PAGE_BYTES = 64 << 20
 
 
 def _user_name(uid: int) -> str:
@@ -199,8 +186,8 @@ class KitCollect(ExchangeCollect):
                 continue
             if name in pages:
                 refused.append(Refused(name, "it has the name of the feedback page of a notebook"))
-            elif name == SECRET and _secret_problem(data) is not None:
-                refused.append(Refused(name, _secret_problem(data)))
+            elif name == SECRET and secret_problem(data) is not None:
+                refused.append(Refused(name, secret_problem(data)))
             elif name != TIMESTAMP:
                 files[name] = data
         files[TIMESTAMP] = self._timestamp(taken.files.get(TIMESTAMP), record, src_path).encode()
@@ -260,78 +247,3 @@ def last_change(folder: str) -> datetime.datetime | None:
 
 def _ignored(name: str, patterns) -> bool:
     return any(fnmatch.fnmatch(part, pattern) for part in name.split("/") for pattern in patterns)
-
-
-def _secret_problem(data: bytes) -> str | None:
-    if not data or len(data) > MAX_SECRET_BYTES or not re.fullmatch(rb"[0-9A-Za-z_-]+", data.strip()):
-        return "it is not a submission secret as nbgrader's submit writes one"
-    return None
-
-
-class KitReleaseFeedback(ExchangeReleaseFeedback):
-    """nbgrader's release_feedback, publishing only the feedback pages of the assignment's notebooks."""
-
-    def copy_files(self):
-        coursedir = self.coursedir
-        excluded = set(filter(None, coursedir.student_id_exclude.split(",")))
-        notebooks = self.graded_notebooks()
-        course = course_digests(coursedir, self.config)
-        for folder in sorted(glob.glob(self.src_path)):
-            student = os.path.basename(os.path.dirname(folder))
-            if student in excluded or not os.path.isdir(folder):
-                continue
-            problem = StudentIds(parent=self).problem(student)
-            if problem:
-                self.log.warning("No feedback released from %s: %s", printable(folder, newlines=False), problem)
-                continue
-            secret = self._secret(folder)
-            for name in sorted(os.listdir(folder)):
-                if name.endswith(".html") and name[:-len(".html")] not in notebooks:
-                    self.log.warning("Not released: %s of %s: it is not the feedback page of a notebook of %s",
-                                     printable(name, newlines=False), student, coursedir.assignment_id)
-            for notebook in notebooks:
-                page = os.path.join(folder, notebook + ".html")
-                if not os.path.lexists(page):
-                    continue
-                try:
-                    data = read_regular_file(page, MAX_PAGE_BYTES)
-                except NotARegularFile as exc:
-                    self.log.warning("Not released: %s of %s: %s", notebook + ".html", student, exc)
-                    continue
-                if course.get(digest(data)) or secret is None:
-                    why = "it is a copy of a course file" if secret is not None else \
-                        f"the submission has no {SECRET} as nbgrader's submit writes one"
-                    self.log.warning("Not released: %s of %s: %s", notebook + ".html", student, why)
-                    continue
-                self.publish(data, notebook_hash(secret=secret, notebook_id=notebook))
-                self.log.info("Releasing feedback for student '%s' on assignment '%s/%s/%s'", student,
-                              coursedir.course_id, coursedir.assignment_id, notebook)
-
-    def graded_notebooks(self) -> list[str]:
-        """The names of the assignment's notebooks in the gradebook."""
-        with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-            try:
-                return [notebook.name for notebook in gb.find_assignment(self.coursedir.assignment_id).notebooks]
-            except MissingEntry:
-                self.fail(f"No assignment {self.coursedir.assignment_id} in the gradebook")
-
-    def _secret(self, folder: str) -> str | None:
-        try:
-            data = read_regular_file(os.path.join(folder, SECRET), MAX_SECRET_BYTES)
-        except NotARegularFile:
-            return None
-        return None if _secret_problem(data) else data.decode("ascii")
-
-    def publish(self, data: bytes, checksum: str) -> None:
-        """The page as <checksum>.html in the exchange's feedback folder, replaced at once (a new file, renamed)."""
-        info = os.lstat(self.dest_path)
-        if not stat.S_ISDIR(info.st_mode) or (not self.coursedir.groupshared and info.st_uid != os.geteuid()):
-            self.fail(f"{self.dest_path} is not a folder of yours: the exchange is not as nbgrader made it")
-        temporary = os.path.join(self.dest_path, f"{checksum}-tmp.html")
-        if os.path.lexists(temporary):
-            os.unlink(temporary)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, 0o644)  # whatever the umask: the student reads it
-        os.replace(temporary, os.path.join(self.dest_path, f"{checksum}.html"))
