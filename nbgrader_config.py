@@ -18,7 +18,6 @@ from nbgrader.preprocessors import (  # noqa: E402
 
 from autograder.grading.startup import prepare_grading_process  # noqa: E402
 from autograder.nbgrader import pages  # noqa: E402
-from autograder.nbgrader import gradebook  # noqa: E402
 from autograder.results.feedback import GradesWithSummary  # noqa: E402
 from autograder.nbgrader.preprocessors import GradeWithHiddenTests, RestoreReleaseMetadata  # noqa: E402
 from autograder.nbgrader.startup_hooks import escape_student_text_in_log, start_sandbox_early  # noqa: E402
@@ -31,10 +30,6 @@ escape_student_text_in_log()
 # torch's compiler stays unloaded until asked for, and the interpreter's exit skips its last
 # garbage collections (autograder/grading/startup.py).
 prepare_grading_process()
-
-# nbgrader opens the gradebook about nine times per submission, each time with a new database
-# engine and a check of every table; within one run the first open's engine is reused.
-gradebook.share_engines()
 
 c.CourseDirectory.course_id = "deep-learning-fundamentals"
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))

@@ -284,8 +284,8 @@ def cmd_gradescope(args) -> int:
 
 
 def cmd_gradescope_run(args) -> int:
-    from autograder import sandbox
-    sandbox.start()  # before nbgrader's imports, which take as long as the sandbox's
+    from autograder.grading.run import GradingRun
+    GradingRun.instance().start_sandbox()  # before nbgrader's imports, which take as long as the sandbox's
     from autograder.classroom.gradescope import grade_submission
     from autograder.nbgrader.course import Course
 

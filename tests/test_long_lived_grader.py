@@ -13,6 +13,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.authoring.corpus import gradebook_scores, nbgrader, submit
 from autograder.grading import hidden_tests
+from autograder.grading.run import GradingRun
 from autograder.nbgrader.command import api
 from conftest import ROOT
 
@@ -128,7 +129,13 @@ def test_formgrader_grades_with_the_solution_as_changed_since_its_last_run(tmp_p
     formgrader = api(course)  # one NbGraderAPI in this process, as formgrader's server holds
     first = formgrader.autograde(SET, "ada", force=True, create=True)
     assert gradebook_scores(course, SET) == {"ada": {"double-check": 1.0}}, first["log"][-3000:]
+    run, folder = GradingRun.instance(), (course / "hidden_tests").resolve()
+    session = run.hidden_tests[folder]
+    assert session.reference_results, "the reference result came from checks.computed_once"
 
     _write_reference(course, 3)  # the instructor fixes the solution: double now means triple
     second = formgrader.autograde(SET, "ada", force=True, create=True)
     assert gradebook_scores(course, SET) == {"ada": {"double-check": 0.0}}, second["log"][-3000:]
+    assert GradingRun.instance() is run, "the same grading run: the server's process"
+    assert run.hidden_tests[folder] is not session and run.hidden_tests[folder].reference_results, \
+        "the run renewed its session and computed the reference anew"

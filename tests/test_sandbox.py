@@ -13,6 +13,7 @@ from autograder.authoring import corpus
 from autograder.authoring.solutions import ROOT
 from autograder.sandbox import Limits
 from autograder.grading.student_process import Student, StudentProcess, StudentProcessGone
+from autograder.grading.run import GradingRun
 
 needs_bubblewrap = pytest.mark.skipif(not sandbox.protections().bubblewrap,
                                       reason="bubblewrap is not usable on this machine: no filesystem sandbox")
@@ -139,7 +140,7 @@ def _zygote_children() -> list[int]:
             continue
         is_worker = len(argv) > 1 and b"python" in os.path.basename(argv[0]) and argv[1].endswith(b"zygote.py")
         processes[int(name)] = (state, int(parent), is_worker, nspid)
-    ours, todo = [], [sandbox.running().process.pid]  # the zygote's bwrap (or the zygote) and all below
+    ours, todo = [], [GradingRun.instance().sandbox.process.pid]  # the zygote's bwrap (or the zygote) and all below
     while todo:
         pid = todo.pop()
         ours.append(pid)
@@ -197,7 +198,7 @@ def test_a_process_started_in_a_new_session_stays_in_the_notebooks_cgroup(tmp_pa
     worker = StudentProcess(tmp_path, SMALL)
     try:
         assert run(worker, "print(1)") == "1\n"
-        zygote = sandbox.running()
+        zygote = GradingRun.instance().sandbox
         if not zygote.notebook_cgroups:
             pytest.skip(f"no cgroup per notebook on this machine: {zygote.cgroups_why or 'the zygote could not use it'}")
         marker = f"{os.getpid()}{time.monotonic_ns()}"[-12:]

@@ -33,8 +33,9 @@ def test_nbgrader_autograde_starts_the_sandbox_when_it_loads_its_config(tmp_path
     code = ("import sys, time\nsys.argv = ['{argv0}', '{command}']\n"
             "from traitlets.config.loader import PyFileConfigLoader\n"
             "PyFileConfigLoader('nbgrader_config.py', path='.').load_config()\n"
-            "from autograder import sandbox\n"
-            "print(sandbox.running() is not None and sandbox.running().alive)\n")
+            "from autograder.grading.run import GradingRun\n"
+            "started = GradingRun.instance().sandbox\n"
+            "print(started is not None and started.alive)\n")
     assert _fresh(code.format(argv0="/venv/bin/nbgrader", command="autograde")) == "True"
     assert _fresh(code.format(argv0="/venv/lib/nbgrader/__main__.py", command="autograde")) == "True"
     assert _fresh(code.format(argv0="/venv/bin/nbgrader", command="generate_assignment")) == "False"

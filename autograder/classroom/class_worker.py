@@ -22,8 +22,8 @@ RESULT = "RESULT "
 def main(argv: list[str]) -> int:
     course, db_url, force, *pairs = argv
     os.chdir(course)
-    from autograder import sandbox
-    sandbox.start()  # before nbgrader's imports: the zygote's imports overlap them
+    from autograder.grading.run import GradingRun
+    GradingRun.instance().start_sandbox()  # before nbgrader's imports: the zygote's imports overlap them
     from autograder.nbgrader.command import api as nbgrader_api
 
     api = nbgrader_api(course, db_url)

@@ -9,7 +9,7 @@ failure are collected by a small pytest plugin.
 The engine drives: it runs the notebook up to a test cell, then asks for that cell's results with
 `HiddenTests.run`. pytest needs its own run loop, so one pytest session per folder serves the whole
 grading run from a thread: it collects the hidden tests once, then runs the items of each request
-it is handed, as pytest-xdist's workers do. Starting a session per notebook cost more than a blank
+it is handed, as pytest-xdist's workers do. The grading run (run.py) holds the sessions. Starting a session per notebook cost more than a blank
 notebook's tests.
 
 A long-lived grader (formgrader's autograde button runs inside the Jupyter server) may grade again
@@ -38,6 +38,7 @@ from autograder.grading import cells
 from autograder.checks import REFERENCE_RESULTS, CheckFailed
 from autograder.grading.device import grading_device, on_the_grading_device
 from autograder.grading.reference_code import ReferenceCode
+from autograder.grading.run import GradingRun
 from autograder.grading.student_process import Student, StudentCodeError, StudentProcessGone
 
 log = logging.getLogger(__name__)
@@ -268,20 +269,18 @@ def _stamp(path: Path) -> tuple:
     return (str(path), stat.st_mtime_ns, stat.st_size)
 
 
-_sessions: dict[Path, HiddenTests] = {}
-_sessions_lock = threading.Lock()  # the session may be started ahead of time from another thread (startup_hooks.py)
-
-
-def hidden_tests(folder: str | os.PathLike) -> HiddenTests:
-    """The grading run's session over the hidden tests in `folder`; a forked grader starts its own."""
+def hidden_tests(folder: str | os.PathLike, run: GradingRun | None = None) -> HiddenTests:
+    """The grading run's session over the hidden tests in `folder` (default run: this process's);
+    a new one when a file it collected from changed, and in a forked grader."""
+    run = run or GradingRun.instance()
     folder = Path(folder).resolve()
-    with _sessions_lock:
-        session = _sessions.get(folder)
+    with run.lock:
+        session = run.hidden_tests.get(folder)
         if session is None:
-            session = _sessions[folder] = HiddenTests(folder)
+            session = run.hidden_tests[folder] = HiddenTests(folder)
         elif not session.current:
             session.stop()  # the course changed since it collected: a new session imports it afresh, and computes anew
-            session = _sessions[folder] = HiddenTests(folder)
+            session = run.hidden_tests[folder] = HiddenTests(folder)
         elif session.pid != os.getpid() or session.abandoned:
-            session = _sessions[folder] = HiddenTests(folder, session.reference_results)
+            session = run.hidden_tests[folder] = HiddenTests(folder, session.reference_results)
         return session

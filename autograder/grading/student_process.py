@@ -18,6 +18,7 @@ from autograder.sandbox.inside import codec, wire
 from autograder.grading.cells import AuthoringError
 from autograder.grading.device import grading_device, simulated_device
 from autograder.grading.reference_code import ReferenceCode
+from autograder.grading.run import GradingRun
 from autograder.grading.submission_files import scratch_files
 from autograder.sandbox import Limits
 from autograder.sandbox.inside.codec import Handle
@@ -73,7 +74,7 @@ class StudentProcess:
         # stops reading (or shrinks its pipe) would otherwise block the grader in write() for good.
         os.set_blocking(self._to_student, False)
         try:
-            self.sandbox = sandbox.start(self.limits)
+            self.sandbox = GradingRun.instance().start_sandbox(self.limits)
             self.pid = self.sandbox.fork(scratch_files(workdir, self.limits.files_mb << 20),
                                         to_student_r, from_student_w, self.limits,
                                         limit_data=grading_device().type != "cuda")

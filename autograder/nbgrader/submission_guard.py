@@ -30,9 +30,8 @@ from traitlets import List, Unicode
 from traitlets.config import Application, LoggingConfigurable
 
 from autograder.grading.text import printable
-from autograder.grading.submission_files import (
-    NotARegularFile, course_file_digests, read_regular_file, read_submission, stand_in_notebook,
-)
+from autograder.grading.run import GradingRun
+from autograder.grading.submission_files import NotARegularFile, read_regular_file, read_submission, stand_in_notebook
 from autograder.nbgrader import gradebook, progress
 from autograder.nbgrader.course import Course
 from autograder.sandbox import Limits
@@ -52,20 +51,13 @@ class CourseFiles(LoggingConfigurable):
                  ).tag(config=True)
 
 
-_digests: dict[tuple, dict[str, str]] = {}
-
-
 def course_digests(coursedir: CourseDirectory, config=None) -> dict[str, str]:
-    """{sha256: course file} of the course's own files, read once per run (renewed when one changes)."""
+    """{sha256: course file} of the course's own files, read once per grading run (again when one changes)."""
     config = config or coursedir.config
     paths = list(dict.fromkeys([*(os.path.join(coursedir.root, path) for path in CourseFiles(config=config).paths),
                                 str(Course(directory=coursedir).hidden_tests)]))
-    key = tuple((path, _mtime(path)) for path in paths)
-    if key not in _digests:
-        _digests.clear()
-        _digests[key] = {digest: os.path.relpath(name, coursedir.root)
-                         for digest, name in course_file_digests(paths).items()}
-    return _digests[key]
+    return {digest: os.path.relpath(name, coursedir.root)
+            for digest, name in GradingRun.instance().course_file_digests(paths).items()}
 
 
 def notebook_digests(coursedir: CourseDirectory, config=None) -> dict[str, str]:
@@ -73,16 +65,6 @@ def notebook_digests(coursedir: CourseDirectory, config=None) -> dict[str, str]:
     was given (an unedited release notebook is a submission, worth 0 by the usual rules)."""
     released = coursedir.release_directory + os.sep
     return {digest: name for digest, name in course_digests(coursedir, config).items() if not name.startswith(released)}
-
-
-def _mtime(path: str) -> float | None:
-    try:
-        newest = os.stat(path).st_mtime
-        for top, _, names in os.walk(path):
-            newest = max([newest, os.stat(top).st_mtime] + [os.lstat(os.path.join(top, n)).st_mtime for n in names])
-        return newest
-    except OSError:
-        return None
 
 
 def refuse_unsafe_files(assignment=None, student=None, notebooks=(), **_) -> None:

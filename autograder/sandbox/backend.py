@@ -16,6 +16,8 @@ descriptors (another machine) would have to carry the pipes' bytes itself.
 """
 from __future__ import annotations
 
+import sys
+
 from traitlets import Unicode
 from traitlets.config import Configurable
 
@@ -25,8 +27,8 @@ from autograder.sandbox.limits import Limits
 class Sandbox(Configurable):
     """Where student code runs, as the grader sees it. Subclasses implement every method below.
 
-    One instance per grading run (see entry.start): the zygote it starts forks one student
-    process per notebook. Only the scratch folder's size (`limits.disk_mb`) is the sandbox's own;
+    One instance at a time per grading run (entry.start; `earlier`: the one it replaces): the zygote
+    it starts forks one student process per notebook. Only the scratch folder's size (`limits.disk_mb`) is the sandbox's own;
     every other limit comes with each fork.
     """
 
@@ -34,9 +36,17 @@ class Sandbox(Configurable):
                                          "(today only 'bubblewrap', which falls back to an unconfined process, "
                                          "loudly, where bubblewrap is not usable).").tag(config=True)
 
-    def __init__(self, limits: Limits, **kwargs):
+    def __init__(self, limits: Limits, earlier: "Sandbox | None" = None, **kwargs):
         super().__init__(parent=limits, **kwargs)  # c.Sandbox.* comes with the limits' configuration
         self.limits = limits
+        # what this grading run has said about the host, carried from the sandbox this one replaces
+        self.warned: set[str] = earlier.warned if earlier is not None else set()
+
+    def warn_once(self, gap: str) -> None:
+        """Say on stderr, once per grading run, that a protection is missing and grading goes on without it."""
+        if gap not in self.warned:
+            self.warned.add(gap)
+            print(f"KIT SANDBOX WARNING: {gap}. Grading goes on without this protection.", file=sys.stderr, flush=True)
 
     def start_zygote(self) -> None:
         """Start the zygote with its transport, and return without waiting: its imports and warm-up

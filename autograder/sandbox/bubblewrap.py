@@ -33,7 +33,7 @@ from pathlib import Path
 from autograder.sandbox.backend import Sandbox
 from autograder.sandbox.inside import cgroups
 from autograder.sandbox.limits import MiB, Limits
-from autograder.sandbox.protections import SubordinateIds, protections, warn_once
+from autograder.sandbox.protections import SubordinateIds, protections
 from autograder.sandbox.zygote_client import ZygoteChannel, ZygoteGone, fork_request, student_env
 
 log = logging.getLogger(__name__)
@@ -105,9 +105,12 @@ class BubblewrapSandbox(Sandbox):
     _uids = itertools.count()
     _runs = itertools.count()
 
-    def __init__(self, limits: Limits, **kwargs):
-        super().__init__(limits, **kwargs)
-        self.protections = protections()
+    def __init__(self, limits: Limits, earlier: Sandbox | None = None, **kwargs):
+        super().__init__(limits, earlier, **kwargs)
+        # a property of the host: probed once per grading run, and what is missing said once
+        self.protections = earlier.protections if isinstance(earlier, BubblewrapSandbox) else protections()
+        for gap in self.protections.missing():
+            self.warn_once(gap)
         self.channel = ZygoteChannel()
         self.cgroups, self.cgroups_why = cgroups.RunCgroups.create(f"kit-run-{os.getpid()}-{next(self._runs)}")
         self.process: subprocess.Popen | None = None
@@ -147,19 +150,19 @@ class BubblewrapSandbox(Sandbox):
             log.warning("the zygote has %s threads before forking; children may hang", ready["threads"])
         self.contained = ready.get("contained") is True
         if self.protections.bubblewrap and not self.contained:
-            warn_once(f"notebooks cannot get pid and mount namespaces of their own here "
+            self.warn_once(f"notebooks cannot get pid and mount namespaces of their own here "
                       f"({str(ready.get('why'))[:200]}), so a process a notebook leaves running can outlive "
                       f"it and notebooks share /tmp")
         self.notebook_cgroups = ready.get("cgroups") is True
         if not self.notebook_cgroups:
             why = ready.get("cgroups_why") if self.cgroups else self.cgroups_why
-            warn_once(f"notebooks get no cgroup of their own here ({str(why)[:200]}), so the kernel does not "
+            self.warn_once(f"notebooks get no cgroup of their own here ({str(why)[:200]}), so the kernel does not "
                       f"enforce their memory and process limits: the sandbox watches them every "
                       f"0.1 s (with RLIMIT_DATA behind memory, and RLIMIT_NPROC only with root), and a "
                       f"fast allocation can pass the memory limit before it is seen; give the grader "
                       f"root or a delegated cgroup (KIT_CGROUP_PARENT)")
         if ready.get("cpu_cgroups") is not True:
-            warn_once(f"notebooks get no CPU share from the kernel here (no cgroup cpu controller for this "
+            self.warn_once(f"notebooks get no CPU share from the kernel here (no cgroup cpu controller for this "
                       f"grading run), so the sandbox keeps each notebook to its {self.limits.cpus:g} CPU itself: "
                       f"it adds up the notebook's CPU time every 0.1 s and stops its processes (SIGSTOP) while it "
                       f"is over its share. Between two checks a notebook can take every core, and the CPU time of "

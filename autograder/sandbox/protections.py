@@ -1,11 +1,10 @@
-"""What this machine allows the sandbox: bubblewrap, a uid per notebook; what is missing is said once, loudly."""
+"""What this machine allows the sandbox: bubblewrap, a uid per notebook (the sandbox says, loudly, what is missing)."""
 from __future__ import annotations
 
 import logging
 import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,29 +89,13 @@ def _bubblewrap_works() -> bool:
     return probe.returncode == 0
 
 
-_protections: Protections | None = None
-_warned: set[str] = set()
-
-
-def warn_once(gap: str) -> None:
-    """Say on stderr, once per grading run, that a protection is missing and grading goes on without it."""
-    if gap not in _warned:
-        _warned.add(gap)
-        print(f"KIT SANDBOX WARNING: {gap}. Grading goes on without this protection.", file=sys.stderr, flush=True)
-
-
 def protections() -> Protections:
-    """What this machine allows; the first call warns loudly about anything missing."""
-    global _protections
-    if _protections is None:
-        bubblewrap = os.environ.get("KIT_NO_SANDBOX") != "1" and _bubblewrap_works()
-        # Without bubblewrap's view of the filesystem another uid may not reach Python itself
-        # (under /root, say), so a uid per notebook needs both.
-        subordinate = SubordinateIds.find() if bubblewrap and os.geteuid() != 0 else None
-        if subordinate is not None and not _subordinate_ids_work(subordinate):
-            subordinate = None
-        _protections = Protections(bubblewrap=bubblewrap, own_uid=bubblewrap and (os.geteuid() == 0 or subordinate is not None),
-                                   subordinate=subordinate)
-        for gap in _protections.missing():
-            warn_once(gap)
-    return _protections
+    """What this machine allows, probed now (the sandbox probes once and says what is missing)."""
+    bubblewrap = os.environ.get("KIT_NO_SANDBOX") != "1" and _bubblewrap_works()
+    # Without bubblewrap's view of the filesystem another uid may not reach Python itself
+    # (under /root, say), so a uid per notebook needs both.
+    subordinate = SubordinateIds.find() if bubblewrap and os.geteuid() != 0 else None
+    if subordinate is not None and not _subordinate_ids_work(subordinate):
+        subordinate = None
+    return Protections(bubblewrap=bubblewrap, own_uid=bubblewrap and (os.geteuid() == 0 or subordinate is not None),
+                       subordinate=subordinate)

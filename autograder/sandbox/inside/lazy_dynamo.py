@@ -52,18 +52,15 @@ class _DynamoOnDemand(types.ModuleType):
         return getattr(_real(), name)
 
 
-_stand_in: _DynamoOnDemand | None = None
-
-
 def _real_loaded() -> bool:
     module = sys.modules.get(NAME)
-    return module is not None and module is not _stand_in
+    return module is not None and not isinstance(module, _DynamoOnDemand)
 
 
 def _real() -> types.ModuleType:
     """The real torch._dynamo, imported on first use (the import sets torch._dynamo too)."""
     if not _real_loaded():
-        if sys.modules.get(NAME) is _stand_in:
+        if isinstance(sys.modules.get(NAME), _DynamoOnDemand):
             del sys.modules[NAME]
         importlib.import_module(NAME)
     return sys.modules[NAME]
@@ -72,11 +69,8 @@ def _real() -> types.ModuleType:
 def install() -> None:
     """Put the stand-in in place, unless torch._dynamo is loaded already; before or after torch's
     own import (torch finds its lazy submodules in sys.modules)."""
-    global _stand_in
-    if NAME in sys.modules:
-        return
-    _stand_in = _DynamoOnDemand(NAME, __doc__)
-    sys.modules[NAME] = _stand_in
+    if NAME not in sys.modules:
+        sys.modules[NAME] = _DynamoOnDemand(NAME, __doc__)
 
 
 def real_loaded() -> bool:
