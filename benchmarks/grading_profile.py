@@ -53,6 +53,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 GROUPS = ["start-up", "nbgrader", "sanitizing", "autograde pass", "gradebook", "sandbox", "student", "hidden tests",
           "kit engine"]
 SANITIZING, AUTOGRADING = "sanitizing", "autograde pass"
+FLOOR_RUNS = 3  # timed runs of a notebook's code for its floor, after one that warms up
 
 
 class Profile:
@@ -66,6 +67,7 @@ class Profile:
         self.notebook = -1  # which notebook of the run is being converted (-1: before the first)
         self.by_notebook: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
         self.test_class = ""
+        self.student_cpu = 0.0  # CPU seconds of the student processes, as they ended
         self.missing: list[str] = []  # what could not be timed (not found)
         self.stage = SANITIZING
         self._stack: list[list] = []
@@ -134,7 +136,7 @@ class Profile:
     def as_json(self) -> dict:
         return {"seconds": dict(self.seconds), "calls": dict(self.calls), "in_student": dict(self.in_student),
                 "by_notebook": {step: dict(seconds) for step, seconds in self.by_notebook.items()},
-                "missing": self.missing}
+                "missing": self.missing, "student_cpu": self.student_cpu, "grader_cpu": time.process_time()}
 
 
 def has_image(reply) -> bool:
@@ -216,6 +218,16 @@ def instrument_engine(profile: Profile) -> None:
 
     profile.wrap(StudentProcess, "__init__", fork)
     profile.wrap(StudentProcess, "close", "sandbox: end the student process")
+    timed_close = StudentProcess.close
+
+    def close(process, *args, **kwargs):
+        try:
+            return timed_close(process, *args, **kwargs)
+        finally:
+            profile.student_cpu += float((process.ending or {}).get("cpu_seconds") or 0)
+
+    close._profiled = True
+    StudentProcess.close = close
     profile.wrap(StudentProcess, "run_cell", "student: cells",
                  relabel=lambda reply, step: "student: plot cells" if has_image(reply) else "student: other cells")
 
@@ -257,29 +269,33 @@ def floor_child(notebook: str, students: int, out: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import nbformat
-    import torch  # noqa: F401 -- warm, as the zygote is
+    import torch  # warm, as the zygote is
+    torch.set_num_threads(1)  # as the student's process (OMP_NUM_THREADS=1 there)
 
     from autograder.grading.cells import is_test_cell, split_hidden
 
     nb = nbformat.read(notebook, as_version=4)
     codes = [split_hidden(c.source)[0] if is_test_cell(c) else c.source for c in nb.cells if c.cell_type == "code"]
     compiled = [compile(code, f"<cell {i}>", "exec") for i, code in enumerate(codes)]
-    totals, errors = {"plot cells": 0.0, "other cells": 0.0}, []
+    totals, cpu, errors = {"plot cells": 0.0, "other cells": 0.0}, 0.0, []
     for run in range(students + 1):  # run 0 warms up
         namespace = {"__name__": "__main__"}
         for code in compiled:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
                     exec(code, namespace)
             except Exception as exc:  # a reference notebook should raise nothing: reported
                 errors.append(f"{type(exc).__name__}: {exc}"[:200])
             elapsed = time.perf_counter() - start
+            if run:
+                cpu += time.process_time() - start_cpu
             plot = bool(plt.get_fignums())
             plt.close("all")
             if run:
                 totals["plot cells" if plot else "other cells"] += elapsed
-    Path(out).write_text(json.dumps({"seconds": {k: v / students for k, v in totals.items()}, "errors": errors[:5]}))
+    Path(out).write_text(json.dumps({"seconds": {k: v / students for k, v in totals.items()}, "cpu": cpu / students,
+                                     "errors": errors[:5]}))
 
 
 # --- the parent: courses, runs, tables
@@ -308,8 +324,11 @@ def table_row(label: str) -> str:
     return label
 
 
-def format_steps(columns: dict[str, dict[str, float]], totals: dict[str, float], floors: dict[str, dict]) -> str:
-    """A markdown table: a row per step (hidden tests summed), a column per set, then the mean and its share."""
+def format_steps(columns: dict[str, dict[str, float]], totals: dict[str, float], floors: dict[str, dict],
+                 cpu: dict[str, tuple[float, float]] | None = None) -> str:
+    """A markdown table: a row per step (hidden tests summed), a column per set, then the mean and its share;
+    `cpu` ({set: (grader's, student processes' CPU seconds per notebook)}) adds CPU rows."""
+    cpu = cpu or {}
     summed = {}
     for name, steps in columns.items():
         summed[name] = defaultdict(float)
@@ -332,6 +351,13 @@ def format_steps(columns: dict[str, dict[str, float]], totals: dict[str, float],
         mean = sum(values.values()) / len(values)
         lines.append(f"| {label} | {' | '.join(f'{values[n]:.3f}' for n in names)} | {mean:.3f} | |")
     ratio = {n: totals[n] / floor[n] if floor[n] else float("inf") for n in names}
+    if all("cpu" in floors[n] for n in names) and all(n in cpu for n in names):
+        rows = [("CPU: the grader's process, all its threads", {n: cpu[n][0] for n in names}),
+                ("CPU: the student's processes", {n: cpu[n][1] for n in names}),
+                ("CPU: the floor", {n: floors[n]["cpu"] for n in names})]
+        for label, values in rows:
+            mean = sum(values.values()) / len(values)
+            lines.append(f"| {label} | {' | '.join(f'{values[n]:.3f}' for n in names)} | {mean:.3f} | |")
     lines.append(f"| kit / floor | {' | '.join(f'{ratio[n]:.1f}x' for n in names)} | "
                  f"{mean_total / (sum(floor.values()) / len(floor)):.1f}x | |")
     return "\n".join(lines)
@@ -420,7 +446,8 @@ def main() -> int:
     assignments = args.assignments or corpus.assignments()
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
                PYTHONWARNINGS="ignore")
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip() or f"unknown ({ROOT} is not a git checkout)"
     report = [f"commit {commit}, {os.cpu_count()} cores, load average at the start "
               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"]
     print(report[0], flush=True)
@@ -445,9 +472,11 @@ def main() -> int:
                         wrong = [s for s, got in corpus.gradebook_scores(course, assignment).items() if got != want]
                         if wrong:
                             print(f"WARNING {assignment}: {len(wrong)} reference submissions short of full points")
-                    floor_out = scratch / f"floor-{kind}-{students}-{assignment}.json"
-                    notebook = Course(course).submitted("s000", assignment, assignment)
-                    run_child(["--child-floor", str(notebook), str(students), str(floor_out)], notebook.parent, env)
+                    floor_out = scratch / f"floor-{kind}-{assignment}.json"
+                    if not floor_out.exists():  # the same code at every class size: measured once per set
+                        notebook = Course(course).submitted("s000", assignment, assignment)
+                        run_child(["--child-floor", str(notebook), str(FLOOR_RUNS), str(floor_out)], notebook.parent,
+                                  dict(env, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", MPLBACKEND="Agg"))
                     floors[assignment] = json.loads(floor_out.read_text())
                     if floors[assignment]["errors"]:
                         print(f"WARNING floor of {assignment} raised: {floors[assignment]['errors']}")
@@ -456,7 +485,8 @@ def main() -> int:
                           f"floor {sum(floors[assignment]['seconds'].values()):.3f}", flush=True)
                 runs_by_size[students] = runs
                 raw[f"{kind}-{students}"] = {"runs": runs, "walls": totals, "floors": floors}
-                table = format_steps(columns, totals, floors)
+                cpu = {name: (run["grader_cpu"] / students, run["student_cpu"] / students) for name, run in runs.items()}
+                table = format_steps(columns, totals, floors, cpu)
                 report.append(f"\n{students} students, {kind} submissions: seconds per notebook\n\n{table}")
                 report.append(f"\n{students} students, {kind}: the first notebook of a run, and the median later one "
                               f"(seconds)\n\n{format_first(runs)}")
