@@ -36,11 +36,17 @@ import sys
 from pathlib import Path
 
 
+def current_course(db_url: str | None = None):
+    """The course in the current folder, as for nbgrader: every command's paths and settings come from it."""
+    from autograder.nbgrader.course import Course
+    return Course(db_url=db_url)
+
+
 def cmd_grade(args) -> int:
     from autograder.classroom.grade_file import grade_file
     from autograder.results.writers import as_text
 
-    result = grade_file(Path(args.notebook), Path(args.source) if args.source else None)
+    result = grade_file(Path(args.notebook), Path(args.source) if args.source else None, course=current_course())
     print(as_text(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
@@ -51,13 +57,14 @@ def cmd_grade(args) -> int:
 def cmd_solutions(args) -> int:
     from autograder.authoring.solutions import solution_module, solution_path, source_notebooks, write_solutions
 
+    root = current_course().root
     if args.check:
-        stale = [solution_path(nb) for nb in source_notebooks()
-                 if not solution_path(nb).exists() or solution_path(nb).read_text() != solution_module(nb)]
+        stale = [solution_path(nb, root) for nb in source_notebooks(root) if not solution_path(nb, root).exists()
+                 or solution_path(nb, root).read_text() != solution_module(nb, root)]
         for path in stale:
             print(f"{path} differs from its source notebook: run python -m autograder solutions")
         return 1 if stale else 0
-    for path in write_solutions(sets=args.sets or None):
+    for path in write_solutions(root, sets=args.sets or None):
         print(f"wrote {path}")
     return 0
 
@@ -65,29 +72,28 @@ def cmd_solutions(args) -> int:
 def cmd_sample_class(args) -> int:
     from autograder.authoring.submissions import build_sample_class
 
-    for path in build_sample_class(args.assignment):
+    for path in build_sample_class(args.assignment, current_course().root):
         print(f"wrote {path}")
     return 0
 
 
 def cmd_report(args) -> int:
-    from autograder.nbgrader.course import Course
     from autograder.results.writers import gradebook_table
 
-    print(gradebook_table(Course(), args.assignment))
+    print(gradebook_table(current_course(), args.assignment))
     return 0
 
 
 def cmd_timings(args) -> int:
     from autograder.authoring.checkups import timings
 
-    return timings()
+    return timings(current_course())
 
 
 def cmd_gpu_check(args) -> int:
     from autograder.authoring.checkups import gpu_check
 
-    return gpu_check()
+    return gpu_check(current_course())
 
 
 def cmd_accuracy(args) -> int:
@@ -95,11 +101,12 @@ def cmd_accuracy(args) -> int:
 
     from autograder.authoring.corpus import accuracy_rows, copy_course, format_report, grade_corpus
 
+    root = current_course().root
     with tempfile.TemporaryDirectory(prefix="kit-accuracy-") as scratch:
-        course = copy_course(Path(scratch) / "course")
+        course = copy_course(Path(scratch) / "course", root)
         print("grading the corpus with nbgrader autograde (a few minutes)...", file=sys.stderr, flush=True)
-        graded = grade_corpus(course, sets=args.sets or None)
-        rows = accuracy_rows(course, graded)
+        graded = grade_corpus(course, root, sets=args.sets or None)
+        rows = accuracy_rows(course, graded, root)
     print(format_report(rows))
     return 0 if all(row.ok for row in rows) else 1
 
@@ -110,14 +117,15 @@ def cmd_attacks(args) -> int:
 
     from autograder.authoring.corpus import accuracy_rows, copy_course, format_report, grade_attacks
 
+    root = current_course().root
     with tempfile.TemporaryDirectory(prefix="kit-attacks-") as scratch:
-        course = copy_course(Path(scratch) / "course")
+        course = copy_course(Path(scratch) / "course", root)
         print("grading the adversarial corpus with nbgrader autograde, twice (a few minutes)...",
               file=sys.stderr, flush=True)
         start = time.monotonic()
-        run = grade_attacks(course)
+        run = grade_attacks(course, root)
         seconds = time.monotonic() - start
-        rows = accuracy_rows(course, run.entries)
+        rows = accuracy_rows(course, run.entries, root)
     attacks = [e for e in run.entries if "-then-honest" not in e.student]
     print(format_report(rows).replace("blanks and attacks earning nothing", "attacks earning nothing"))
     print(f"{len(attacks)} attacks and {len(run.entries) - len(attacks)} honest students after them, graded "
@@ -134,7 +142,7 @@ def cmd_mutants(args) -> int:
     print("making the mutants of the reference answers and grading them with nbgrader autograde (minutes)...",
           file=sys.stderr, flush=True)
     start = time.monotonic()
-    results = mutants.run(args.sets or None, elsewhere=args.elsewhere, workers=args.workers)
+    results = mutants.run(args.sets or None, current_course().root, elsewhere=args.elsewhere, workers=args.workers)
     report = mutants.format_report(results) + f"\n({time.monotonic() - start:.0f} s)"
     print(report)
     if args.out:
@@ -147,9 +155,8 @@ def cmd_mutants(args) -> int:
 
 def cmd_grade_class(args) -> int:
     from autograder.classroom.grade_class import grade_class, parse_shard
-    from autograder.nbgrader.course import Course
 
-    result = grade_class(Course().root, args.assignment, workers=args.workers, shard=parse_shard(args.shard),
+    result = grade_class(current_course().root, args.assignment, workers=args.workers, shard=parse_shard(args.shard),
                          db_url=args.db, force=not args.keep_graded, logs=args.logs)
     print(f"{args.assignment}: graded {result.submissions - len(result.failed)} of {result.submissions} "
           f"submissions in {result.seconds:.1f} s into {result.db_url}")
@@ -161,7 +168,6 @@ def cmd_grade_class(args) -> int:
 
 def cmd_merge(args) -> int:
     from autograder.classroom.grade_class import merge_gradebook
-    from autograder.nbgrader.course import Course
 
     failed = 0
     for path in args.gradebooks:
@@ -170,7 +176,7 @@ def cmd_merge(args) -> int:
             failed += 1
             continue
         try:
-            merged = merge_gradebook(f"sqlite:///{Path(path).resolve()}", args.db or Course().db_url,
+            merged = merge_gradebook(f"sqlite:///{Path(path).resolve()}", args.db or current_course().db_url,
                                      args.assignment)
         except ValueError as error:
             print(f"{path}: {error}, skipped", file=sys.stderr)
@@ -181,10 +187,9 @@ def cmd_merge(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from autograder.nbgrader.course import Course
     from autograder.results.writers import assignment_summary, format_summary, plot_summary
 
-    rows = assignment_summary(Course(db_url=args.db), args.assignment)
+    rows = assignment_summary(current_course(args.db), args.assignment)
     print(format_summary(args.assignment, rows))
     if args.png:
         plot_summary(args.assignment, rows, Path(args.png))
@@ -194,9 +199,8 @@ def cmd_summary(args) -> int:
 
 def cmd_similarity(args) -> int:
     from autograder.classroom.similarity import format_pairs, plot_scores, similar_pairs
-    from autograder.nbgrader.course import Course
 
-    root = Course().root
+    root = current_course().root
     out = Path(args.out or root / "reports" / "similarity" / args.assignment)
     pairs, unreadable = similar_pairs(root, args.assignment, out / "report.html", args.top)
     print(format_pairs(pairs, args.top))

@@ -149,3 +149,14 @@ def test_an_installed_engine_grades_in_a_folder_that_holds_only_a_course(tmp_pat
     assert run.returncode == 0, run.stderr[-3000:]
     graded = json.loads(out.read_text())
     assert {c["grade_id"]: c["score"] for c in graded["cells"]} == full_points(ASSIGNMENT), graded
+
+    # the authoring commands read and write the course they run in, not a folder beside the package
+    solution = course / "solutions" / f"{ASSIGNMENT}.py"
+    generated = solution.read_text()
+    solution.write_text(generated + "# edited by hand\n")
+    check = subprocess.run([sys.executable, "-m", "autograder", "solutions", "--check"], cwd=course, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert check.returncode == 1 and f"{solution} differs from its source notebook" in check.stdout, check
+    subprocess.run([sys.executable, "-m", "autograder", "solutions", ASSIGNMENT], cwd=course, env=env,
+                   capture_output=True, text=True, timeout=300, check=True)
+    assert solution.read_text() == generated

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from autograder.grading import cells, engine, hidden_tests
-from autograder.authoring.solutions import ROOT
+from helpers import ROOT
 from autograder.sandbox.inside.codec import Handle, Opaque
 
 SOURCE = ROOT / "source" / "tensors" / "tensors.ipynb"

@@ -10,7 +10,7 @@ import pytest
 
 from autograder import sandbox
 from autograder.authoring import corpus
-from autograder.authoring.solutions import ROOT
+from helpers import ROOT
 from autograder.sandbox import Limits
 from autograder.grading.student_process import Student, StudentProcess, StudentProcessGone
 from autograder.grading.run import GradingRun

@@ -22,9 +22,9 @@ from autograder.grading import cell_result, cells
 from autograder.nbgrader import gradebook
 from autograder.nbgrader.command import nbgrader as run_nbgrader
 from autograder.nbgrader.course import Course
-from autograder.authoring.solutions import ROOT
 from autograder.authoring.submissions import Case, build_notebook, read_case, case_files, write_special_files
 
+ROOT = Path.cwd()  # the default course: the current folder, as for nbgrader (the engine's callers pass theirs)
 COURSE_FILES = ["source", "release", "autograder", "hidden_tests", "solutions", "nbgrader_config.py"]
 UNREADABLE = ("dave", "tensors")  # tests/sample_class/dave/tensors holds a broken .ipynb, not a case file
 SOURCE_COPY = "source-notebook"  # the student who submits the source notebook itself (a course file: refused)

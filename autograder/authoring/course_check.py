@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.authoring import corpus, exercises, mutants
-from autograder.authoring.solutions import ROOT, solution_module, solution_path, write_solutions
+from autograder.authoring.solutions import solution_module, solution_path, write_solutions
 from autograder.authoring.submissions import Case, read_case
 from autograder.grading import cell_result, cells
 from autograder.nbgrader.course import Course
@@ -81,7 +81,7 @@ def exercise_problems(exercise) -> list[str]:
     return found
 
 
-def notebook_problems(nb_path: Path, root: Path = ROOT) -> list[Problem]:
+def notebook_problems(nb_path: Path, root: Path) -> list[Problem]:
     """The structure of one source notebook, and its solutions module."""
     rel = nb_path.relative_to(root)
     try:
@@ -94,7 +94,7 @@ def notebook_problems(nb_path: Path, root: Path = ROOT) -> list[Problem]:
                                   "python -m autograder solutions")] if drifted else []
     if not found:
         problems.append(Problem(str(rel), "no '## Exercise N: name' heading with a graded cell under it", True))
-    hidden = root / cells.HIDDEN_TESTS
+    hidden = Course(root).hidden_tests
     for exercise in found:
         where = _cell_where(nb_path, nb, exercise.heading, root) + f", exercise {exercise.number} ({exercise.name})"
         problems += [Problem(where, text) for text in exercise_problems(exercise)]
@@ -125,7 +125,7 @@ def _case_problem(path: Path, error: ValueError, root: Path) -> Problem:
     return Problem(f"{path.relative_to(root)}" + (f":{line}" if line else ""), message)
 
 
-def case_problems(assignment: str, root: Path = ROOT) -> list[Problem]:
+def case_problems(assignment: str, root: Path) -> list[Problem]:
     """Every case file reads, and the set has a blank example submission."""
     problems, blank = [], False
     for path in sorted(root.glob(f"tests/cases/{assignment}/*.py")) + sorted(
@@ -142,7 +142,7 @@ def case_problems(assignment: str, root: Path = ROOT) -> list[Problem]:
     return problems
 
 
-def static_problems(sets: list[str], root: Path = ROOT) -> list[Problem]:
+def static_problems(sets: list[str], root: Path) -> list[Problem]:
     problems = []
     for assignment in sets:
         problems += notebook_problems(corpus.notebook_of(assignment, root=root), root)
@@ -163,7 +163,7 @@ def _printed(outputs: list) -> list[str]:
                    and o.get("name") == "stdout").splitlines()
 
 
-def graded_problems(sets: list[str], root: Path = ROOT) -> list[Problem]:
+def graded_problems(sets: list[str], root: Path) -> list[Problem]:
     """Release each set in a scratch copy (solutions regenerated there), grade every example
     submission and the reference through nbgrader, and compare with what the course states."""
     problems = []
@@ -212,7 +212,7 @@ def graded_problems(sets: list[str], root: Path = ROOT) -> list[Problem]:
     return problems
 
 
-def visible_check_problems(course: Path, assignment: str, root: Path = ROOT) -> list[Problem]:
+def visible_check_problems(course: Path, assignment: str, root: Path) -> list[Problem]:
     """The reference's check cells print the line each task's text shows as its expected output."""
     source = corpus.notebook_of(assignment, root=root)
     graded = nbformat.read(Course(course).autograded(corpus.REFERENCE, assignment, assignment), as_version=4)
@@ -233,24 +233,24 @@ def visible_check_problems(course: Path, assignment: str, root: Path = ROOT) -> 
     return problems
 
 
-def mutant_problems(sets: list[str], root: Path = ROOT) -> tuple[list[Problem], str]:
+def mutant_problems(sets: list[str], root: Path) -> tuple[list[Problem], str]:
     results = mutants.run(sets, root)
     problems = [Problem(f"{cells.HIDDEN_TESTS}/test_{s.assignment}.py",
                         f"mutation score {s.score:.1%}, under {mutants.MIN_SCORE:.0%}: add tests that kill the "
                         "survivors above, or list true equivalents in "
-                        f"{mutants.EQUIVALENTS} with their reason")
+                        f"{cells.HIDDEN_TESTS}/{mutants.EQUIVALENTS} with their reason")
                 for s in results if s.score < mutants.MIN_SCORE or s.unjudged or s.stale or s.leaks]
     return problems, mutants.format_report(results)
 
 
-def check_course(sets: list[str] | None = None, root: Path = ROOT, with_mutants: bool = False,
+def check_course(sets: list[str] | None, root: Path, with_mutants: bool = False,
                  say=print) -> list[Problem]:
     """Every problem of the course's sets (default: all), cheapest checks first; `say` reports progress."""
     known = corpus.assignments(root)
     sets = sets or known
     unknown = sorted(set(sets) - set(known))
     if unknown:
-        raise ValueError(f"no such set under {root / 'source'}: {', '.join(unknown)}")
+        raise ValueError(f"no such set under {Course(root).source('')}: {', '.join(unknown)}")
     problems = static_problems(sets, root)
     if any(p.fatal for p in problems):
         return problems

@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.grading import cells
-from autograder.authoring.solutions import MARKER, ROOT, source_notebooks
+from autograder.authoring.solutions import MARKER, source_notebooks
 from autograder.authoring.corpus import Entry
 from autograder.authoring.submissions import Case
 
@@ -60,7 +60,7 @@ def degenerate_source(definitions: list[ast.stmt], returns: str) -> str:
     return "import torch\n\n\n" + "\n\n".join(parts)
 
 
-def entries(root: Path = ROOT) -> list[Entry]:
+def entries(root: Path) -> list[Entry]:
     """One student per (task, kind of degenerate answer), named by both."""
     found = []
     for nb_path in source_notebooks(root):

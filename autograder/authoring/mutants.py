@@ -30,12 +30,13 @@ import nbformat
 from autograder.authoring import corpus
 from autograder.authoring.mutation_operators import OPERATORS
 from autograder.authoring.mutation_sites import Task, apply_edit, sites
-from autograder.authoring.solutions import MAGIC, MARKER, ROOT
+from autograder.authoring.solutions import MAGIC, MARKER
 from autograder.authoring.submissions import Case
 from autograder.grading import cells
+from autograder.nbgrader.course import Course
 
 MIN_SCORE = 0.95  # what tests/test_mutants.py asks of every set
-EQUIVALENTS = Path("hidden_tests") / "equivalent_mutants.toml"
+EQUIVALENTS = "equivalent_mutants.toml"  # in the hidden tests' folder
 # Mutants run under tighter limits than students, so that a mutant that loops costs seconds.
 LIMITS = {"cell_seconds": 30, "call_seconds": 30, "notebook_seconds": 300}
 
@@ -85,7 +86,7 @@ def solution_lines(source: str) -> tuple[str, set[int]]:
     return "\n".join(kept) + "\n", region
 
 
-def tasks(assignment: str, root: Path = ROOT) -> list[Task]:
+def tasks(assignment: str, root: Path) -> list[Task]:
     """Each answer cell of the set with the test cell after it, as in autograder.authoring.degenerate."""
     nb = nbformat.read(corpus.notebook_of(assignment, root=root), as_version=4)
     found, answer = [], None
@@ -102,7 +103,7 @@ def tasks(assignment: str, root: Path = ROOT) -> list[Task]:
     return found
 
 
-def notebook_globals(assignment: str, root: Path = ROOT) -> set[str]:
+def notebook_globals(assignment: str, root: Path) -> set[str]:
     """Names the release notebook binds at top level outside its answer cells (setup, checks, plots)."""
     names: set[str] = set()
     nb = nbformat.read(corpus.notebook_of(assignment, "release", root), as_version=4)
@@ -160,7 +161,7 @@ def code_task(code: str, answer: str = "answer", check: str = "check") -> Task:
     return Task(answer, check, 1.0, ast.unparse(tree) + "\n", tree, set(range(1, len(code.splitlines()) + 1)))
 
 
-def mutants(assignment: str, root: Path = ROOT) -> list[Mutant]:
+def mutants(assignment: str, root: Path) -> list[Mutant]:
     """Every compilable mutant of every answer cell of `assignment`, without duplicates."""
     globals_ = notebook_globals(assignment, root)
     return [m for task in tasks(assignment, root) for m in task_mutants(task, globals_, assignment)]
@@ -180,9 +181,9 @@ class Equivalent:
         return f"{self.cell}/{self.mutant}"
 
 
-def read_equivalents(root: Path = ROOT) -> dict[str, list[Equivalent]]:
+def read_equivalents(root: Path) -> dict[str, list[Equivalent]]:
     """{assignment: [entries]} from hidden_tests/equivalent_mutants.toml; every entry needs a reason."""
-    path = root / EQUIVALENTS
+    path = Course(root).hidden_tests / EQUIVALENTS
     if not path.exists():
         return {}
     data = tomllib.loads(path.read_text())
@@ -239,7 +240,7 @@ def control_student(task: Task) -> str:
     return f"control-{task.answer.removesuffix('-answer')}"
 
 
-def set_entries(assignment: str, made: list[Mutant], root: Path = ROOT, elsewhere: str = "release") -> list:
+def set_entries(assignment: str, made: list[Mutant], root: Path, elsewhere: str = "release") -> list:
     """The students of one run: a control per task, then every mutant. `elsewhere` is what the other
     answer cells hold: "release" (the stubs) or "reference"."""
     found = [corpus.Entry(assignment, control_student(task),
@@ -252,7 +253,7 @@ def set_entries(assignment: str, made: list[Mutant], root: Path = ROOT, elsewher
     return found
 
 
-def grade_lane(course: Path, jobs: list[tuple[str, list[Mutant]]], root: Path = ROOT,
+def grade_lane(course: Path, jobs: list[tuple[str, list[Mutant]]], root: Path,
                elsewhere: str = "release") -> dict[str, dict[str, dict[str, float]]]:
     """In `course`, the controls and the given mutants of each (set, mutants) job, graded in one
     `nbgrader autograde "*"` (one start-up for all the sets): {set: {student: {grade_id: score}}}."""
@@ -265,7 +266,7 @@ def grade_lane(course: Path, jobs: list[tuple[str, list[Mutant]]], root: Path = 
     return {assignment: corpus.gradebook_scores(course, assignment) for assignment, _ in jobs}
 
 
-def judge(assignment: str, made: list[Mutant], runs: list[dict[str, dict[str, float]]], root: Path = ROOT,
+def judge(assignment: str, made: list[Mutant], runs: list[dict[str, dict[str, float]]], root: Path,
           seconds: float = 0.0) -> SetResult:
     """The set's result from the scores of its runs (each holds the controls and some of the mutants)."""
     full = corpus.full_points(assignment, root)
@@ -299,7 +300,7 @@ def judge(assignment: str, made: list[Mutant], runs: list[dict[str, dict[str, fl
     return result
 
 
-def run(sets: list[str] | None = None, root: Path = ROOT, elsewhere: str = "release",
+def run(sets: list[str] | None, root: Path, elsewhere: str = "release",
         scratch: Path | None = None, workers: int = 1) -> list[SetResult]:
     """Grade the mutants of each set (default: every set) in scratch copies of the course.
 

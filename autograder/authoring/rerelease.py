@@ -16,13 +16,13 @@ import tempfile
 from pathlib import Path
 
 from autograder.authoring import corpus
-from autograder.authoring.solutions import ROOT, solution_path, write_solutions
+from autograder.authoring.solutions import solution_path, write_solutions
 from autograder.nbgrader.course import Course
 from autograder.nbgrader.gradebook import sqlite_path
 from autograder.nbgrader.release_cells import CellChanges, remove_students, update_cells
 
 
-def rerelease(assignment: str, root: Path = ROOT) -> CellChanges:
+def rerelease(assignment: str, root: Path) -> CellChanges:
     """Regenerate `assignment`'s release from its source and update the gradebook (see the module)."""
     course = Course(root)
     if not course.source(assignment).is_dir():
@@ -88,13 +88,13 @@ def describe(assignment: str, changes: CellChanges) -> str:
     return "\n".join(lines)
 
 
-def demo_students(root: Path = ROOT) -> list[str]:
+def demo_students(root: Path) -> list[str]:
     """The students `./kit demo` submits for (python -m autograder sample-class)."""
-    folder = root / "tests" / "sample_class"
+    folder = Course(root).sample_class
     return sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
 
 
-def clean_demo(root: Path = ROOT) -> list[Path | str]:
+def clean_demo(root: Path) -> list[Path | str]:
     """Remove the demo's students' folders and gradebook rows; returns what it removed."""
     course = Course(root)
     students = demo_students(root)

@@ -21,8 +21,9 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograder.authoring import exercises
-from autograder.authoring.solutions import ROOT, write_solutions
+from autograder.authoring.solutions import write_solutions
 from autograder.grading import cells
+from autograder.nbgrader.course import Course
 
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")  # a set's folder and a task's function: a Python identifier
 POINTS = 2
@@ -180,13 +181,14 @@ def _write_text(path: Path, text: str) -> Path:
     return path
 
 
-def new_set(name: str, root: Path = ROOT, task: str | None = None) -> list[Path]:
+def new_set(name: str, root: Path, task: str | None = None) -> list[Path]:
     """A set of one example task (named `task`, default `NAME_example`), graded end to end as it is."""
     _check_name(name, "a set's name")
     item = _check_name(task or f"{name}_example", "a task's name")
-    source = root / "source" / name / f"{name}.ipynb"
-    tests = root / "hidden_tests" / f"test_{name}.py"
-    for path in (source, tests, root / "tests" / "cases" / name):
+    course = Course(root)
+    source = course.source(name, name)
+    tests = course.hidden_tests / f"test_{name}.py"
+    for path in (source, tests, course.cases / name):
         if path.exists():
             raise ValueError(f"{path} exists already: nothing was written")
     title = new_markdown_cell(f"# {_title(name)}\n\n**You will learn to**\n\n- (the objectives of this set)\n\n"
@@ -201,20 +203,21 @@ def new_set(name: str, root: Path = ROOT, task: str | None = None) -> list[Path]
     nb = new_notebook(cells=[title, setup, *exercise_cells(name, item, 1), *closing], metadata={
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"}})
-    for folder in (source.parent, tests.parent, root / "solutions"):
+    for folder in (source.parent, tests.parent, course.solutions):
         folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, source)
     written = [source, _write_text(tests, TEST_MODULE.format(set=name) + _test_class(item)),
-               _write_text(root / "tests" / "cases" / name / "blank.py", SET_BLANK_CASE),
-               _write_text(root / "tests" / "cases" / name / f"{item}-right.py", RIGHT_CASE.format(item=item, gid=_gid(item)))]
+               _write_text(course.cases / name / "blank.py", SET_BLANK_CASE),
+               _write_text(course.cases / name / f"{item}-right.py", RIGHT_CASE.format(item=item, gid=_gid(item)))]
     return written + write_solutions(root, [name])
 
 
-def new_task(set_name: str, item: str, root: Path = ROOT) -> list[Path]:
+def new_task(set_name: str, item: str, root: Path) -> list[Path]:
     """One more example task at the end of a set's exercises, with its hidden tests and cases."""
     _check_name(item, "a task's name")
-    source = root / "source" / set_name / f"{set_name}.ipynb"
-    tests = root / "hidden_tests" / f"test_{set_name}.py"
+    course = Course(root)
+    source = course.source(set_name, set_name)
+    tests = course.hidden_tests / f"test_{set_name}.py"
     if not source.is_file():
         raise ValueError(f"no set {set_name!r}: {source} does not exist (python -m autograder new-set {set_name})")
     nb = nbformat.read(source, as_version=4)
@@ -223,7 +226,7 @@ def new_task(set_name: str, item: str, root: Path = ROOT) -> list[Path]:
     clash = [c.id for c in made if c.id in taken]
     if clash:
         raise ValueError(f"{source} has a cell {clash[0]!r} already: choose another task name")
-    cases = [root / "tests" / "cases" / set_name / f"{item}-{kind}.py" for kind in ("right", "blank")]
+    cases = [course.cases / set_name / f"{item}-{kind}.py" for kind in ("right", "blank")]
     for path in cases:
         if path.exists():
             raise ValueError(f"{path} exists already: nothing was written")

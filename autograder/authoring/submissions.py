@@ -42,7 +42,8 @@ import nbformat
 from nbformat.v4 import new_code_cell
 
 from autograder.grading import cells
-from autograder.authoring.solutions import MARKER, ROOT
+from autograder.authoring.solutions import MARKER
+from autograder.nbgrader.course import Course
 
 SECTION = re.compile(r"^# %% (after )?([\w-]+)[ \t]*$", re.MULTILINE)
 SHARES = {"zero": 0.0, "lost": 0.0, "full": 1.0}
@@ -305,14 +306,15 @@ def write_special_files(case: Case, folder: Path) -> None:
         os.mkfifo(folder / name)
 
 
-def build_sample_class(assignment: str, root: Path = ROOT, target: Path | None = None) -> list[Path]:
+def build_sample_class(assignment: str, root: Path, target: Path | None = None) -> list[Path]:
     """Write tests/sample_class/<student>/<assignment>/* into submitted/ (or `target`).
 
     `<notebook>.py` files are case files; anything else (a broken .ipynb, say) is copied as is.
     """
-    target = target or root / "submitted"
+    course = Course(root)
+    target = target or course.submissions_folder()
     written = []
-    for student_dir in sorted((root / "tests" / "sample_class").iterdir()):
+    for student_dir in sorted(course.sample_class.iterdir()):
         folder = student_dir / assignment
         if not folder.is_dir():
             continue
@@ -320,8 +322,8 @@ def build_sample_class(assignment: str, root: Path = ROOT, target: Path | None =
         out_dir.mkdir(parents=True, exist_ok=True)
         for path in sorted(folder.iterdir()):
             if path.suffix == ".py":
-                nb = build_notebook(read_case(path), root / "release" / assignment / f"{path.stem}.ipynb",
-                                    root / "source" / assignment / f"{path.stem}.ipynb")
+                nb = build_notebook(read_case(path), course.release(assignment, path.stem),
+                                    course.source(assignment, path.stem))
                 out = out_dir / f"{path.stem}.ipynb"
                 nbformat.write(nb, out)
             else:

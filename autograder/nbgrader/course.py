@@ -21,6 +21,7 @@ from autograder.grading.cells import HIDDEN_TESTS
 from autograder.sandbox import Limits
 
 CONFIG_FILE = "nbgrader_config.py"
+SOLUTIONS = "solutions"  # the reference solutions' folder in a course root: a package the hidden tests import
 
 
 def load_config(root: str | os.PathLike, *, for_nbgrader: bool = False) -> Config:
@@ -95,6 +96,25 @@ class Course:
         """The hidden tests' folder: c.GradeWithHiddenTests.hidden_tests, relative to the root unless absolute."""
         configured = self.config.GradeWithHiddenTests.get("hidden_tests") if "GradeWithHiddenTests" in self.config else None
         return self.root / (configured or HIDDEN_TESTS)
+
+    @property
+    def solutions(self) -> Path:
+        """The reference solutions, solutions/<notebook>.py, generated from source/ (`python -m autograder
+        solutions`): the hidden tests import them from the course root."""
+        return self.root / SOLUTIONS
+
+    def solution(self, notebook: str) -> Path:
+        return self.solutions / f"{notebook}.py"
+
+    @property
+    def cases(self) -> Path:
+        """The case files, <assignment>/<case>.py: example submissions and what each must earn."""
+        return self.root / "tests" / "cases"
+
+    @property
+    def sample_class(self) -> Path:
+        """The sample class's case files, <student>/<assignment>/<notebook>.py (`./kit demo` submits them)."""
+        return self.root / "tests" / "sample_class"
 
     @property
     def limits(self) -> Limits:
