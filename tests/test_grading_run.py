@@ -13,16 +13,17 @@ from autograder.grading.run import GradingRun
 from autograder.sandbox import Limits, Sandbox, entry
 from conftest import ROOT
 
-MUTABLE_CALLS = {"dict", "list", "set", "Lock", "RLock", "defaultdict", "OrderedDict", "Counter", "deque"}
+MUTABLE_CALLS = {"dict", "list", "set", "Lock", "RLock", "defaultdict", "OrderedDict", "Counter", "deque", "count"}
 
 
 def module_state(source: str) -> list[str]:
-    """What a module's source keeps at module level that can change: `global` statements, and
-    containers or locks bound to names that are not CONSTANTS."""
+    """What a module's source keeps at module or class level that can change: `global` statements, and
+    containers, counters or locks bound to names that are not CONSTANTS."""
     found = []
     tree = ast.parse(source)
     found += [f"global {', '.join(node.names)}" for node in ast.walk(tree) if isinstance(node, ast.Global)]
-    for node in tree.body:
+    classes = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)]
+    for node in [*tree.body, *(statement for cls in classes for statement in cls.body)]:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
         value = getattr(node, "value", None)
         if value is None:
@@ -50,8 +51,10 @@ def test_the_check_sees_module_state():
     source = ("import threading\nfrom nbgrader import api\nLIMITS = {'a': 1}\n"
               "_sessions: dict = {}\n_lock = threading.Lock()\n_warned = set()\n_prepared = False\n"
               "def prepare():\n    global _prepared\n    _prepared = True\n"
-              "api.Gradebook.__init__ = prepare\n")
-    assert module_state(source) == ["global _prepared", "_sessions", "_lock", "_warned", "api.Gradebook.__init__ = ..."]
+              "api.Gradebook.__init__ = prepare\n"
+              "class Backend:\n    backend = 'bubblewrap'\n    _uids = itertools.count()\n")
+    assert module_state(source) == ["global _prepared", "_sessions", "_lock", "_warned", "api.Gradebook.__init__ = ...",
+                                    "_uids"]
 
 
 class FakeSandbox(Sandbox):

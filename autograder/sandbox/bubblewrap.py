@@ -28,6 +28,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from autograder.sandbox.backend import Sandbox
@@ -102,9 +103,6 @@ class BubblewrapSandbox(Sandbox):
     """The zygote in bubblewrap (or unconfined, where bubblewrap is not usable), asked over a
     Unix socket whose other end its process gets as a file descriptor (ZygoteChannel)."""
 
-    _uids = itertools.count()
-    _runs = itertools.count()
-
     def __init__(self, limits: Limits, earlier: Sandbox | None = None, **kwargs):
         super().__init__(limits, earlier, **kwargs)
         # a property of the host: probed once per grading run, and what is missing said once
@@ -112,7 +110,9 @@ class BubblewrapSandbox(Sandbox):
         for gap in self.protections.missing():
             self.warn_once(gap)
         self.channel = ZygoteChannel()
-        self.cgroups, self.cgroups_why = cgroups.RunCgroups.create(f"kit-run-{os.getpid()}-{next(self._runs)}")
+        # the notebooks' numbers (their uids) go on from the sandbox this one replaces in the grading run
+        self._notebooks = earlier._notebooks if isinstance(earlier, BubblewrapSandbox) else itertools.count()
+        self.cgroups, self.cgroups_why = cgroups.RunCgroups.create(f"kit-run-{os.getpid()}-{time.monotonic_ns()}")
         self.process: subprocess.Popen | None = None
         self._started = False  # its imports run while nbgrader gets on with its own work
 
@@ -189,7 +189,7 @@ class BubblewrapSandbox(Sandbox):
         return reply
 
     def fork(self, files: dict[str, bytes], request_fd: int, reply_fd: int, limits: Limits, limit_data: bool) -> int:
-        number = next(self._uids)
+        number = next(self._notebooks)
         # A uid of its own per notebook, unique within this grading run (100,000 notebooks, or the
         # size of the subordinate range), and apart from those of other grading runs on the machine
         # unless their pids collide (with root; the subordinate range is shared by a user's runs).

@@ -84,8 +84,10 @@ class StudentShell(InteractiveShell):
     displayhook_class = CapturingDisplayHook
     display_pub_class = CapturingDisplayPublisher
 
-    outputs: list = []
-    output_chars = 0
+    def __init__(self, **kwargs):
+        self.outputs: list = []  # this shell's own, set before IPython's set-up may display anything
+        self.output_chars = 0
+        super().__init__(**kwargs)
 
     def record(self, output):
         self.output_chars += len(repr(output))
