@@ -31,7 +31,8 @@ def rerelease(assignment: str, root: Path) -> CellChanges:
         scratch = corpus.copy_course(Path(tmp) / "course", root)
         fresh_db = f"sqlite:///{Path(tmp) / 'fresh.db'}"
         write_solutions(scratch, [assignment])
-        shutil.rmtree(scratch / "release" / assignment, ignore_errors=True)
+        fresh = Course(scratch)
+        shutil.rmtree(fresh.release(assignment), ignore_errors=True)
         run = corpus.nbgrader(scratch, "generate_assignment", assignment, "--force", "--log-level=ERROR",
                               f"--CourseDirectory.root={scratch}", f"--CourseDirectory.db_url={fresh_db}",
                               check=False)
@@ -44,10 +45,10 @@ def rerelease(assignment: str, root: Path) -> CellChanges:
         if db_file is not None and not db_file.exists():  # a course without a gradebook gets the fresh one
             shutil.copyfile(Path(tmp) / "fresh.db", db_file)
         changes = update_cells(course.db_url, course.directory.course_id, assignment, fresh_db)
-        for nb_path in sorted((scratch / "source" / assignment).glob("*.ipynb")):
+        for nb_path in sorted(fresh.source(assignment).glob("*.ipynb")):
             shutil.copyfile(solution_path(nb_path, scratch), solution_path(nb_path, root))
             shutil.copyfile(nb_path, course.source(assignment) / nb_path.name)
-        _swap_in(scratch / "release" / assignment, course.release(assignment))
+        _swap_in(fresh.release(assignment), course.release(assignment))
     return changes
 
 
