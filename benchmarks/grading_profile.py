@@ -1,7 +1,7 @@
 """Where a notebook's time goes: one `nbgrader autograde SET` per set, step by step, against the floor.
 
     .venv/bin/python benchmarks/grading_profile.py [--students 10 40] [--kinds reference]
-        [--assignments tensors ...] [--markdown FILE]
+        [--assignments tensors ...] [--markdown FILE] [--json FILE]
 
 For each class size and kind of submission it builds a scratch course as benchmarks/grading_speed.py
 does, then for each set:
@@ -20,15 +20,18 @@ does, then for each set:
   class (`HiddenTests.run`, the grader waiting for that cell's tests, and of it the time the tests'
   thread waited on the student's process); the kit engine's own rest. Start-up, imports and exit
   are the process's wall time that no step holds.
-- floor: a fresh process imports torch and matplotlib (backend Agg), then runs the submitted
-  notebook's code cells (test cells without their hidden region) with `exec`, in a fresh namespace
-  per notebook, once to warm up and then once per student, timing each cell; a figure is never
-  drawn (Agg, no savefig; every figure is closed after its cell) and a cell that left a figure
-  open counts as a plot cell.
+- floor, once per set: a fresh process imports torch and matplotlib (backend Agg) and sets torch to
+  one thread, as the student's process is; then it runs the submitted notebook's code cells (test
+  cells without their hidden region) with `exec`, in a fresh namespace per notebook, once to warm
+  up and then FLOOR_RUNS times, timing each cell (wall and CPU); a figure is never drawn (Agg, no
+  savefig; every figure is closed after its cell) and a cell that left a figure open counts as a
+  plot cell.
 
-It prints, per class size, seconds per notebook of each step by set, a table per set of its
-hidden test classes, and the load average before and after. Not a test: about 15 minutes with
-the defaults on 2 cores.
+It prints, per class size, seconds per notebook of each step by set with the floor and CPU rows
+(the grader's process, the student processes as they ended, the floor), each step's seconds in the
+first notebook against the median later one, a table of the hidden test classes, and the load
+average before and after; --markdown writes the same, --json the raw timings. Not a test: about
+15 minutes for 10 students on a busy 2-core machine, about three times that for 40.
 """
 from __future__ import annotations
 
