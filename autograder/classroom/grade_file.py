@@ -11,8 +11,6 @@ Unlike the course's collect, autograde and Gradescope runs, a copy of the source
 from __future__ import annotations
 
 import importlib
-import os
-import sys
 import tempfile
 import threading
 import warnings
@@ -21,6 +19,7 @@ from pathlib import Path
 from sqlalchemy.exc import SAWarning
 
 from autograder.grading.submission_files import NotARegularFile, read_regular_file, read_submission
+from autograder.nbgrader.command import api as nbgrader_api
 from autograder.nbgrader.course import Course, load_config
 from autograder.results.model import read_graded_submission
 from autograder.results.writers import as_json
@@ -46,21 +45,12 @@ def scratch_api(course: Course, folder: Path, limits: Limits):
     """nbgrader's API over a scratch course in `folder` with `course`'s configuration: its hidden tests
     and `limits`, a gradebook of its own, and no course files to refuse copies of (a copy of the
     source notebook is graded)."""
-    from nbgrader.apps.api import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-
-    # a new gradebook asks the `alembic` command beside this interpreter for its schema's version
-    bin_dir = os.path.dirname(sys.executable)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
     config = load_config(course.root, for_nbgrader=True)
-    config.CourseDirectory.root = str(folder)
-    config.CourseDirectory.db_url = f"sqlite:///{folder / 'gradebook.db'}"
     config.GradeWithHiddenTests.hidden_tests = str(course.hidden_tests)
     config.CourseFiles.paths = []
     for name in limits.trait_names(config=True):
         setattr(config.Limits, name, getattr(limits, name))
-    return NbGraderAPI(CourseDirectory(config=config), config=config)
+    return nbgrader_api(folder, f"sqlite:///{folder / 'gradebook.db'}", config)
 
 
 def grade_file(path: Path, source: Path | None = None, limits: Limits | None = None,

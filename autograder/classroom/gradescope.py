@@ -19,7 +19,7 @@ from pathlib import Path, PurePath
 from autograder.grading.submission_files import read_submission, stand_in_notebook
 from autograder.grading.text import printable
 from autograder.nbgrader import gradebook
-from autograder.nbgrader.command import api as nbgrader_api, nbgrader
+from autograder.nbgrader.command import api as nbgrader_api
 from autograder.nbgrader.course import Course
 from autograder.nbgrader.submission_guard import notebook_digests
 from autograder.results.model import read_graded_submission, ungraded_submission
@@ -34,8 +34,11 @@ def expected_notebooks(course: Course, assignment: str) -> list[str]:
         raise ValueError(f"no assignment {assignment!r} in {course.source('')} "
                          f"(it has: {', '.join(course.assignments())})")
     names = gradebook.notebook_names(course.db_url, assignment)
-    if names is None:
-        nbgrader(course.root, "generate_assignment", assignment, "--force")
+    if names is None:  # `nbgrader generate_assignment`, in this process (one start-up, not two)
+        released = nbgrader_api(course.root).generate_assignment(assignment, force=True, create=True)
+        if not released["success"]:
+            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n"
+                               f"{(released['log'] + released['error'])[-5000:]}")
         names = gradebook.notebook_names(course.db_url, assignment)
     return names
 

@@ -39,8 +39,8 @@ def nbgrader(course: Path, *args: str, check: bool = True, prefix: tuple[str, ..
     return result
 
 
-def api(course: Path, db_url: str | None = None):
-    """nbgrader's API (NbGraderAPI) over `course` with its nbgrader_config.py, in this process.
+def api(course: Path, db_url: str | None = None, config=None):
+    """nbgrader's API (NbGraderAPI) over `course` with its nbgrader_config.py (or `config`), in this process.
 
     `api(course).autograde(assignment, student, force=True, create=True)` runs `nbgrader autograde`
     for one student and returns {"success", "log", "error"}; every call shares this process, so
@@ -50,7 +50,12 @@ def api(course: Path, db_url: str | None = None):
 
     from autograder.nbgrader.course import load_config
 
-    config = load_config(course, for_nbgrader=True)
+    # a new gradebook asks the `alembic` command for its schema's version: the one beside this interpreter
+    bin_dir = os.path.dirname(sys.executable)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+    config = config if config is not None else load_config(course, for_nbgrader=True)
+    config.CourseDirectory.root = str(course)
     if db_url:
         config.CourseDirectory.db_url = db_url
     return NbGraderAPI(CourseDirectory(config=config), config=config)
