@@ -16,8 +16,10 @@ import threading
 import warnings
 from pathlib import Path
 
+from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
+from autograder.grading.run import GradingRun
 from autograder.grading.submission_files import NotARegularFile, read_regular_file, read_submission
 from autograder.nbgrader.command import api as nbgrader_api
 from autograder.nbgrader.course import Course, load_config
@@ -68,11 +70,15 @@ def grade_file(path: Path, source: Path | None = None, limits: Limits | None = N
     except NotARegularFile:
         notebook = None  # graded as missing: 0, and the reason
     beside = read_submission(path.parent, limits.files_mb << 20).files
-    # the engine's imports (torch: most of the fixed cost) run while nbgrader releases the notebook
-    threading.Thread(target=importlib.import_module, args=("autograder.grading.engine",), daemon=True).start()
+    GradingRun.instance().start_sandbox(limits)  # the zygote's imports overlap nbgrader's steps below
     with tempfile.TemporaryDirectory(prefix="kit-grade-") as tmp:
         api = scratch_api(course, Path(tmp), limits)
         scratch = Course(directory=api.coursedir)
+        # a new gradebook runs the `alembic` command once: meanwhile this process imports the engine (torch)
+        gradebook = threading.Thread(target=lambda: Gradebook(scratch.db_url, api.coursedir.course_id).close())
+        gradebook.start()
+        importlib.import_module("autograder.grading.engine")
+        gradebook.join()
         scratch.source(assignment).mkdir(parents=True)
         scratch.source(assignment, name).write_bytes(source.read_bytes())
         released = api.generate_assignment(assignment, force=True, create=True)
