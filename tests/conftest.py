@@ -20,6 +20,11 @@ from helpers import ROOT, SAMPLE_ASSIGNMENT, copy_of, hand_in_sample_class  # no
 # nbgrader runs its helpers (alembic) from PATH: make this interpreter's scripts win.
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
+# One grading run keeps about one core busy (grader and student process take turns), so the fixtures
+# that grade hundreds of notebooks deal them to a lane per core (at most 4: each lane holds a grader
+# and a sandbox in memory). Only fixtures whose tests judge grades, not time, do.
+LANES = max(1, min(4, len(os.sched_getaffinity(0))))
+
 @pytest.fixture(scope="session")
 def released_course(tmp_path_factory) -> Path:
     """A course copy in which `nbgrader generate_assignment` ran for every assignment (read-only)."""
@@ -56,6 +61,6 @@ def graded_corpus(tmp_path_factory) -> GradedCorpus:
     """A course copy with every case of every set submitted and `nbgrader autograde` run once per set,
     for tests/test_grading.py and tests/test_simulated_device.py (graded once for both)."""
     course = copy_course(tmp_path_factory.mktemp("graded"))
-    entries = grade_corpus(course, ROOT)
+    entries = grade_corpus(course, ROOT, workers=LANES)
     return GradedCorpus(course, entries, {assignment: gradebook_scores(course, assignment)
                                           for assignment in assignments(course)})

@@ -6,7 +6,7 @@ import pytest
 
 from autograder.authoring import corpus
 from autograder.authoring import degenerate
-from conftest import ROOT
+from conftest import LANES, ROOT
 
 pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
 
@@ -16,7 +16,7 @@ ENTRIES = {(e.assignment, e.student): e for e in degenerate.entries(ROOT)}
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     course = corpus.copy_course(tmp_path_factory.mktemp("degenerate"))
-    corpus.grade_entries(course, list(ENTRIES.values()), ROOT)
+    corpus.grade_entries(course, list(ENTRIES.values()), ROOT, workers=LANES)
     return {assignment: corpus.gradebook_scores(course, assignment) for assignment in corpus.assignments(ROOT)}
 
 

@@ -8,6 +8,7 @@ report and the tests judge the same kind of run.
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.classroom import grade_class as class_grading
 from autograder.grading import cell_result, cells
 from autograder.nbgrader import gradebook
 from autograder.nbgrader.command import nbgrader as run_nbgrader
@@ -210,9 +212,10 @@ def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
     return AttackRun(attacks + honest, "".join(r.stderr for r in results), [r.returncode for r in results], peaks)
 
 
-def grade_corpus(course: Path, root: Path = ROOT, sets: list[str] | None = None) -> list[Entry]:
+def grade_corpus(course: Path, root: Path = ROOT, sets: list[str] | None = None, workers: int = 1) -> list[Entry]:
     """Release every set in `course` (or those in `sets`), submit every case (and, per set, the
-    reference as a student hands it in and the source notebook itself), autograde each set."""
+    reference as a student hands it in and the source notebook itself), autograde each set (see
+    grade_entries for `workers`)."""
     sets = sets or assignments(root)
     graded = [entry for entry in entries(root) if entry.assignment in sets]
     for assignment in sets:
@@ -222,19 +225,30 @@ def grade_corpus(course: Path, root: Path = ROOT, sets: list[str] | None = None)
     if assignment in sets:
         shutil.copy(root / "tests" / "sample_class" / student / assignment / f"{assignment}.ipynb",
                     submit(course, student, assignment))
-    return grade_entries(course, graded, root, sets)
+    return grade_entries(course, graded, root, sets, workers)
 
 
-def grade_entries(course: Path, graded: list[Entry], root: Path = ROOT, sets: list[str] | None = None) -> list[Entry]:
-    """Release the sets of `graded` (or `sets`) in `course`, submit every entry, and autograde
-    each set with one nbgrader run, so a whole class costs one start-up per set."""
+def grade_entries(course: Path, graded: list[Entry], root: Path = ROOT, sets: list[str] | None = None,
+                  workers: int = 1) -> list[Entry]:
+    """Release the sets of `graded` (or `sets`) in `course`, submit every entry, and autograde them:
+    with one `workers`, one nbgrader run per set; with more, grade_class deals the students to that many
+    nbgrader processes at once (a run keeps about one core busy, its grader and student taking turns)."""
     sets = sets or sorted({e.assignment for e in graded})
-    for assignment in sets:
-        nbgrader(course, "generate_assignment", assignment, "--force")
+    every_set = set(sets) == set(assignments(course))
+    for pattern in ["*"] if every_set else sets:  # "*": one start-up for all the sets
+        nbgrader(course, "generate_assignment", pattern, "--force")
     for entry in graded:
         write_submission(course, entry, root)
-    for assignment in sets:
-        nbgrader(course, "autograde", assignment, "--force")
+    if workers <= 1:
+        for assignment in sets:
+            nbgrader(course, "autograde", assignment, "--force")
+        return graded
+    only_these = {name for _, name in class_grading.submissions(course, "*")} <= set(sets)
+    for pattern in ["*"] if only_these else sets:
+        result = class_grading.grade_class(course, pattern, workers=workers, stream=io.StringIO())
+        if result.failed:
+            raise RuntimeError(f"nbgrader autograde {pattern} failed for {', '.join(result.failed)}: "
+                               + "; ".join(f"{k}: {v}" for k, v in result.reasons.items()))
     return graded
 
 
