@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from autograder.authoring import corpus, mutants
-from conftest import ROOT
+from conftest import LANES, ROOT
 
 pytestmark = pytest.mark.slow  # nbgrader runs: not in ./kit test --fast
 
@@ -15,7 +15,8 @@ SETS = corpus.assignments(ROOT)
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> dict[str, mutants.SetResult]:
-    return {r.assignment: r for r in mutants.run(SETS, ROOT, scratch=tmp_path_factory.mktemp("mutants"))}
+    graded = mutants.run(SETS, ROOT, scratch=tmp_path_factory.mktemp("mutants"), workers=LANES)
+    return {r.assignment: r for r in graded}
 
 
 def test_each_operator_the_issue_asks_for_makes_its_mutants():

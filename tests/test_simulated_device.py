@@ -12,7 +12,7 @@ from autograder.authoring import corpus
 from autograder.authoring.corpus import REFERENCE
 from autograder.grading.device import on_the_grading_device, simulated_device
 from autograder.grading.student_process import Student, StudentCodeError, StudentProcess
-from conftest import ROOT
+from conftest import LANES, ROOT
 MAKER = '''
 import numpy
 def make(*inputs):
@@ -98,7 +98,7 @@ def simulated_scores(tmp_path_factory) -> dict[str, dict[str, dict[str, float]]]
     course = corpus.copy_course(tmp_path_factory.mktemp("simulated"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("KIT_SIMULATED_DEVICE", "meta")
-        corpus.grade_corpus(course, ROOT)
+        corpus.grade_corpus(course, ROOT, workers=LANES)
     return {assignment: corpus.gradebook_scores(course, assignment) for assignment in ASSIGNMENTS}
 
 
