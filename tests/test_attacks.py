@@ -1,9 +1,9 @@
 """The adversarial corpus (tests/attacks/<set>/<attack>.py) graded through `nbgrader autograde`.
 
 Every attack is a student named by it, with honest students after it (25 after an attack that
-leaves a daemon, so that a reused uid or a surviving process would show). All first submit the
-reference solution and are graded; then the attacks are submitted and regraded under tighter
-limits (corpus.ATTACK_LIMITS). Each attack must earn exactly what its case file says, with the
+leaves a daemon, so that a reused uid or a surviving process would show). The attackers first
+submit the reference solution and are graded; then the attacks are submitted and regraded under
+tighter limits (corpus.ATTACK_LIMITS), with the honest students, who have no earlier grade to keep. Each attack must earn exactly what its case file says, with the
 message it names; no grade survives from the first run; the honest students keep full marks;
 nbgrader goes through the whole class and exits 0.
 

@@ -183,8 +183,9 @@ def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
                   env: dict | None = None, owner: tuple[int, int] | None = None) -> AttackRun:
     """Grade every attack (and honest students after each) through `nbgrader autograde`, twice.
 
-    First every student submits the reference solution and is graded; then the attacks are
-    submitted and regraded, so a grade that survives from the first run shows up as a failure.
+    First every attacker submits the reference solution and is graded; then the attacks are
+    submitted and regraded, so a grade that survives from the first run shows up as a failure. The
+    honest students hand in for the second run only, so theirs are graded once, without an earlier grade.
     `prefix` and `env` are passed to `nbgrader` (another user, a memory cap); `owner` (uid, gid)
     owns the attacks' submission folders, as the grader's own after a collect.
     """
@@ -196,7 +197,7 @@ def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
     run = {"prefix": prefix, "env": env}
     for assignment in sets:
         nbgrader(course, "generate_assignment", assignment, "--force", **run)
-    for entry in attacks + honest:
+    for entry in attacks:
         write_submission(course, Entry(entry.assignment, entry.student, reference), root)
     for assignment in sets:
         nbgrader(course, "autograde", assignment, "--force", *limits, **run)
@@ -206,6 +207,10 @@ def grade_attacks(course: Path, root: Path = ROOT, prefix: tuple[str, ...] = (),
         write_submission(course, entry, root)
         for path in [folder, *folder.rglob("*")] if owner else []:
             os.chown(path, *owner, follow_symlinks=False)
+    # the honest students hand in only now: with no earlier grade to keep, a grading that an attack
+    # broke cannot pass for their full marks (and the first run does not grade them for nothing)
+    for entry in honest:
+        write_submission(course, entry, root)
     peaks: dict[str, float] = {}
     results = [nbgrader(course, "autograde", assignment, "--force", *limits, check=False, peaks=peaks, **run)
                for assignment in sets]
