@@ -65,6 +65,13 @@ def wait_and_mirror(child, init):
         os._exit(128 - code if code < 0 else code & 0xFF)
     if code < 0 or 128 < code <= 128 + 64:
         signum = -code if code < 0 else code - 128
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
+        try:
+            # SIGKILL and SIGSTOP take no handler: setting one raised, and the exception ran on in
+            # this copy of the zygote, which then ended with exit code 1 ('exit code 1' where a
+            # notebook was killed by SIGKILL, unless the clean-up's own kill came first)
+            if signum not in (signal.SIGKILL, signal.SIGSTOP):
+                signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+        except (OSError, ValueError):
+            pass
     os._exit(code & 0xFF)
