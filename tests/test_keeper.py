@@ -10,8 +10,13 @@ import pytest
 
 import autograder.sandbox.inside as inside
 
-sys.path.insert(0, str(Path(inside.__file__).parent))  # keeper imports its sibling `linux`, as in the sandbox
-from autograder.sandbox.inside import keeper  # noqa: E402
+# keeper imports its sibling `linux` by name, as in the sandbox; the folder is on the path only for
+# that import, so that its files' names (watchdog, wire, ...) never shadow a package in later tests
+sys.path.insert(0, str(Path(inside.__file__).parent))
+try:
+    from autograder.sandbox.inside import keeper  # noqa: E402
+finally:
+    sys.path.remove(str(Path(inside.__file__).parent))
 
 
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGTERM", "exit 3", "init SIGKILL"])
