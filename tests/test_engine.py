@@ -140,6 +140,31 @@ def test_a_long_lived_grader_collects_a_changed_course_afresh(tmp_path):
     assert sys.modules["toy_reference"].ANSWER == 2
 
 
+def test_a_run_of_one_set_collects_that_sets_hidden_tests_alone(tmp_path):
+    """`nbgrader autograde <set>` collects test_<set>.py only (the other sets' tests and solutions
+    are not imported); a notebook that needs another set's tests gets a session over the folder."""
+    import sys
+    course = tmp_path / "course"
+    folder = course / "hidden_tests"
+    folder.mkdir(parents=True)
+    (folder / "pytest.ini").write_text((HIDDEN / "pytest.ini").read_text())
+    for name in ("lone", "apart"):
+        (course / f"{name}_reference.py").write_text("ANSWER = 1\n")
+        (folder / f"test_{name}.py").write_text(f"from {name}_reference import ANSWER\n\n\nclass TestOne:\n"
+                                                "    def test_answer(self):\n        assert ANSWER == 1\n")
+    alone = hidden_tests.hidden_tests(folder, exercise_set="lone")
+    assert alone.only == "test_lone.py"
+    alone.check(["lone.one"])
+    assert "lone_reference" in sys.modules and "apart_reference" not in sys.modules
+    assert hidden_tests.hidden_tests(folder, items=["lone.one"]) is alone
+
+    whole = hidden_tests.hidden_tests(folder, items=["lone.one", "apart.one"])
+    assert whole is not alone and whole.only is None
+    whole.check(["lone.one", "apart.one"])
+    assert {"lone_reference", "apart_reference"} <= set(whole.modules)  # both fingerprinted and kept from students
+    assert hidden_tests.hidden_tests(tmp_path / "course" / "hidden_tests", exercise_set="nothing").only is None
+
+
 def test_a_failed_gate_scores_the_cell_0_and_a_gate_earns_nothing():
     """A gate (@pytest.mark.gate) catches code that works on a cpu grader only: failed, the cell
     scores 0 on every machine, as its value tests would on a GPU; passed, it adds no points."""

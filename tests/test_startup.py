@@ -39,3 +39,21 @@ def test_nbgrader_autograde_starts_the_sandbox_when_it_loads_its_config(tmp_path
     assert _fresh(code.format(argv0="/venv/bin/nbgrader", command="autograde")) == "True"
     assert _fresh(code.format(argv0="/venv/lib/nbgrader/__main__.py", command="autograde")) == "True"
     assert _fresh(code.format(argv0="/venv/bin/nbgrader", command="generate_assignment")) == "False"
+
+
+def test_nbgrader_autograde_of_one_set_collects_that_sets_hidden_tests_alone():
+    """`nbgrader autograde tensors` collects hidden_tests/test_tensors.py, not every set's file
+    (a third of a second of every run); an option before the assignment is skipped."""
+    code = ("import sys, time\nsys.argv = ['/venv/bin/nbgrader', 'autograde', '--force', 'tensors']\n"
+            "from traitlets.config.loader import PyFileConfigLoader\n"
+            "PyFileConfigLoader('nbgrader_config.py', path='.').load_config()\n"
+            "from autograder.grading.run import GradingRun\n"
+            "run = GradingRun.instance()\n"
+            "for _ in range(600):\n"
+            "    with run.lock:\n"
+            "        if run.hidden_tests:\n"
+            "            break\n"
+            "    time.sleep(0.1)\n"
+            "session, = run.hidden_tests.values()\n"
+            "print(session.only, sorted(m for m in sys.modules if m.startswith('solutions.')))\n")
+    assert _fresh(code) == "test_tensors.py ['solutions.tensors']"

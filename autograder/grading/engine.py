@@ -166,8 +166,9 @@ def grade_notebook(nb: NotebookNode, workdir: str, hidden: str | os.PathLike, li
     try:
         process = None if unreadable else StudentProcess(workdir, limits)
         run = _NotebookRun(nb, process, f"your notebook file could not be read: {unreadable}" if unreadable else None)
-        tests = hidden_tests(hidden)
-        tests.check([item for grade in run.grades.values() for item in grade.items])
+        items = [item for grade in run.grades.values() for item in grade.items]
+        tests = hidden_tests(hidden, items=items)
+        tests.check(items)
         student = Student(process, references=tests.references) if process is not None else None
         for index, grade in run.grades.items():
             if grade.items and run.run_through(index):

@@ -10,7 +10,8 @@ The engine drives: it runs the notebook up to a test cell, then asks for that ce
 `HiddenTests.run`. pytest needs its own run loop, so one pytest session per folder serves the whole
 grading run from a thread: it collects the hidden tests once, then runs the items of each request
 it is handed, as pytest-xdist's workers do. The grading run (run.py) holds the sessions. Starting a session per notebook cost more than a blank
-notebook's tests.
+notebook's tests. `nbgrader autograde <set>` collects test_<set>.py alone (0.3 s less per run); a
+notebook that needs another set's tests then gets a session over the whole folder.
 
 A long-lived grader (formgrader's autograde button runs inside the Jupyter server) may grade again
 after the course changed: when a file of the hidden tests, or of the course modules their
@@ -91,8 +92,9 @@ class _Request:
 class HiddenTests:
     """The hidden tests of one folder, collected once by a long-lived pytest session in a thread."""
 
-    def __init__(self, folder: Path, reference_results: dict | None = None):
+    def __init__(self, folder: Path, reference_results: dict | None = None, only: str | None = None):
         self.folder = Path(folder).resolve()
+        self.only = only  # the one test file (a name in `folder`) it collects, or None: every test_*.py
         # what checks.computed_once computed for this course as it is: a session that replaces one
         # over the same files (a forked grader's, or after a timeout) is handed it; a changed course is not
         self.reference_results = reference_results if reference_results is not None else {}
@@ -140,8 +142,8 @@ class HiddenTests:
         try:
             # rootdir: the course, so the modules are named hidden_tests.test_<set> and never clash
             # with a test module of the same name imported by whoever runs the grader
-            self.exit_code = pytest.main([*PYTEST_ARGS, "-c", str(self.folder / "pytest.ini"),
-                                          "--rootdir", str(self.folder.parent), str(self.folder)], plugins=[self])
+            self.exit_code = pytest.main([*PYTEST_ARGS, "-c", str(self.folder / "pytest.ini"), "--rootdir",
+                                          str(self.folder.parent), str(self.folder / (self.only or ""))], plugins=[self])
         finally:
             self._ready.set()  # also when pytest stopped before its run loop
 
@@ -156,6 +158,11 @@ class HiddenTests:
         if missing:
             raise cells.AuthoringError(f"no hidden tests were collected for {', '.join(missing)} in {self.folder}: "
                                        f"{' '.join(self.collect_errors)[:2000]}")
+
+    def covers(self, items: list[str]) -> bool:
+        """Whether this session runs `items`' tests: one over the folder always (check() says what is missing)."""
+        return self.only is None or (self._thread.is_alive() and all(
+            self._key(*cells.item_class(item, self.folder)) in self.items for item in items))
 
     def run(self, items: list[str], student: Student, deadline: float) -> list[TestOutcome]:
         """The outcomes of `items`' hidden tests against `student`, in file order.
@@ -269,18 +276,24 @@ def _stamp(path: Path) -> tuple:
     return (str(path), stat.st_mtime_ns, stat.st_size)
 
 
-def hidden_tests(folder: str | os.PathLike, run: GradingRun | None = None) -> HiddenTests:
+def hidden_tests(folder: str | os.PathLike, run: GradingRun | None = None, *, items: list[str] = (),
+                 exercise_set: str | None = None) -> HiddenTests:
     """The grading run's session over the hidden tests in `folder` (default run: this process's);
-    a new one when a file it collected from changed, and in a forked grader."""
+    a new one when a file it collected from changed, and in a forked grader. A new session collects
+    only test_<exercise_set>.py where there is one; one that lacks `items` gives way to one over the folder."""
     run = run or GradingRun.instance()
     folder = Path(folder).resolve()
+    only = f"test_{exercise_set}.py" if exercise_set and (folder / f"test_{exercise_set}.py").is_file() else None
     with run.lock:
         session = run.hidden_tests.get(folder)
         if session is None:
-            session = run.hidden_tests[folder] = HiddenTests(folder)
+            session = run.hidden_tests[folder] = HiddenTests(folder, only=only)
         elif not session.current:
             session.stop()  # the course changed since it collected: a new session imports it afresh, and computes anew
-            session = run.hidden_tests[folder] = HiddenTests(folder)
+            session = run.hidden_tests[folder] = HiddenTests(folder, only=session.only)
         elif session.pid != os.getpid() or session.abandoned:
-            session = run.hidden_tests[folder] = HiddenTests(folder, session.reference_results)
+            session = run.hidden_tests[folder] = HiddenTests(folder, session.reference_results, session.only)
+        if not session.covers(items):
+            session.stop()  # its modules go, so that the new session's collection imports (and fingerprints) them all
+            session = run.hidden_tests[folder] = HiddenTests(folder)
         return session

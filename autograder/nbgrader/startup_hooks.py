@@ -18,13 +18,16 @@ def start_sandbox_early(config) -> None:
 
     Its imports (torch and IPython: most of a grading run's fixed cost) then run on
     another core while nbgrader opens the gradebook and sanitizes the first submission, and
-    while the grader imports torch and collects the hidden tests. Elsewhere (formgrader's
-    autograde button, NbGraderAPI) the zygote starts with the first GradeWithHiddenTests.
+    while the grader imports torch and collects the hidden tests (of the one set named on the
+    command line, where it names one). Elsewhere (formgrader's autograde button, NbGraderAPI) the
+    zygote starts with the first GradeWithHiddenTests.
     """
     if Path(sys.argv[0]).name in ("nbgrader", "__main__.py") and sys.argv[1:2] == ["autograde"]:
         course = Course(directory=CourseDirectory(config=config))
         GradingRun.instance().start_sandbox(course.limits)
-        threading.Thread(target=_prepare_grader, args=(course.hidden_tests,), daemon=True).start()
+        # the assignment: nbgrader's first positional argument (a guess that names no test file collects them all)
+        assignment = next((arg for arg in sys.argv[2:] if not arg.startswith("-")), None)
+        threading.Thread(target=_prepare_grader, args=(course.hidden_tests, assignment), daemon=True).start()
 
 
 def escape_student_text_in_log() -> None:
@@ -35,11 +38,11 @@ def escape_student_text_in_log() -> None:
         escape_log(Application.instance().log)
 
 
-def _prepare_grader(hidden_tests_folder: Path) -> None:
+def _prepare_grader(hidden_tests_folder: Path, exercise_set: str | None) -> None:
     """Import torch and collect the hidden tests while nbgrader opens the gradebook and sanitizes
     the first submission; the first notebook finds them ready (or waits for them)."""
     try:
         from autograder.grading import hidden_tests
-        hidden_tests.hidden_tests(hidden_tests_folder)
+        hidden_tests.hidden_tests(hidden_tests_folder, exercise_set=exercise_set)
     except Exception:  # the first notebook tries again and reports what is wrong
         pass
