@@ -14,9 +14,12 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.authoring.corpus import assignments, notebook_of
-from autograder.grading import cells, engine, hidden_tests
+import torch
+
+from autograder.grading import call_text, cells, engine, hidden_tests, reference_code
 from autograder.grading.reference_code import ReferenceCode
-from autograder.grading.student_process import Student, StudentProcess
+from autograder.grading.student_process import Student, StudentCodeError, StudentProcess
+from autograder.sandbox import Limits
 from conftest import ROOT
 
 HIDDEN = ROOT / cells.HIDDEN_TESTS
@@ -61,6 +64,50 @@ def test_define_refuses_reference_code_before_sending_it():
     with pytest.raises(cells.AuthoringError, match="building_blocks.py: half_mse"):
         Student(process, references=SOLUTIONS).with_seed(3).define(HALF_MSE, "half_mse")
     assert process.sent == []
+
+
+def test_each_piece_of_grader_code_is_read_once_per_run_and_refused_every_time(monkeypatch):
+    """A hidden test sends the same stand-ins for every notebook: they are parsed once (parsing them again
+    cost the grader more than the request), and a repeated reference is refused every time."""
+    references = ReferenceCode.of_files(sorted((ROOT / "solutions").glob("*.py")))
+    parsed = []
+    real_parse = reference_code.ast.parse
+    monkeypatch.setattr(reference_code.ast, "parse",
+                        lambda code, *args, **kwargs: parsed.append(code) or real_parse(code, *args, **kwargs))
+    own = "def f(x, y):\n    return x * y ** 2\n"
+    assert [references.repeated_in(own) for _ in range(3)] == [[], [], []]
+    for _ in range(3):
+        with pytest.raises(cells.AuthoringError, match="building_blocks.py: half_mse"):
+            Student(_Recorder(), references=references).define(HALF_MSE, "half_mse")
+    assert parsed == [own, HALF_MSE]
+    references.repeated_in(HALF_MSE).append("changed by a caller")
+    assert references.repeated_in(HALF_MSE) == ["solutions/building_blocks.py: half_mse"]
+
+
+class _Answering:
+    """A stand-in for the student's process that answers every request."""
+    limits = Limits()
+
+    def __init__(self, reply):
+        self.reply = reply
+
+    def request(self, message, timeout, doing):
+        return self.reply
+
+
+def test_a_call_is_described_only_for_a_message(monkeypatch):
+    """Describing a call's arguments (the repr of a state_dict's tensors) is left to the failures that show it."""
+    described = []
+    real = call_text.describe
+    monkeypatch.setattr(call_text, "describe", lambda value: described.append(value) or real(value))
+    weights = {"weight": torch.ones(2, 3), "bias": torch.zeros(2)}
+    assert Student(_Answering({"ok": True, "value": 1})).call("load", weights, strict=True) == 1
+    assert described == []
+    failing = Student(_Answering({"ok": False, "error": {"ename": "KeyError", "evalue": "'w'", "where": ""}}))
+    with pytest.raises(StudentCodeError) as raised:
+        failing.call("load", weights, strict=True)
+    said = call_text.describe_call("load", (weights,), {"strict": True})
+    assert described and str(raised.value) == f"{said} raised KeyError: 'w'"
 
 
 def _toy_course(tmp_path):

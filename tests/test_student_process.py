@@ -140,3 +140,25 @@ def test_the_grader_trains_without_loading_the_torch_compiler():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split("\n")[:2] == ["False", "1.0 True"]
+
+
+# Grader code that counts the student process's calls of torch.manual_seed; and code that draws numbers.
+SEED_COUNTER = ("seeded = []\nreal_manual_seed = torch.manual_seed\n"
+                "torch.manual_seed = lambda seed: seeded.append(seed) or real_manual_seed(seed)\n"
+                "def seeds():\n    return list(seeded)\n")
+DRAW = "def draw():\n    return torch.rand(2).tolist() + torch.randn(1).tolist()\n"
+
+
+def test_calls_are_seeded_alike_with_only_the_cpus_generator_where_it_is_the_only_one(fresh_worker):
+    """Every call starts from its seed. Where the cpu is the only device, its generator is seeded alone:
+    torch.manual_seed also writes out the stack three times to queue the seed for accelerators that could
+    start later, which was most of a call's cost in the student's process."""
+    student = Student(fresh_worker)
+    seeds, draw = student.define(SEED_COUNTER, "seeds"), student.define(DRAW, "draw")
+    draws = [student.call(draw) for _ in range(3)] + [student.with_seed(5).call(draw), student.call(draw)]
+    torch.manual_seed(0)
+    assert draws[0] == draws[1] == draws[2] == draws[4] == torch.rand(2).tolist() + torch.randn(1).tolist()
+    torch.manual_seed(5)
+    assert draws[3] == torch.rand(2).tolist() + torch.randn(1).tolist()
+    accelerators = torch.cuda.is_available() or torch.backends.mps.is_available()
+    assert student.call(seeds) == ([0, 0, 0, 5, 0, 0] if accelerators else [])  # the old server: [0, 0, 0, 5, 0, 0]

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+MAX_REMEMBERED = 1024  # pieces of grader code whose verdict ReferenceCode keeps
 
 
 def definitions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, ast.AST]]:
@@ -84,6 +85,9 @@ class ReferenceCode:
     def __init__(self, sources: dict[str, str]):
         """`sources`: {label (a file's name), Python source}."""
         self.known: dict[str, str] = {}  # normalized code -> "label: name"
+        # what repeated_in found for each piece of grader code: a test defines the same few pieces for
+        # every notebook, and parsing them again cost more than the request that sends them
+        self._found: dict[str, list[str]] = {}
         for label, text in sources.items():
             try:
                 tree = ast.parse(text)
@@ -99,6 +103,13 @@ class ReferenceCode:
 
     def repeated_in(self, code: str) -> list[str]:
         """The reference functions and classes that `code` defines again ("label: name"), names and docstrings aside."""
+        if code not in self._found:
+            if len(self._found) >= MAX_REMEMBERED:  # code a test writes anew each time is not kept for the run
+                self._found.clear()
+            self._found[code] = self._repeated_in(code)
+        return list(self._found[code])
+
+    def _repeated_in(self, code: str) -> list[str]:
         try:
             tree = ast.parse(code)
         except SyntaxError:  # it cannot run in the student's process either

@@ -15,6 +15,7 @@ import torch
 
 from autograder import sandbox
 from autograder.sandbox.inside import codec, wire
+from autograder.grading.call_text import CallText
 from autograder.grading.cells import AuthoringError
 from autograder.grading.device import grading_device, simulated_device
 from autograder.grading.reference_code import ReferenceCode
@@ -84,8 +85,9 @@ class StudentProcess:
             os.close(to_student_r)
             os.close(from_student_w)
 
-    def request(self, message: dict, timeout: float, doing: str) -> dict:
-        """Send one request and return the validated reply; StudentProcessGone if the process is lost."""
+    def request(self, message: dict, timeout: float, doing) -> dict:
+        """Send one request and return the validated reply; StudentProcessGone if the process is lost.
+        `doing` (text, or a CallText) says when, in the messages of a lost process."""
         if self.gone:
             raise StudentProcessGone(self.gone)
         left = self.deadline - time.monotonic()
@@ -171,24 +173,6 @@ class StudentProcess:
                 pass
 
 
-def describe(value) -> str:
-    """A short, student-readable rendering of an argument."""
-    if isinstance(value, torch.Tensor):
-        return f"<tensor of shape {tuple(value.shape)}>"
-    if isinstance(value, Handle):
-        return repr(value)
-    if isinstance(value, (list, tuple)) and len(value) > 4:
-        return f"<{type(value).__name__} of {len(value)} items>"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def describe_call(target, args=(), kwargs=None) -> str:
-    name = target if isinstance(target, str) else repr(target).strip("<>").replace("remote ", "")
-    parts = [describe(a) for a in args] + [f"{k}={describe(v)}" for k, v in (kwargs or {}).items()]
-    return f"{name}({', '.join(parts)})"
-
-
 def _encode(value):
     if isinstance(value, Handle):
         return codec.handle_ref(value)
@@ -236,14 +220,14 @@ class Student:
         answering `cuda` and `mps` during each call."""
         return Student(self.process, self.seed, {"cuda": cuda, "mps": mps}, self.references)
 
-    def _call(self, target, args, kwargs, *, call: bool, keep: bool, what: str):
+    def _call(self, target, args, kwargs, *, call: bool, keep: bool, what: str | CallText):
         request = {"op": "call", "target": _target(target), "args": _encode(list(args)),
                    "kwargs": _encode(dict(kwargs)), "call": call, "keep": keep, "seed": self.seed,
                    "fake_devices": self.fake_devices, "simulated_device": simulated_device()}
-        reply = self.process.request(request, self.process.limits.call_seconds, f"while running {what}")
+        reply = self.process.request(request, self.process.limits.call_seconds, CallText(what, "while running "))
         if not reply["ok"]:
             error = reply.get("error")
-            raise StudentCodeError(what, error if type(error) is dict else {})
+            raise StudentCodeError(str(what), error if type(error) is dict else {})
         if keep:
             handle = reply.get("handle")
             if not isinstance(handle, Handle):
@@ -253,13 +237,11 @@ class Student:
 
     def call(self, target, *args, **kwargs):
         """Call a student function (by name) or object (by Handle) and return its result as plain data."""
-        what = describe_call(target, args, kwargs)
-        return self._call(target, args, kwargs, call=True, keep=False, what=what)
+        return self._call(target, args, kwargs, call=True, keep=False, what=CallText((target, args, kwargs)))
 
     def keep(self, target, *args, **kwargs) -> Handle:
         """Like call, but the result stays in the student process and a Handle to it comes back."""
-        what = describe_call(target, args, kwargs)
-        return self._call(target, args, kwargs, call=True, keep=True, what=what)
+        return self._call(target, args, kwargs, call=True, keep=True, what=CallText((target, args, kwargs)))
 
     def get(self, target):
         """A student variable (by name) or an attribute (by Handle) as plain data."""

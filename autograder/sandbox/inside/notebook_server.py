@@ -146,11 +146,30 @@ def faked_devices(fake):
         torch.cuda.is_available, torch.backends.mps.is_available = saved
 
 
+def accelerators_here() -> bool:
+    """Whether this machine has a device besides the cpu whose random generator torch.manual_seed seeds."""
+    lazy = [getattr(torch, name, None) for name in ("cuda", "xpu", "mtia")]
+    return (any(module is not None and module.is_available() for module in lazy) or torch.backends.mps.is_available()
+            or hasattr(torch, torch._C._get_privateuse1_backend_name()))
+
+
 class NotebookServer:
     def __init__(self):
         self.shell = StudentShell.instance(config=shell_config())
         self.shell.outputs = []
         self.handles = {}
+        # asked before any student code runs (a call may fake cuda's is_available, see faked_devices)
+        self.accelerators = accelerators_here()
+
+    def seed(self, seed):
+        """torch.manual_seed(seed) and random.seed(seed), before each call. Where the cpu is the only device,
+        its generator is all that torch.manual_seed seeds; yet it also queues the seed for accelerators that
+        could start later, writing out the stack three times: most of a call's cost here."""
+        if self.accelerators:
+            torch.manual_seed(seed)
+        else:
+            torch.default_generator.manual_seed(seed)
+        random.seed(seed)
 
     def run_cell(self, code):
         shell = self.shell
@@ -198,8 +217,7 @@ class NotebookServer:
     def call(self, request):
         target = self.resolve(request["target"])
         if request["seed"] is not None:
-            torch.manual_seed(request["seed"])
-            random.seed(request["seed"])
+            self.seed(request["seed"])
         if request["call"]:
             args = self.unref(request["args"])
             kwargs = self.unref(request["kwargs"])
