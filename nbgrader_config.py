@@ -13,13 +13,15 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
     AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, IgnorePattern,
-    LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
+    LimitOutput, OverwriteKernelspec,
 )
 
 from autograder.grading.startup import prepare_grading_process  # noqa: E402
 from autograder.nbgrader import pages  # noqa: E402
 from autograder.results.feedback import GradesWithSummary  # noqa: E402
-from autograder.nbgrader.preprocessors import GradeWithHiddenTests, RestoreReleaseMetadata  # noqa: E402
+from autograder.nbgrader.preprocessors import (  # noqa: E402
+    BatchedOverwriteCells, BatchedSaveAutoGrades, GradeWithHiddenTests, RestoreReleaseMetadata,
+)
 from autograder.nbgrader.startup_hooks import escape_student_text_in_log, start_sandbox_early  # noqa: E402
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
@@ -51,8 +53,11 @@ c.OverwriteCells.add_missing_cells = True
 # nbgrader's stock sanitizing, after the kit gives every cell its nbgrader metadata as released
 # (stock nbgrader stops the run on some forged metadata and keeps the student's old grade on
 # others). A submission that a step still fails on is graded 0 with the reason (the exporter below).
+# OverwriteCells and, below, SaveAutoGrades are nbgrader's, reading a notebook's gradebook rows in one
+# query each, and SaveAutoGrades committing once per notebook, not per cell
+# (autograder/nbgrader/preprocessors/batched_gradebook.py; docs/speed.md).
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, RestoreReleaseMetadata, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata,
+    ClearOutput, RestoreReleaseMetadata, DeduplicateIds, OverwriteKernelspec, BatchedOverwriteCells, CheckCellMetadata,
 ]
 
 # A submitted file that is not a readable notebook, or that a step of nbgrader's fails on, is
@@ -71,7 +76,7 @@ c.Autograde.autograde_preprocessors = [
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
-    SaveAutoGrades,
+    BatchedSaveAutoGrades,
     AssignLatePenalties,
 ]
 

@@ -72,18 +72,23 @@ def autograded_scores(db_url: str, assignment: str) -> dict[str, dict[tuple[str,
             for student, grades in recorded_grades(db_url, assignment).items()}
 
 
-def forget_autograded_scores(db_url: str, course_id: str, assignment: str, student: str) -> int:
-    """Score 0 every autograded cell of the student's recorded submission (before it is graded again,
-    so that a grading that fails leaves 0, never the earlier grade); how many cells held points."""
+def start_regrade(db_url: str, course_id: str, assignment: str, student: str) -> list[str] | None:
+    """In one open, before the student's submission is graded again: every autograded cell of its
+    recorded grades scores 0 (so that a grading that fails leaves 0, never the earlier grade), in one
+    query and one commit; and the assignment's notebooks, None if it is not in the gradebook."""
     with api.Gradebook(db_url, course_id) as gradebook:
-        try:
-            submission = gradebook.find_submission(assignment, student)
-        except api.MissingEntry:
-            return 0
-        forgotten = 0
-        for notebook in submission.notebooks:
-            for grade in notebook.grades:
-                if grade.cell.cell_type == "code" and grade.auto_score:
-                    grade.auto_score, forgotten = 0.0, forgotten + 1
+        held = [grade for cell in (api.GradeCell, api.TaskCell)  # the cells that have grades
+                for grade in gradebook.db.query(api.Grade)
+                .join(cell, cell.id == api.Grade.cell_id)
+                .join(api.SubmittedNotebook, api.SubmittedNotebook.id == api.Grade.notebook_id)
+                .join(api.SubmittedAssignment, api.SubmittedAssignment.id == api.SubmittedNotebook.assignment_id)
+                .join(api.Assignment, api.Assignment.id == api.SubmittedAssignment.assignment_id)
+                .filter(api.Assignment.name == assignment, api.SubmittedAssignment.student_id == student,
+                        cell.cell_type == "code", api.Grade.auto_score != 0)]
+        for grade in held:
+            grade.auto_score = 0.0
         gradebook.db.commit()
-        return forgotten
+        try:
+            return sorted(notebook.name for notebook in gradebook.find_assignment(assignment).notebooks)
+        except api.MissingEntry:
+            return None

@@ -77,8 +77,8 @@ def refuse_unsafe_files(assignment=None, student=None, notebooks=(), **_) -> Non
     limit = Limits(config=config).files_mb << 20
     for folder in folders:
         set_aside_unsafe_files(folder, limit, digests)
-        forget_earlier_grade(coursedir, folder)
-        grade_under_released_names(coursedir, folder, notebooks, limit)
+        expected = forget_earlier_grade(coursedir, folder)
+        grade_under_released_names(coursedir, folder, notebooks, limit, expected)
 
 
 def _submission_of(coursedir: CourseDirectory, folder: str) -> re.Match | None:
@@ -88,21 +88,23 @@ def _submission_of(coursedir: CourseDirectory, folder: str) -> re.Match | None:
     return re.fullmatch(pattern, os.path.normpath(folder))
 
 
-def forget_earlier_grade(coursedir: CourseDirectory, folder: str) -> None:
+def forget_earlier_grade(coursedir: CourseDirectory, folder: str) -> list[str] | None:
     """The submission in `folder` scores 0 until its grading ends: a step of nbgrader's that still
-    fails on it (nbgrader then logs it and goes on with the next student) leaves 0, not the old grade."""
+    fails on it (nbgrader then logs it and goes on with the next student) leaves 0, not the old grade.
+    The assignment's notebook names, read in the same open of the gradebook (None: not in it)."""
     found = _submission_of(coursedir, folder)
-    if found:
-        gradebook.forget_autograded_scores(coursedir.db_url, coursedir.course_id, found["assignment"], found["student"])
+    if not found:
+        return None
+    return gradebook.start_regrade(coursedir.db_url, coursedir.course_id, found["assignment"], found["student"])
 
 
-def grade_under_released_names(coursedir: CourseDirectory, folder: str, notebooks: list[str], max_bytes: int) -> None:
-    """Make nbgrader grade `folder` under the assignment's notebook names (`notebooks` is nbgrader's
-    list of the submission's notebooks, changed in place): a lone notebook under another name is
+def grade_under_released_names(coursedir: CourseDirectory, folder: str, notebooks: list[str], max_bytes: int,
+                               expected: list[str] | None) -> None:
+    """Make nbgrader grade `folder` under the assignment's notebook names (`expected`; `notebooks` is
+    nbgrader's list of the submission's notebooks, changed in place): a lone notebook under another name is
     renamed to the one released name; with no released name present, the released names are graded
     as missing files (0 with the reason) instead of nbgrader failing the submission."""
     found = _submission_of(coursedir, folder)
-    expected = gradebook.notebook_names(coursedir.db_url, found["assignment"]) if found else None
     here = sorted(os.path.basename(path) for path in notebooks if os.path.dirname(path) == folder)
     if not expected or any(f"{name}.ipynb" in here for name in expected):
         return
