@@ -39,6 +39,37 @@ def test_errors_and_plots(worker):
     assert any("image/png" in o.get("data", {}) for o in plot["outputs"])
 
 
+def _zlib_level(png: bytes) -> int:
+    """The compression level a PNG's first IDAT chunk declares (zlib's FLEVEL: 0 fastest .. 3 best)."""
+    at = 8
+    while at < len(png):
+        size, kind = int.from_bytes(png[at:at + 4], "big"), png[at + 4:at + 8]
+        if kind == b"IDAT":
+            return png[at + 9] >> 6
+        at += 12 + size
+    raise AssertionError("no IDAT chunk")
+
+
+def test_a_figure_is_shown_at_full_size_and_encoded_fast(worker):
+    """A plot shows as the PNG of the figure the student drew, every pixel (matplotlib's own savefig of
+    the same figure), at full size, written at zlib's fastest level (docs/speed.md: half the encoding)."""
+    import base64
+    import io
+    from PIL import Image
+    reply = worker.run_cell("import base64, io\nimport matplotlib.pyplot as plt\nfigure = plt.figure()\n"
+                            "plt.plot([1, 10, 100], label='loss')\nplt.yscale('log')\nplt.title('a title')\n"
+                            "plt.legend()\nsaved = io.BytesIO()\nfigure.savefig(saved, format='png')\n"
+                            "print(base64.b64encode(saved.getvalue()).decode())\nplt.show()", "cell 6")
+    assert reply["error"] is None, reply["error"]
+    printed, shown = reply["outputs"]
+    png = base64.b64decode(shown["data"]["image/png"])
+    reference = base64.b64decode(printed["text"])
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and _zlib_level(png) == 0 and _zlib_level(reference) == 2
+    picture, expected = Image.open(io.BytesIO(png)), Image.open(io.BytesIO(reference))
+    assert picture.size == expected.size == (640, 480)  # matplotlib's default 6.4 x 4.8 inches at 100 dpi
+    assert picture.tobytes() == expected.tobytes()
+
+
 def test_calls_return_plain_data_and_student_messages(worker):
     worker.run_cell("import torch\ndef double(t):\n    return 2 * t\n"
                     "def todo():\n    raise NotImplementedError()\n"
