@@ -141,8 +141,10 @@ def test_a_long_lived_grader_collects_a_changed_course_afresh(tmp_path):
 
 
 def test_a_run_of_one_set_collects_that_sets_hidden_tests_alone(tmp_path):
-    """`nbgrader autograde <set>` collects test_<set>.py only (the other sets' tests and solutions
-    are not imported); a notebook that needs another set's tests gets a session over the folder."""
+    """A run of one set (`nbgrader autograde <set>`, a first notebook of that set) collects test_<set>.py
+    only (the other sets' tests and solutions are not imported); a notebook that needs another set's
+    tests gets a session over the folder."""
+    import shutil
     import sys
     course = tmp_path / "course"
     folder = course / "hidden_tests"
@@ -152,7 +154,7 @@ def test_a_run_of_one_set_collects_that_sets_hidden_tests_alone(tmp_path):
         (course / f"{name}_reference.py").write_text("ANSWER = 1\n")
         (folder / f"test_{name}.py").write_text(f"from {name}_reference import ANSWER\n\n\nclass TestOne:\n"
                                                 "    def test_answer(self):\n        assert ANSWER == 1\n")
-    alone = hidden_tests.hidden_tests(folder, exercise_set="lone")
+    alone = hidden_tests.hidden_tests(folder, items=["lone.one"])
     assert alone.only == "test_lone.py"
     alone.check(["lone.one"])
     assert "lone_reference" in sys.modules and "apart_reference" not in sys.modules
@@ -162,7 +164,11 @@ def test_a_run_of_one_set_collects_that_sets_hidden_tests_alone(tmp_path):
     assert whole is not alone and whole.only is None
     whole.check(["lone.one", "apart.one"])
     assert {"lone_reference", "apart_reference"} <= set(whole.modules)  # both fingerprinted and kept from students
-    assert hidden_tests.hidden_tests(tmp_path / "course" / "hidden_tests", exercise_set="nothing").only is None
+    other = tmp_path / "other" / "hidden_tests"
+    other.mkdir(parents=True)
+    shutil.copy(folder / "pytest.ini", other)
+    (other / "test_solo.py").write_text("class TestOne:\n    def test_nothing(self):\n        pass\n")
+    assert hidden_tests.hidden_tests(other, exercise_set="nothing").only is None  # no test_nothing.py: every file
 
 
 def test_a_failed_gate_scores_the_cell_0_and_a_gate_earns_nothing():

@@ -161,8 +161,8 @@ class HiddenTests:
 
     def covers(self, items: list[str]) -> bool:
         """Whether this session runs `items`' tests: one over the folder always (check() says what is missing)."""
-        return self.only is None or (self._thread.is_alive() and all(
-            self._key(*cells.item_class(item, self.folder)) in self.items for item in items))
+        return self.only is None or self._thread.is_alive() and all(
+            self._key(*cells.item_class(item, self.folder)) in self.items for item in items)
 
     def run(self, items: list[str], student: Student, deadline: float) -> list[TestOutcome]:
         """The outcomes of `items`' hidden tests against `student`, in file order.
@@ -278,12 +278,13 @@ def _stamp(path: Path) -> tuple:
 
 def hidden_tests(folder: str | os.PathLike, run: GradingRun | None = None, *, items: list[str] = (),
                  exercise_set: str | None = None) -> HiddenTests:
-    """The grading run's session over the hidden tests in `folder` (default run: this process's);
-    a new one when a file it collected from changed, and in a forked grader. A new session collects
-    only test_<exercise_set>.py where there is one; one that lacks `items` gives way to one over the folder."""
+    """The grading run's session over the hidden tests in `folder` (default run: this process's); a new one
+    when a file it collected from changed, and in a forked grader. A new one collects test_<set>.py alone where
+    there is one (`exercise_set`, else the one set of `items`); one lacking `items`' tests gives way to one over all."""
     run = run or GradingRun.instance()
     folder = Path(folder).resolve()
-    only = f"test_{exercise_set}.py" if exercise_set and (folder / f"test_{exercise_set}.py").is_file() else None
+    sets = {exercise_set} if exercise_set else {item.split(".")[0] for item in items}
+    only = next((f"test_{name}.py" for name in sets if len(sets) == 1 and (folder / f"test_{name}.py").is_file()), None)
     with run.lock:
         session = run.hidden_tests.get(folder)
         if session is None:
