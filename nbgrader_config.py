@@ -12,15 +12,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import (  # noqa: E402
-    CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, IgnorePattern, LimitOutput,
+    AssignLatePenalties, CheckCellMetadata, ClearHiddenTests, ClearOutput, DeduplicateIds, IgnorePattern,
+    LimitOutput, OverwriteKernelspec,
 )
 
 from autograder.grading.startup import prepare_grading_process  # noqa: E402
 from autograder.nbgrader import pages  # noqa: E402
 from autograder.results.feedback import GradesWithSummary  # noqa: E402
 from autograder.nbgrader.preprocessors import (  # noqa: E402
-    BatchedAssignLatePenalties, BatchedOverwriteCells, BatchedOverwriteKernelspec, BatchedSaveAutoGrades,
-    GradeWithHiddenTests, RestoreReleaseMetadata,
+    BatchedOverwriteCells, BatchedSaveAutoGrades, GradeWithHiddenTests, RestoreReleaseMetadata,
 )
 from autograder.nbgrader.startup_hooks import escape_student_text_in_log, start_sandbox_early  # noqa: E402
 
@@ -53,12 +53,11 @@ c.OverwriteCells.add_missing_cells = True
 # nbgrader's stock sanitizing, after the kit gives every cell its nbgrader metadata as released
 # (stock nbgrader stops the run on some forged metadata and keeps the student's old grade on
 # others). A submission that a step still fails on is graded 0 with the reason (the exporter below).
-# The steps that use the gradebook (here and below) are nbgrader's, batched: a pass's steps share one
-# open, read a notebook's rows in one query each, and SaveAutoGrades commits once per notebook, not per
-# cell (autograder/nbgrader/preprocessors/batched_gradebook.py; docs/speed.md).
+# OverwriteCells and, below, SaveAutoGrades are nbgrader's, reading a notebook's gradebook rows in one
+# query each, and SaveAutoGrades committing once per notebook, not per cell
+# (autograder/nbgrader/preprocessors/batched_gradebook.py; docs/speed.md).
 c.Autograde.sanitize_preprocessors = [
-    ClearOutput, RestoreReleaseMetadata, DeduplicateIds, BatchedOverwriteKernelspec, BatchedOverwriteCells,
-    CheckCellMetadata,
+    ClearOutput, RestoreReleaseMetadata, DeduplicateIds, OverwriteKernelspec, BatchedOverwriteCells, CheckCellMetadata,
 ]
 
 # A submitted file that is not a readable notebook, or that a step of nbgrader's fails on, is
@@ -78,7 +77,7 @@ c.Autograde.autograde_preprocessors = [
     ClearMetadataPreprocessor,
     LimitOutput,
     BatchedSaveAutoGrades,
-    BatchedAssignLatePenalties,
+    AssignLatePenalties,
 ]
 
 # Feedback shows the student-facing messages, never the hidden regions of test cells. The page starts

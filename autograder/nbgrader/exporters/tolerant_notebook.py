@@ -66,25 +66,10 @@ class TolerantNotebookExporter(NotebookExporter):
                              printable(nb.metadata[UNREADABLE_KEY]))
         return self.from_notebook_node(nb, resources, **kw)
 
-    # {db_url: Gradebook} of the pass now running: its preprocessors' one open of the gradebook
-    # (preprocessors.batched_gradebook.pass_gradebook); None between passes
-    pass_gradebooks = None
-
     def _preprocess(self, nb, resources):
-        self.pass_gradebooks = {}
-        try:
-            return self._preprocess_or_release(nb, resources)
-        finally:
-            for gradebook in self.pass_gradebooks.values():
-                gradebook.close()  # what a failed step left uncommitted is dropped, as stock's own close does
-            self.pass_gradebooks = None
-
-    def _preprocess_or_release(self, nb, resources):
         try:
             return super()._preprocess(nb, resources)
         except Exception as exc:
-            for gradebook in self.pass_gradebooks.values():
-                gradebook.db.rollback()  # the release notebook's pass starts from what is committed
             release = release_notebook(self, resources)
             if UNREADABLE_KEY in nb.metadata or not release or not os.path.exists(release):
                 raise  # the release notebook itself failed: the course's mistake, for nbgrader to report

@@ -1,42 +1,17 @@
-"""nbgrader's gradebook steps of autograde, batched: one open of the gradebook per notebook pass,
-shared by the pass's steps; a notebook's rows read in one query each; its grades committed once.
+"""nbgrader's OverwriteCells and SaveAutoGrades with a notebook's gradebook rows read in one query
+each, and SaveAutoGrades' writes committed once per notebook.
 
-Stock nbgrader opens the gradebook in each of OverwriteKernelspec, OverwriteCells, SaveAutoGrades
-and AssignLatePenalties, looks each cell up on its own (a query per cell, two for a graded one) and
-commits after every grade and every comment: about 130 statements and 23 commits per notebook of 9
-graded cells. These subclasses (configured in nbgrader_config.py; their settings are read under
-nbgrader's names) run nbgrader's own per-cell code unchanged, on a view of the gradebook that answers
-those lookups from rows read once. The gradebook of a pass is the one the exporter above holds for it
-(exporters.TolerantNotebookExporter), closed when the pass ends. What is recorded is the same, and a
+Stock nbgrader looks each cell up in the gradebook on its own (a query per cell, two for a graded
+one) and commits after every grade and every comment: about 60 statements and 18 commits per
+notebook of 9 graded cells. These subclasses run nbgrader's own per-cell code unchanged on a view
+of the gradebook that answers those lookups from rows read once; what is recorded is the same, and a
 notebook's grades are durable when its SaveAutoGrades step ends, before the next notebook starts.
 """
 from __future__ import annotations
 
-import json
-from contextlib import contextmanager
-
 from nbgrader import api
-from nbgrader.preprocessors import (
-    AssignLatePenalties, NbGraderPreprocessor, OverwriteCells, OverwriteKernelspec, SaveAutoGrades,
-)
 from sqlalchemy.orm import with_polymorphic
-
-
-@contextmanager
-def pass_gradebook(owner, db_url: str):
-    """The gradebook of the notebook pass that the exporter above `owner` runs: opened at its first
-    use in the pass and closed by the exporter when the pass ends; outside such an exporter, one of
-    its own, closed on leaving (as nbgrader's steps open theirs)."""
-    holder = owner
-    while holder is not None and getattr(holder, "pass_gradebooks", None) is None:
-        holder = getattr(holder, "parent", None)
-    if holder is None:
-        with api.Gradebook(db_url) as gradebook:
-            yield gradebook
-        return
-    if db_url not in holder.pass_gradebooks:
-        holder.pass_gradebooks[db_url] = api.Gradebook(db_url)  # nbgrader's steps open it so too
-    yield holder.pass_gradebooks[db_url]
+from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells, SaveAutoGrades
 
 
 class _NotebookRows:
@@ -87,19 +62,6 @@ class _CommitAtEnd:
         return getattr(self._session, name)
 
 
-class BatchedOverwriteKernelspec(OverwriteKernelspec):
-    """nbgrader's OverwriteKernelspec in the pass's gradebook: the notebook's kernelspec as released."""
-
-    def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        with pass_gradebook(self, info["db_url"]) as gradebook:
-            stored = gradebook.find_notebook(info["notebook"], info["assignment"]).kernelspec
-        kernelspec = json.loads(stored) if stored is not None else None
-        if kernelspec:
-            nb.metadata["kernelspec"] = kernelspec
-        return nb, resources
-
-
 class BatchedOverwriteCells(OverwriteCells):
     """nbgrader's OverwriteCells (its settings are read as `c.OverwriteCells`), with the notebook's
     source cells and graded cells read in one query each instead of one or two per cell."""
@@ -107,7 +69,7 @@ class BatchedOverwriteCells(OverwriteCells):
     def preprocess(self, nb, resources):
         info = resources["nbgrader"]
         self.notebook_id, self.assignment_id, self.db_url = info["notebook"], info["assignment"], info["db_url"]
-        with pass_gradebook(self, self.db_url) as gradebook:
+        with api.Gradebook(self.db_url) as gradebook:
             try:
                 notebook = gradebook.find_notebook(self.notebook_id, self.assignment_id)
             except api.MissingEntry:  # stock's lookups, cell by cell, say what is missing
@@ -135,7 +97,7 @@ class BatchedSaveAutoGrades(SaveAutoGrades):
         info = resources["nbgrader"]
         self.notebook_id, self.assignment_id = info["notebook"], info["assignment"]
         self.student_id, self.db_url = info["student"], info["db_url"]
-        with pass_gradebook(self, self.db_url) as gradebook:
+        with api.Gradebook(self.db_url) as gradebook:
             grades, comments = self._rows(gradebook)
             session = _CommitAtEnd(gradebook.db)
             self.gradebook = _NotebookRows(gradebook, grade=grades, comment=comments)
@@ -157,27 +119,3 @@ class BatchedSaveAutoGrades(SaveAutoGrades):
                      .filter(kind.notebook_id == submitted.id, api.BaseCell.type.in_(types)))
             rows[kind] = {name: row for row, name in found}
         return rows[api.Grade], rows[api.Comment]
-
-
-class BatchedAssignLatePenalties(AssignLatePenalties):
-    """nbgrader's AssignLatePenalties (its plugin is `c.AssignLatePenalties.plugin_class`) in the pass's
-    gradebook: the notebook's late penalty, None unless the submission is late."""
-
-    def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        self.notebook_id, self.assignment_id = info["notebook"], info["assignment"]
-        self.student_id, self.db_url = info["student"], info["db_url"]
-        self.init_plugin()
-        with pass_gradebook(self, self.db_url) as gradebook:
-            submission = gradebook.find_submission(self.assignment_id, self.student_id)
-            notebook = gradebook.find_submission_notebook(self.notebook_id, self.assignment_id, self.student_id)
-            notebook.late_submission_penalty = None
-            if submission.total_seconds_late > 0:
-                self.log.warning("%s is %s seconds late", submission, submission.total_seconds_late)
-                penalty = self.plugin_inst.late_submission_penalty(self.student_id, notebook.score,
-                                                                   submission.total_seconds_late)
-                self.log.warning("Late submission penalty: %s", penalty)
-                if penalty is not None:
-                    notebook.late_submission_penalty = self._check_late_penalty(notebook, penalty)
-            gradebook.db.commit()
-        return nb, resources
