@@ -126,7 +126,7 @@ def cmd_attacks(args) -> int:
         run = grade_attacks(course, root)
         seconds = time.monotonic() - start
         rows = accuracy_rows(course, run.entries, root)
-    attacks = [e for e in run.entries if "-then-honest" not in e.student]
+    attacks = [e for e in run.entries if "_then-honest" not in e.student]
     print(format_report(rows).replace("blanks and attacks earning nothing", "attacks earning nothing"))
     print(f"{len(attacks)} attacks and {len(run.entries) - len(attacks)} honest students after them, graded "
           f"twice, in {seconds:.0f} s; peak resident memory: "

@@ -7,12 +7,14 @@ tighter limits (corpus.ATTACK_LIMITS), with the honest students, who have no ear
 message it names; no grade survives from the first run; the honest students keep full marks;
 nbgrader goes through the whole class and exits 0.
 
-The corpus runs twice: with the grader as root, and as an unprivileged user (the usual
-instructor laptop or JupyterHub pod), each under a memory cap (a cgroup) where the machine
+The corpus runs twice, both at once: with the grader as root, and as an unprivileged user (the
+usual instructor laptop or JupyterHub pod), each under a memory cap (a cgroup) where the machine
 allows one, so that a blow-up in the grader fails the test instead of the machine.
 """
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import os
 import pwd
 import shutil
@@ -77,22 +79,23 @@ def _prefix(mode: str, tmp) -> tuple[tuple[str, ...], dict, str | None]:
     return prefix, env, procs and os.path.dirname(procs)
 
 
-def _mode_params():
-    modes = ["root" if os.geteuid() == 0 else "own-user"]  # the grader as whoever runs the tests
+def _can_grade_unprivileged() -> bool:
     try:
         pwd.getpwnam(UNPRIVILEGED)
-        has_user = True
     except KeyError:
-        has_user = False
-    modes.append(pytest.param("unprivileged", marks=pytest.mark.skipif(
-        os.geteuid() != 0 or not has_user,
-        reason=f"needs a root test run and a user {UNPRIVILEGED!r} (.ci/run creates it) to grade as")))
-    return modes
+        return False
+    return os.geteuid() == 0
 
 
-@pytest.fixture(scope="module", params=_mode_params())
-def graded(request, tmp_path_factory):
-    mode = request.param
+OWN_MODE = "root" if os.geteuid() == 0 else "own-user"  # the grader as whoever runs the tests
+MODES = [OWN_MODE, pytest.param("unprivileged", marks=pytest.mark.skipif(
+    not _can_grade_unprivileged(),
+    reason=f"needs a root test run and a user {UNPRIVILEGED!r} (.ci/run creates it) to grade as"))]
+
+
+@contextlib.contextmanager
+def _mode_course(mode: str, tmp_path_factory):
+    """A course copy to grade the corpus in as `mode`, and grade_attacks' arguments for it."""
     # pytest's own temporary folders are private to root: the unprivileged grader gets one in /tmp
     top = tmp_path_factory.mktemp(mode) if mode != "unprivileged" else Path(tempfile.mkdtemp(prefix="kit-attacks-"))
     course, home = corpus.copy_course(top / "course"), top / "home"
@@ -103,13 +106,40 @@ def graded(request, tmp_path_factory):
         for path in [top, *top.rglob("*")]:
             os.chown(path, user.pw_uid, user.pw_gid, follow_symlinks=False)
     try:
-        owner = (user.pw_uid, user.pw_gid) if mode == "unprivileged" else None
-        yield course, corpus.grade_attacks(course, ROOT, prefix, env, owner)
+        yield course, prefix, env, (user.pw_uid, user.pw_gid) if user else None
     finally:
         if cgroup:  # empty once nbgrader has ended
             os.rmdir(cgroup)
         if mode == "unprivileged":
             shutil.rmtree(top, ignore_errors=True)
+
+
+def _grade(course: Path, prefix: tuple[str, ...], env: dict, owner: tuple[int, int] | None):
+    return course, corpus.grade_attacks(course, ROOT, prefix, env, owner)
+
+
+@pytest.fixture(scope="module")
+def runs(request, tmp_path_factory) -> dict[str, concurrent.futures.Future]:
+    """The corpus graded in every mode that has tests to run, the modes at the same time: each mode is
+    one nbgrader run at a time, which keeps about one core busy (the grader and a student's process
+    take turns, and the attacks that run into a wall-clock limit mostly wait), so two modes take
+    little longer than one. Each mode has its own course, memory cap and uids (a uid range per grader
+    process, or the user's subordinate uids), so neither sees the other."""
+    selected = {item.callspec.params["graded"] for item in request.session.items
+                if item.module is request.module and "graded" in getattr(getattr(item, "callspec", None), "params", {})}
+    modes = [mode for mode in (OWN_MODE, "unprivileged") if mode in selected
+             and (mode != "unprivileged" or _can_grade_unprivileged())]
+    with contextlib.ExitStack() as cleanup, concurrent.futures.ThreadPoolExecutor(max(1, len(modes))) as lanes:
+        courses = {mode: cleanup.enter_context(_mode_course(mode, tmp_path_factory)) for mode in modes}
+        graded = {mode: lanes.submit(_grade, *course) for mode, course in courses.items()}
+        concurrent.futures.wait(graded.values())
+        yield graded
+
+
+@pytest.fixture(scope="module", params=MODES)
+def graded(request, runs):
+    """(course, corpus.AttackRun) of one mode; an error of its grading fails only its own tests."""
+    return runs[request.param].result()
 
 
 def scores(course, entry):
@@ -144,7 +174,7 @@ def test_no_attack_sees_what_it_must_not(graded, attack):
 
 def test_the_honest_students_after_each_attack_keep_full_marks(graded):
     course, run = graded
-    honest = [e for e in run.entries if "-then-honest" in e.student]
+    honest = [e for e in run.entries if "_then-honest" in e.student]
     assert len(honest) >= len(ATTACKS) + 24
     for entry in honest:
         assert scores(course, entry) == corpus.full_points(entry.assignment, ROOT), entry.student

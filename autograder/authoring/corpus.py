@@ -74,7 +74,9 @@ def attack_entries(root: Path = ROOT) -> list[Entry]:
 
 def honest_students(entry: Entry) -> list[str]:
     """The honest students graded right after an attack (its `honest-after` count)."""
-    first = f"{entry.student}-then-honest"
+    # nbgrader grades in the order of the submission folders' paths: `<attack>_then-honest/` comes
+    # right after `<attack>/` ('_' sorts after '/'; '-', before it, put them ahead of their attack)
+    first = f"{entry.student}_then-honest"
     return [first] + [f"{first}-{k:02d}" for k in range(2, entry.case.honest_after + 1)]
 
 
@@ -167,7 +169,10 @@ def write_submission(course: Path, entry: Entry, root: Path = ROOT) -> None:
 
 
 # The attacks run under tighter limits than the defaults, so that a loop or a bomb costs seconds.
-ATTACK_LIMITS = {"cell_seconds": 15, "call_seconds": 15, "notebook_seconds": 90, "cpu_seconds": 8,
+# CPU seconds well under the cell's wall seconds: a CPU loop must reach its CPU limit first even when
+# it gets a third of a core (tests/test_attacks.py grades two modes at once); an honest notebook's
+# student process uses under 2 s.
+ATTACK_LIMITS = {"cell_seconds": 15, "call_seconds": 15, "notebook_seconds": 90, "cpu_seconds": 4,
                  "memory_mb": 1024, "processes": 64, "file_size_mb": 16, "disk_mb": 128}
 
 
