@@ -1,5 +1,6 @@
 """Slurm for real: the instructors' array recipe (docs/slurm/grade.sbatch), unchanged, on a generated
-class, then its merge (docs/slurm/merge.sbatch), against a plain `nbgrader autograde` of the same class.
+class, then its merge (docs/slurm/merge.sbatch), against `nbgrader autograde` of the same submissions
+(conftest.graded_corpus).
 
 Needs a Slurm cluster that runs jobs on this machine: `.ci/slurm.sh` (which CI runs) starts a
 one-node cluster. Elsewhere it skips, saying why.
@@ -64,16 +65,19 @@ def _class(released: Path, folder: Path) -> Path:
     return course
 
 
-def test_the_sbatch_recipe_and_its_merge_grade_as_nbgrader_does(released_course, tmp_path):
+def test_the_sbatch_recipe_and_its_merge_grade_as_nbgrader_does(released_course, request, tmp_path):
     why = _cluster_answers()
     if why:
         pytest.skip(why)
-    plain = _class(released_course, tmp_path / "plain")
-    corpus.nbgrader(plain, "autograde", ASSIGNMENT, "--force")
-    expected = corpus.gradebook_scores(plain, ASSIGNMENT)
+    course = _class(released_course, tmp_path / "slurm")
+    # the same submissions as the corpus's, which conftest.graded_corpus grades with `nbgrader autograde`
+    # (and tests/test_grading.py checks case by case): compared with that, not graded a third time
+    corpus_scores = request.getfixturevalue("graded_corpus").scores[ASSIGNMENT]
+    students = {folder.name for folder in (course / "submitted").iterdir()}
+    assert students <= set(corpus_scores), students - set(corpus_scores)
+    expected = {student: corpus_scores[student] for student in students}
     assert len(expected) >= 10  # more students than the recipe's ten shards hold one each
 
-    course = _class(released_course, tmp_path / "slurm")
     array = _sbatch(course, str(RECIPE / "grade.sbatch"))
     merge = _sbatch(course, f"--dependency=afterany:{array}", str(RECIPE / "merge.sbatch"))
     _wait_for(merge, course)
