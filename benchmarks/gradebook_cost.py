@@ -35,7 +35,6 @@ def count_child(assignment: str, out: str) -> None:
     """In the course folder: `nbgrader autograde ASSIGNMENT --force` in this process, its gradebook counted."""
     import grading_profile
     from nbgrader import api
-    from nbgrader.apps.nbgraderapp import NbGraderApp
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
@@ -57,12 +56,9 @@ def count_child(assignment: str, out: str) -> None:
         return stock_open(self, *args, **kwargs)
 
     api.Gradebook.__init__ = counted_open
-    sys.argv = ["nbgrader", "autograde", assignment, "--force"]  # as the command: the sandbox starts early
-    status = 0
+    status = None
     try:
-        NbGraderApp.launch_instance()
-    except SystemExit as exc:
-        status = exc.code or 0
+        status = grading_profile.autograde_in_process(assignment)
     finally:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         opens = sum(seconds for step, seconds in profile.seconds.items() if step.endswith("opens"))

@@ -253,17 +253,24 @@ def profile_child(assignment: str, out: str) -> None:
     """In the course folder: `nbgrader autograde ASSIGNMENT --force` in this process, timed step by step."""
     profile = Profile()
     instrument_nbgrader(profile)
-    from nbgrader.apps.nbgraderapp import NbGraderApp
-    sys.argv = ["nbgrader", "autograde", assignment, "--force"]  # as the command: the sandbox starts early
-    status = 0
+    status = None
     try:
-        NbGraderApp.launch_instance()
-    except SystemExit as exc:
-        status = exc.code or 0
+        status = autograde_in_process(assignment)
     finally:
         notebooks = profile.calls.get("kit engine: the rest of grading a notebook", 0)
         Path(out).write_text(json.dumps({**profile.as_json(), "notebooks": notebooks, "status": status}))
     sys.exit(status)
+
+
+def autograde_in_process(assignment: str) -> int:
+    """`nbgrader autograde ASSIGNMENT --force` run by nbgrader's own app in this process; its exit status."""
+    from nbgrader.apps.nbgraderapp import NbGraderApp
+    sys.argv = ["nbgrader", "autograde", assignment, "--force"]  # as the command: the sandbox starts early
+    try:
+        NbGraderApp.launch_instance()
+    except SystemExit as exc:
+        return exc.code or 0
+    return 0
 
 
 def floor_child(notebook: str, students: int, out: str) -> None:
