@@ -22,12 +22,18 @@ from autograder.results.feedback import GradesWithSummary  # noqa: E402
 from autograder.nbgrader.preprocessors import (  # noqa: E402
     BatchedOverwriteCells, BatchedSaveAutoGrades, GradeWithHiddenTests, RestoreReleaseMetadata,
 )
-from autograder.nbgrader.startup_hooks import escape_student_text_in_log, start_sandbox_early  # noqa: E402
+from autograder.nbgrader.startup_hooks import (  # noqa: E402
+    escape_student_text_in_log, share_gradebook_engine, start_sandbox_early,
+)
 
 c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
 
 # nbgrader's log quotes submissions (cell sources, file names): control characters are escaped.
 escape_student_text_in_log()
+
+# nbgrader opens the gradebook about ten times per notebook; each open uses the run's one engine
+# for the gradebook's URL, so each query is compiled once per run (autograder/nbgrader/startup_hooks.py).
+share_gradebook_engine()
 
 # torch's compiler stays unloaded until asked for, and the interpreter's exit skips its last
 # garbage collections (autograder/grading/startup.py).

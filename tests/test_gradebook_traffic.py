@@ -4,7 +4,7 @@ counted with SQLAlchemy's event listeners in the grading process (docs/speed.md,
 Stock nbgrader's OverwriteCells and SaveAutoGrades query the gradebook cell by cell and commit
 every grade and comment; the kit's pre-convert hook opened it twice. On that code a notebook of
 `tensors` (9 graded cells, 3 students graded once) took 11 opens, 32 commits and 247 statements;
-now 10, 14 and about 185.
+now 10, 14 and about 185. Each open made an SQLAlchemy engine of its own; now the run has one.
 """
 from __future__ import annotations
 
@@ -32,7 +32,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 counts = {"opens": 0, "statements": 0, "commits": 0}
-event.listen(Engine, "before_cursor_execute", lambda *args: counts.__setitem__("statements", counts["statements"] + 1))
+engines = set()
+
+def statement(conn, *args):
+    counts["statements"] += 1
+    engines.add(id(conn.engine))
+
+event.listen(Engine, "before_cursor_execute", statement)
 event.listen(Session, "after_commit", lambda *args: counts.__setitem__("commits", counts["commits"] + 1))
 stock_init = api.Gradebook.__init__
 
@@ -48,19 +54,20 @@ except SystemExit as exc:
     status = exc.code or 0
 else:
     status = 0
-open("gradebook-traffic.json", "w").write(json.dumps(counts))
+open("gradebook-traffic.json", "w").write(json.dumps(dict(counts, engines=len(engines))))
 sys.exit(status)
 """
 
 
 def autograde_counted(course: Path) -> dict[str, float]:
-    """Opens, statements and commits per notebook of one `nbgrader autograde ASSIGNMENT` in `course`."""
+    """Opens, statements and commits per notebook of one `nbgrader autograde ASSIGNMENT` in `course`,
+    and the SQLAlchemy engines that ran them in the whole run."""
     env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
     result = subprocess.run([sys.executable, "-c", COUNT, ASSIGNMENT], cwd=course, env=env, capture_output=True,
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     counts = json.loads((course / "gradebook-traffic.json").read_text())
-    return {name: value / STUDENTS for name, value in counts.items()}
+    return {name: value if name == "engines" else value / STUDENTS for name, value in counts.items()}
 
 
 def test_a_notebook_costs_the_gradebook_a_bounded_number_of_opens_statements_and_commits(released_course, tmp_path):
@@ -79,3 +86,6 @@ def test_a_notebook_costs_the_gradebook_a_bounded_number_of_opens_statements_and
     assert per_notebook["opens"] <= 10, per_notebook
     assert per_notebook["commits"] <= 15, per_notebook
     assert per_notebook["statements"] <= 200, per_notebook
+    # every open uses the run's one engine for the gradebook (startup_hooks.share_gradebook_engine), whose
+    # statement cache compiles each query once per run; an engine per open was 30 here
+    assert per_notebook["engines"] == 1, per_notebook

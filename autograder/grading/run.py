@@ -32,6 +32,7 @@ class GradingRun(SingletonConfigurable):
         self.sandbox: Sandbox | None = None  # the sandbox this run started last
         self.hidden_tests: dict[Path, object] = {}  # hidden-tests folder -> its HiddenTests session
         self._digests: tuple[tuple, dict[str, str]] = ((), {})  # (the files' stamps, {sha256: file})
+        self._gradebook_engines: dict[tuple[str, str], object] = {}  # (URL, options) -> SQLAlchemy engine
         self._closing_registered = False
 
     def start_sandbox(self, limits: Limits | None = None) -> Sandbox:
@@ -48,6 +49,20 @@ class GradingRun(SingletonConfigurable):
         """End the sandbox's zygote (at exit)."""
         if self.sandbox is not None:
             self.sandbox.close()
+
+    def gradebook_engine(self, url, **options):
+        """The one SQLAlchemy engine of this run for the database at `url` (made on first use).
+
+        nbgrader opens the gradebook about ten times per notebook, and each `Gradebook` made an
+        engine of its own, whose empty statement cache compiled every query anew: a third of the
+        grader's CPU per notebook. One engine per URL for the process is SQLAlchemy's own advice;
+        nbgrader still disposes of its connections when it closes a gradebook."""
+        import sqlalchemy
+        key = (str(url), repr(sorted(options.items())))
+        with self.lock:
+            if key not in self._gradebook_engines:
+                self._gradebook_engines[key] = sqlalchemy.create_engine(url, **options)
+            return self._gradebook_engines[key]
 
     def course_file_digests(self, paths: list[str]) -> dict[str, str]:
         """{sha256: file} of the files under `paths`, read once per run and again when one of them changes."""

@@ -1,5 +1,5 @@
 """What nbgrader_config.py calls as nbgrader loads it: the sandbox started early for `nbgrader
-autograde`, and student text escaped in the running app's log."""
+autograde`, student text escaped in the running app's log, and one gradebook engine per run."""
 from __future__ import annotations
 
 import sys
@@ -36,6 +36,23 @@ def escape_student_text_in_log() -> None:
     from traitlets.config import Application
     if Application.initialized():
         escape_log(Application.instance().log)
+
+
+def share_gradebook_engine() -> None:
+    """Give every nbgrader `Gradebook` of this process the run's one engine for its URL
+    (`GradingRun.gradebook_engine`), so that SQLAlchemy compiles each query once per run, not
+    once per open (nbgrader_config.py calls it; a second call changes nothing).
+
+    The kit's one patch of nbgrader: `nbgrader.api.Gradebook.__init__` makes its engine with the
+    module's `create_engine`, and nothing configurable reaches it. What nbgrader does with the
+    engine is unchanged (tests/test_gradebook_traffic.py counts the engines, opens and statements).
+    """
+    from nbgrader import api
+    api.create_engine = _run_gradebook_engine
+
+
+def _run_gradebook_engine(url, **options):
+    return GradingRun.instance().gradebook_engine(url, **options)
 
 
 def _prepare_grader(hidden_tests_folder: Path, exercise_set: str | None) -> None:
