@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder.classroom.grade_class import grade_class, parse_shard, split, students
+from autograder.classroom.grade_class import grade_class, parse_shard, split, students, usable_workers
 from autograder.authoring.corpus import cell_feedback, copy_course, nbgrader
 from autograder.authoring.submissions import build_sample_class
 from autograder.nbgrader.course import Course
@@ -132,6 +132,15 @@ def test_shards_split_the_class_into_disjoint_parts():
     for bad in ["4/4", "1", "-1/2", "a/b"]:
         with pytest.raises(ValueError):
             parse_shard(bad)
+
+
+def test_workers_are_capped_by_the_submissions_and_the_cores():
+    """A Slurm task asks for --workers $SLURM_CPUS_PER_TASK; more workers than cores only add start-ups."""
+    assert usable_workers(4, 41, cores=2) == 2
+    assert usable_workers(4, 3, cores=8) == 3
+    assert usable_workers(2, 41, cores=8) == 2
+    assert usable_workers(4, 0, cores=2) == 1
+    assert usable_workers(4, 41) == min(4, len(os.sched_getaffinity(0)))
 
 
 def test_sqlite_shards_run_at_once_then_merge(sequential, released_course, tmp_path_factory):

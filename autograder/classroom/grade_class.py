@@ -68,6 +68,16 @@ def parse_shard(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def usable_workers(asked: int, submissions: int, cores: int | None = None) -> int:
+    """How many workers to start: at most one per submission, and one per core this process may run
+    on (`cores`: its CPU affinity, which a Slurm or container allocation sets). A worker (a grader
+    and its student's process, taking turns) keeps about one core busy, and each pays the start-up
+    (imports, the sandbox, the hidden tests), so more workers than cores only add start-ups."""
+    if cores is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(asked, submissions, cores))
+
+
 def split(ids: list[str], k: int, n: int) -> list[str]:
     """Part k of n of `ids`: every n-th id starting at the k-th (the parts are disjoint and cover all)."""
     return sorted(ids)[k::n]
@@ -253,7 +263,9 @@ def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[in
     start = time.monotonic()
     if not mine:
         return Result(assignment, [], [], 0.0, db_url, 0)
-    workers = max(1, min(workers, len(mine)))
+    asked, workers = workers, usable_workers(workers, len(mine))
+    if workers < min(asked, len(mine)):
+        print(f"{asked} workers asked for, {workers} cores to run them on: {workers} workers", file=stream)
     parts = [split(mine, i, workers) for i in range(workers)]
     target = sqlite_path(db_url)
     if target is not None and not target.exists():
