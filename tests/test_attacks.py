@@ -142,15 +142,21 @@ def graded(request, runs):
     return runs[request.param].result()
 
 
-def scores(course, entry):
-    return corpus.gradebook_scores(course, entry.assignment).get(entry.student)
+FULL = {assignment: corpus.full_points(assignment, ROOT) for assignment in corpus.assignments(ROOT)}
+
+
+@pytest.fixture(scope="module")
+def recorded(graded) -> dict[str, dict[str, dict[str, float]]]:
+    """{set: {student: {grade_id: score}}} of one mode's gradebook, read once for all its tests."""
+    course, run = graded
+    return {assignment: corpus.gradebook_scores(course, assignment) for assignment in {e.assignment for e in run.entries}}
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
-def test_each_attack_earns_what_it_should(graded, attack):
-    course, _ = graded
+def test_each_attack_earns_what_it_should(recorded, attack):
     entry = ATTACKS[attack]
-    assert scores(course, entry) == pytest.approx(corpus.expected_scores(entry, ROOT), abs=0.011), \
+    assert recorded[entry.assignment].get(entry.student) == pytest.approx(
+        corpus.expected_scores(entry, ROOT, FULL[entry.assignment]), abs=0.011), \
         entry.case.description
 
 
@@ -172,12 +178,12 @@ def test_no_attack_sees_what_it_must_not(graded, attack):
         assert text not in corpus.cell_feedback(course, attack, entry.assignment, grade_id), f"{grade_id}: {text!r}"
 
 
-def test_the_honest_students_after_each_attack_keep_full_marks(graded):
-    course, run = graded
+def test_the_honest_students_after_each_attack_keep_full_marks(graded, recorded):
+    _, run = graded
     honest = [e for e in run.entries if "_then-honest" in e.student]
     assert len(honest) >= len(ATTACKS) + 24
     for entry in honest:
-        assert scores(course, entry) == corpus.full_points(entry.assignment, ROOT), entry.student
+        assert recorded[entry.assignment].get(entry.student) == FULL[entry.assignment], entry.student
 
 
 def test_nbgrader_graded_every_student_without_an_error_and_exited_0(graded):

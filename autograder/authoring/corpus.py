@@ -85,8 +85,9 @@ def full_points(assignment: str, root: Path = ROOT) -> dict[str, float]:
             for c in nbformat.read(notebook_of(assignment, root=root), as_version=4).cells if cells.is_test_cell(c)}
 
 
-def expected_scores(entry: Entry, root: Path = ROOT) -> dict[str, float]:
-    full = full_points(entry.assignment, root)
+def expected_scores(entry: Entry, root: Path = ROOT, full: dict[str, float] | None = None) -> dict[str, float]:
+    """{grade_id: points} that `entry` should earn; `full`: the set's full_points, when read already."""
+    full = full if full is not None else full_points(entry.assignment, root)
     default = full if entry.case.base == "reference" else dict.fromkeys(full, 0.0)
     return {**default, **entry.case.expected_points(full)}
 
