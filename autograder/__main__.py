@@ -167,7 +167,7 @@ def cmd_grade_class(args) -> int:
 
 
 def cmd_merge(args) -> int:
-    from autograder.classroom.grade_class import merge_gradebook
+    from autograder.classroom.gradebook_copies import merge_gradebook
 
     failed = 0
     for path in args.gradebooks:
