@@ -273,20 +273,24 @@ def autograde_in_process(assignment: str) -> int:
     return 0
 
 
+def notebook_code(notebook) -> list[str]:
+    """The code cells of a notebook as a student's process runs them (test cells without their hidden region)."""
+    import nbformat
+
+    from autograder.grading.cells import is_test_cell, split_hidden
+    nb = nbformat.read(notebook, as_version=4)
+    return [split_hidden(c.source)[0] if is_test_cell(c) else c.source for c in nb.cells if c.cell_type == "code"]
+
+
 def floor_child(notebook: str, students: int, out: str) -> None:
     """The notebook's own code in this warm process, plots built but never drawn (see the module's docstring)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import nbformat
     import torch  # warm, as the zygote is
     torch.set_num_threads(1)  # as the student's process (OMP_NUM_THREADS=1 there)
 
-    from autograder.grading.cells import is_test_cell, split_hidden
-
-    nb = nbformat.read(notebook, as_version=4)
-    codes = [split_hidden(c.source)[0] if is_test_cell(c) else c.source for c in nb.cells if c.cell_type == "code"]
-    compiled = [compile(code, f"<cell {i}>", "exec") for i, code in enumerate(codes)]
+    compiled = [compile(code, f"<cell {i}>", "exec") for i, code in enumerate(notebook_code(notebook))]
     totals, cpu, errors = {"plot cells": 0.0, "other cells": 0.0}, 0.0, []
     for run in range(students + 1):  # run 0 warms up
         namespace = {"__name__": "__main__"}
