@@ -9,6 +9,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
+from autograder.authoring import corpus
 from autograder.authoring.submissions import build_sample_class
 from autograder.nbgrader import gradebook as kit_gradebook
 from autograder.nbgrader.course import Course
@@ -16,6 +17,8 @@ from autograder.nbgrader.course import Course
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ASSIGNMENT = "tensors"  # the set the sample class (tests/sample_class) hands in
 UNGRADABLE = "eve"  # the sample class's student whose submission cannot be graded
+# {set: {grade_id: points}} of the repository's course, read once for every test of the corpora
+FULL_POINTS = {assignment: corpus.full_points(assignment, ROOT) for assignment in corpus.assignments(ROOT)}
 _QUIET = dict(os.environ, PYTHONWARNINGS="ignore")
 
 

@@ -25,6 +25,7 @@ import pytest
 
 from autograder.authoring import corpus
 from conftest import ROOT
+from helpers import FULL_POINTS
 
 pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
 
@@ -142,9 +143,6 @@ def graded(request, runs):
     return runs[request.param].result()
 
 
-FULL = {assignment: corpus.full_points(assignment, ROOT) for assignment in corpus.assignments(ROOT)}
-
-
 @pytest.fixture(scope="module")
 def recorded(graded) -> dict[str, dict[str, dict[str, float]]]:
     """{set: {student: {grade_id: score}}} of one mode's gradebook, read once for all its tests."""
@@ -156,7 +154,7 @@ def recorded(graded) -> dict[str, dict[str, dict[str, float]]]:
 def test_each_attack_earns_what_it_should(recorded, attack):
     entry = ATTACKS[attack]
     assert recorded[entry.assignment].get(entry.student) == pytest.approx(
-        corpus.expected_scores(entry, ROOT, FULL[entry.assignment]), abs=0.011), \
+        corpus.expected_scores(entry, ROOT, FULL_POINTS[entry.assignment]), abs=0.011), \
         entry.case.description
 
 
@@ -183,7 +181,7 @@ def test_the_honest_students_after_each_attack_keep_full_marks(graded, recorded)
     honest = [e for e in run.entries if "_then-honest" in e.student]
     assert len(honest) >= len(ATTACKS) + 24
     for entry in honest:
-        assert recorded[entry.assignment].get(entry.student) == FULL[entry.assignment], entry.student
+        assert recorded[entry.assignment].get(entry.student) == FULL_POINTS[entry.assignment], entry.student
 
 
 def test_nbgrader_graded_every_student_without_an_error_and_exited_0(graded):

@@ -7,11 +7,11 @@ import pytest
 from autograder.authoring import corpus
 from autograder.authoring import degenerate
 from conftest import LANES, ROOT
+from helpers import FULL_POINTS
 
 pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
 
 ENTRIES = {(e.assignment, e.student): e for e in degenerate.entries(ROOT)}
-FULL = {assignment: corpus.full_points(assignment, ROOT) for assignment in corpus.assignments(ROOT)}
 
 
 @pytest.fixture(scope="module")
@@ -31,5 +31,6 @@ def test_every_task_of_every_set_has_its_degenerate_answers():
 @pytest.mark.parametrize("key", ENTRIES, ids="/".join)
 def test_a_degenerate_answer_scores_zero_on_its_cell_and_nothing_less_elsewhere(graded, key):
     entry = ENTRIES[key]
-    assert graded[entry.assignment][entry.student] == pytest.approx(corpus.expected_scores(entry, ROOT, FULL[entry.assignment]), abs=0.011), \
+    expected = corpus.expected_scores(entry, ROOT, FULL_POINTS[entry.assignment])
+    assert graded[entry.assignment][entry.student] == pytest.approx(expected, abs=0.011), \
         entry.case.description

@@ -17,12 +17,12 @@ from autograder.authoring import corpus
 from autograder.authoring.corpus import REFERENCE, SOURCE_COPY, UNREADABLE, gradebook_scores
 from autograder.classroom.grade_file import grade_file
 from conftest import ROOT
+from helpers import FULL_POINTS
 
 pytestmark = pytest.mark.slow  # nbgrader runs or many notebooks: not in ./kit test --fast
 
 ASSIGNMENTS = corpus.assignments(ROOT)
 ENTRIES = {(e.assignment, e.student): e for e in corpus.entries(ROOT)}
-FULL = {assignment: corpus.full_points(assignment, ROOT) for assignment in ASSIGNMENTS}
 ASSIGNMENT = "tensors"  # the set on which the command line, feedback, export and regrading are checked
 SOURCE = corpus.notebook_of(ASSIGNMENT, root=ROOT)
 
@@ -40,7 +40,7 @@ def graded(graded_corpus):
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_the_reference_solutions_score_full_marks(graded, assignment):
-    assert gradebook_scores(graded[0], assignment)[REFERENCE] == FULL[assignment]
+    assert gradebook_scores(graded[0], assignment)[REFERENCE] == FULL_POINTS[assignment]
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -48,8 +48,8 @@ def test_the_source_notebook_itself_is_a_course_file_not_a_submission(graded, as
     """A verbatim copy of the source notebook (solutions and hidden tests in it) is refused by its
     bytes: 0 with the reason, however it reached the submission folder."""
     course, _ = graded
-    assert gradebook_scores(course, assignment)[SOURCE_COPY] == dict.fromkeys(FULL[assignment], 0.0)
-    first_cell = next(iter(FULL[assignment]))
+    assert gradebook_scores(course, assignment)[SOURCE_COPY] == dict.fromkeys(FULL_POINTS[assignment], 0.0)
+    first_cell = next(iter(FULL_POINTS[assignment]))
     assert "a copy of a course file" in corpus.cell_feedback(course, SOURCE_COPY, assignment, first_cell)
 
 
@@ -58,8 +58,8 @@ def test_the_release_notebook_scores_zero(graded, assignment):
     course, _ = graded
     blank = next(e.student for e in ENTRIES.values() if e.assignment == assignment and e.case.base == "release"
                  and not e.case.replace and not e.case.insert_after)
-    assert gradebook_scores(course, assignment)[blank] == dict.fromkeys(FULL[assignment], 0.0)
-    first_cell = next(iter(FULL[assignment]))
+    assert gradebook_scores(course, assignment)[blank] == dict.fromkeys(FULL_POINTS[assignment], 0.0)
+    first_cell = next(iter(FULL_POINTS[assignment]))
     assert "is not implemented yet" in corpus.cell_feedback(course, blank, assignment, first_cell)
 
 
@@ -67,7 +67,7 @@ def test_the_release_notebook_scores_zero(graded, assignment):
 def test_each_case_gets_its_expected_points(graded_corpus, key):
     entry = ENTRIES[key]
     scores = graded_corpus.scores[entry.assignment][entry.student]  # as first graded, read once
-    assert scores == pytest.approx(corpus.expected_scores(entry, ROOT, FULL[entry.assignment]), abs=0.011), \
+    assert scores == pytest.approx(corpus.expected_scores(entry, ROOT, FULL_POINTS[entry.assignment]), abs=0.011), \
         entry.case.description
 
 
@@ -105,7 +105,7 @@ def test_the_accuracy_report_is_all_green(graded):
 
 def test_an_unreadable_notebook_scores_zero_with_the_reason(graded):
     student, assignment = UNREADABLE
-    assert gradebook_scores(graded[0], assignment)[student] == dict.fromkeys(FULL[assignment], 0.0)
+    assert gradebook_scores(graded[0], assignment)[student] == dict.fromkeys(FULL_POINTS[assignment], 0.0)
     assert "your notebook file could not be read: NotJSONError" in corpus.cell_feedback(
         graded[0], student, assignment, "zeros-check")
 
@@ -145,7 +145,7 @@ def test_export_gives_one_row_per_student(graded):
     corpus.nbgrader(course, "export")
     rows = [row for row in csv.DictReader((course / "grades.csv").open()) if row["assignment"] == ASSIGNMENT]
     by_student = {row["student_id"]: row for row in rows}
-    assert float(by_student["alice"]["raw_score"]) == sum(FULL[ASSIGNMENT].values())
+    assert float(by_student["alice"]["raw_score"]) == sum(FULL_POINTS[ASSIGNMENT].values())
     carol = ENTRIES[(ASSIGNMENT, "carol")]
     assert float(by_student["carol"]["raw_score"]) == pytest.approx(sum(corpus.expected_scores(carol, ROOT).values()))
 
@@ -156,7 +156,7 @@ def test_regrading_a_broken_submission_keeps_every_other_grade(graded):
     submission(course, "carol").write_text('{"cells": [')
     corpus.nbgrader(course, "autograde", ASSIGNMENT, "--student", "carol", "--force")
     after = gradebook_scores(course, ASSIGNMENT)
-    assert after["carol"] == dict.fromkeys(FULL[ASSIGNMENT], 0.0), "the broken resubmission must not keep the old grade"
+    assert after["carol"] == dict.fromkeys(FULL_POINTS[ASSIGNMENT], 0.0), "the broken resubmission must not keep the old grade"
     assert {s: v for s, v in after.items() if s != "carol"} == {s: v for s, v in before.items() if s != "carol"}
 
 

@@ -14,8 +14,9 @@ plugged in through nbgrader_config.py as always. `assignment` is an assignment i
   sandbox, the hidden tests) is paid once per worker, not once per student or per assignment.
 - SQLite gradebook: each worker writes its own copy of the gradebook, and this process merges a
   finished worker's copy into the gradebook with nbgrader's Gradebook API, one writer at a time,
-  so no two processes ever write the same SQLite file (gradebook_copies.py). A server gradebook (PostgreSQL, any
-  `db_url` that is not sqlite) takes the workers' writes directly.
+  so no two processes ever write the same SQLite file (gradebook_copies.py). A server gradebook
+  (PostgreSQL, any `db_url` that is not sqlite) takes the workers' writes directly.
+- Workers: at most one per core the process may run on (usable_cores) and per submission.
 - Progress (tqdm: done/total, rate, ETA, failures) counts the API's answers; each worker's log
   (nbgrader's log of every submission) is kept in `logs` when asked for.
 """
@@ -68,14 +69,17 @@ def parse_shard(text: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity, which a Slurm or container allocation sets."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 def usable_workers(asked: int, submissions: int, cores: int | None = None) -> int:
-    """How many workers to start: at most one per submission, and one per core this process may run
-    on (`cores`: its CPU affinity, which a Slurm or container allocation sets). A worker (a grader
-    and its student's process, taking turns) keeps about one core busy, and each pays the start-up
-    (imports, the sandbox, the hidden tests), so more workers than cores only add start-ups."""
-    if cores is None:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(asked, submissions, cores))
+    """How many workers to start: at most one per submission and one per core (`cores`, default
+    usable_cores()). A worker (a grader and its student's process, taking turns) keeps about one core
+    busy, and each pays the start-up (imports, the sandbox, the hidden tests), so more workers than
+    cores only add start-ups."""
+    return max(1, min(asked, submissions, usable_cores() if cores is None else cores))
 
 
 def split(ids: list[str], k: int, n: int) -> list[str]:
@@ -181,7 +185,8 @@ def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[in
     start = time.monotonic()
     if not mine:
         return Result(assignment, [], [], 0.0, db_url, 0)
-    asked, workers = workers, usable_workers(workers, len(mine))
+    cores = usable_cores()
+    asked, workers = workers, usable_workers(workers, len(mine), cores)
     if workers < min(asked, len(mine)):
         print(f"{asked} workers asked for, {workers} cores to run them on: {workers} workers", file=stream)
     parts = [split(mine, i, workers) for i in range(workers)]
@@ -205,7 +210,7 @@ def grade_class(course: Path, assignment: str, workers: int = 2, shard: tuple[in
                                                                       assignments, keep=part)
             pool.append(AutogradeProcess(number, part, {(s, a): label(s, a) for s, a in pairs if s in part}, worker_url,
                                log_dir / f"worker-{number}.log"))
-        threads = max(1, (os.cpu_count() or 1) // workers)
+        threads = max(1, cores // workers)  # the allocation's cores, not the whole node's
         bar = progress_bar(len(pairs), assignment + (f" shard {shard[0]}/{shard[1]}" if shard[1] > 1 else ""), stream)
         counter = _Counter(bar)
         with bar, ThreadPoolExecutor(max_workers=workers) as executor:
